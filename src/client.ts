@@ -1,0 +1,84 @@
+import { type PlainClientOptions, normaliseOptions } from './config.js';
+import { type GetThreadResult, getThread } from './get-thread.js';
+import { RateLimitGate } from './rate-limit.js';
+import { type ReplyOptions, type ReplyToThreadResult, replyToThread } from './reply-to-thread.js';
+import type { Policy, Sender } from './request.js';
+import { redact } from './redact.js';
+import type { Result } from './result.js';
+import { ThreadDirectory } from './thread-cache.js';
+import { Transport } from './transport.js';
+import type { ReplyToThreadInput } from './validation.js';
+
+/** Per-call options of the lookups. */
+export type CallOptions = Omit<ReplyOptions, 'thread'>;
+
+/**
+ * A client for Plain's GraphQL API. Build one and keep it: it remembers thread channels and paces itself
+ * against Plain's rate limit. Its methods never reject: they resolve to `{ ok: true, data }` or `{ ok: false, error }`.
+ */
+export class PlainClient {
+  readonly #sender: Sender;
+  readonly #threads: ThreadDirectory;
+  readonly #defaults: Policy;
+  readonly #apiKey: string | undefined;
+
+  constructor(options: PlainClientOptions) {
+    const config = normaliseOptions(options);
+    this.#apiKey = config.apiKey;
+    this.#defaults = { timeoutMs: config.timeoutMs, maxRetries: config.maxRetries, maxRetryDelayMs: config.maxRetryDelayMs };
+    this.#sender = {
+      transport: new Transport({ url: config.apiUrl, headers: config.headers, fetch: options.fetch, credentials: options.credentials }),
+      gate: options.paceRequests === false ? undefined : new RateLimitGate(),
+      onRequest: options.onRequest,
+      onResponse: options.onResponse,
+    };
+    this.#threads = new ThreadDirectory(this.#sender, config.threadCacheSize);
+  }
+
+  /**
+   * Replies to a thread, optionally as a customer and, on EMAIL/API threads, with Cc and Bcc.
+   * Refuses locally, with nothing sent, what Plain would refuse: bad input, a channel Plain does not reply on,
+   * impersonation or Cc/Bcc where the channel does not allow them.
+   * @example
+   * const result = await plain.replyToThread({ threadId: 'th_01…', textContent: 'Thanks, fixed!' });
+   * if (!result.ok) console.error(result.error.kind, result.error.message);
+   */
+  async replyToThread(input: ReplyToThreadInput, options: ReplyOptions = {}): Promise<ReplyToThreadResult> {
+    return this.#seal(await replyToThread(this.#sender, this.#threads, input, options, this.#policy(options)));
+  }
+
+  /** Looks a thread up by id: its ref, title, channel, status and customer id. */
+  async getThread(threadId: string, options: CallOptions = {}): Promise<GetThreadResult> {
+    return this.#remember(await getThread(this.#sender, { threadId }, this.#policy(options)), threadId);
+  }
+
+  /** Looks a thread up by its reference, such as `T-123`. */
+  async getThreadByRef(ref: string, options: CallOptions = {}): Promise<GetThreadResult> {
+    return this.#remember(await getThread(this.#sender, { ref }, this.#policy(options)));
+  }
+
+  #policy(options: CallOptions): Policy {
+    if (options.timeoutMs === undefined && options.maxRetries === undefined && options.signal === undefined) return this.#defaults;
+    return { ...this.#defaults, ...definedOnly(options) };
+  }
+
+  #remember(result: GetThreadResult, threadId?: string): GetThreadResult {
+    if (result.ok) this.#threads.remember(result.data.id, result.data.channel);
+    else if (threadId !== undefined && result.error.kind === 'thread_not_found') this.#threads.forget(threadId);
+    return this.#seal(result);
+  }
+
+  /** Whatever the server echoed, the key leaves in no result. */
+  #seal<R extends Result<unknown>>(result: R): R {
+    const key = this.#apiKey;
+    if (key === undefined || (result.ok && !result.requestId?.includes(key))) return result;
+    return redact(result, key);
+  }
+}
+
+function definedOnly({ timeoutMs, maxRetries, signal }: CallOptions): Partial<Policy> {
+  const out: Partial<Policy> = { signal };
+  if (timeoutMs !== undefined) out.timeoutMs = timeoutMs;
+  if (maxRetries !== undefined) out.maxRetries = maxRetries;
+  return out;
+}

@@ -1,0 +1,79 @@
+import type { RequestEvent, ResponseEvent } from './request.js';
+import { VERSION } from './version.js';
+
+/** Plain's GraphQL endpoint (UK region, the only one Plain documents). */
+export const PLAIN_API_URL = 'https://core-api.uk.plain.com/graphql/v1';
+
+export interface PlainClientOptions {
+  /** A Plain API key (`plainApiKey_…`), sent as `Authorization: Bearer`. Leave it out when `apiUrl` is your own backend proxy. */
+  apiKey?: string;
+  /** Where to send requests. @default 'https://core-api.uk.plain.com/graphql/v1' */
+  apiUrl?: string;
+  /** A fetch implementation. @default globalThis.fetch, looked up on every request */
+  fetch?: typeof fetch;
+  /** Extra headers on every request (e.g. your proxy's own auth). */
+  headers?: Record<string, string>;
+  /** `credentials` for fetch, e.g. `'include'` to send your backend's cookies from a browser. */
+  credentials?: RequestCredentials;
+  /** Per-attempt timeout in milliseconds. @default 30000 */
+  timeoutMs?: number;
+  /** Retries after a failure that is safe to retry (see README, "Retries"). `0` disables them. @default 2 */
+  maxRetries?: number;
+  /** Longest wait before a retry, or for the rate-limit budget, in milliseconds; a longer one fails instead. @default 60000 */
+  maxRetryDelayMs?: number;
+  /** Threads whose channel is remembered (least recently used out). `0` disables the memory. @default 1000 */
+  threadCacheSize?: number;
+  /** Hold requests while Plain's rate-limit budget (`x-ratelimit-remaining`) is spent, instead of sending them into 429s. @default true */
+  paceRequests?: boolean;
+  /** Allow an `apiKey` in a browser. Anyone who can open the page can read the key: proxy through your backend instead. @default false */
+  dangerouslyAllowBrowser?: boolean;
+  /** Called before each HTTP attempt. Never given the key or the message body. */
+  onRequest?: (event: RequestEvent) => void;
+  /** Called after each HTTP attempt. */
+  onResponse?: (event: ResponseEvent) => void;
+}
+
+const isBrowserLike = () =>
+  (typeof window === 'object' && typeof (window as { document?: unknown }).document === 'object') ||
+  (typeof self === 'object' && /WorkerGlobalScope/.test(String((self as { constructor?: { name?: string } }).constructor?.name)));
+
+function whole(name: string, value: number | undefined, fallback: number, min: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !(value >= min) || (value !== Infinity && !Number.isInteger(value))) {
+    throw new RangeError(`PlainClient: ${name} must be a whole number >= ${min}.`);
+  }
+  return value;
+}
+
+/** Checks the options once and fills in the defaults. Throws only for mistakes in the code that builds the client. */
+export function normaliseOptions(options: PlainClientOptions) {
+  const { apiKey, apiUrl = PLAIN_API_URL } = options;
+  if (apiKey !== undefined && (typeof apiKey !== 'string' || !/^[\x21-\x7e]+$/.test(apiKey))) {
+    throw new TypeError('PlainClient: apiKey must be a non-empty string without spaces or line breaks.');
+  }
+  if (apiKey === undefined && apiUrl === PLAIN_API_URL) {
+    throw new TypeError('PlainClient: apiKey is required to call Plain directly (create one under Settings → Machine users). Leave it out only when apiUrl is your own backend proxy.');
+  }
+  if (apiKey !== undefined && !options.dangerouslyAllowBrowser && isBrowserLike()) {
+    throw new Error(
+      'PlainClient: refusing to use an apiKey in a browser: anyone who opens the page could read it and act as your workspace. ' +
+        'Send requests to your own backend instead (createPlainProxy from plain-client/proxy), or pass dangerouslyAllowBrowser: true if this page is not public.',
+    );
+  }
+  try {
+    new URL(apiUrl);
+  } catch {
+    throw new TypeError('PlainClient: apiUrl must be an absolute URL.');
+  }
+  const headers: Record<string, string> = { 'Plain-SDK': 'plain-client', 'Plain-SDK-Version': VERSION, ...options.headers };
+  if (apiKey !== undefined) headers.Authorization = `Bearer ${apiKey}`;
+  return {
+    apiKey,
+    apiUrl,
+    headers,
+    timeoutMs: whole('timeoutMs', options.timeoutMs, 30_000, 1),
+    maxRetries: whole('maxRetries', options.maxRetries, 2, 0),
+    maxRetryDelayMs: whole('maxRetryDelayMs', options.maxRetryDelayMs, 60_000, 0),
+    threadCacheSize: whole('threadCacheSize', options.threadCacheSize, 1000, 0),
+  };
+}

@@ -1,0 +1,40 @@
+import type { GetThreadError } from './errors.js';
+import type { GetThreadByRefQuery, GetThreadQuery, ThreadSummaryFragment } from './generated/graphql.js';
+import { GET_THREAD, GET_THREAD_BY_REF } from './operations.js';
+import { type Policy, type Sender, send } from './request.js';
+import type { Result } from './result.js';
+
+/** A thread as plain-client reads it: id, ref, title, channel, status and its customer's id. */
+export type Thread = ThreadSummaryFragment;
+export type GetThreadResult = Result<Thread, GetThreadError>;
+
+const looksLikeThread = (t: unknown): t is Thread =>
+  typeof t === 'object' && t !== null && typeof (t as Thread).id === 'string' && typeof (t as Thread).channel === 'string';
+
+/** Looks a thread up by id or by ref (`T-123`) and maps "null" to `thread_not_found`. */
+export async function getThread(
+  sender: Sender,
+  by: { threadId: string } | { ref: string },
+  policy: Policy,
+): Promise<GetThreadResult> {
+  const value = 'ref' in by ? by.ref : by.threadId;
+  const field = 'ref' in by ? 'ref' : 'threadId';
+  if (typeof value !== 'string' || value.trim() === '') {
+    const message = `${field} must be a non-empty string`;
+    return { ok: false, error: { kind: 'invalid_input', attempts: 0, retryable: false, issues: [{ path: field, message }], message: `Invalid input: ${message}.` } };
+  }
+  const out =
+    'ref' in by
+      ? await send(sender, GET_THREAD_BY_REF, { ref: value }, policy)
+      : await send(sender, GET_THREAD, { threadId: value }, policy);
+  if (!out.ok) return { ok: false, error: out.error as GetThreadError, requestId: out.error.requestId, rateLimit: out.rateLimit };
+  const data = out.data as Partial<GetThreadQuery & GetThreadByRefQuery> | null | undefined;
+  const thread = data?.thread ?? data?.threadByRef;
+  const meta = { requestId: out.requestId, rateLimit: out.rateLimit };
+  if (looksLikeThread(thread)) return { ok: true, data: thread, ...meta };
+  const base = { attempts: out.attempts, retryable: false, requestId: out.requestId };
+  if (thread === null) {
+    return { ok: false, error: { ...base, kind: 'thread_not_found', [field]: value, message: `No thread with ${field} ${value} in this workspace.` }, ...meta };
+  }
+  return { ok: false, error: { ...base, kind: 'unexpected_response', message: 'Plain answered the thread lookup without a thread.' }, ...meta };
+}

@@ -1,0 +1,102 @@
+import { channelRefusal } from './channels.js';
+import type { FieldError, PlainError } from './errors.js';
+import type { MutationErrorPartsFragment, ReplyToThreadMutation, ThreadChannel } from './generated/graphql.js';
+import { REPLY_TO_THREAD } from './operations.js';
+import { type Policy, type Sender, send } from './request.js';
+import type { Result } from './result.js';
+import type { ThreadDirectory } from './thread-cache.js';
+import { type KnownThread, ReplyToThreadInput, parseInput } from './validation.js';
+
+export type ReplyToThreadResult = Result<{ threadId: string; channel: ThreadChannel }>;
+
+/** Per-call options of `replyToThread`. */
+export interface ReplyOptions {
+  /** Cancels the call at once, including while it waits to retry. */
+  signal?: AbortSignal;
+  /** Per-attempt timeout for this call. */
+  timeoutMs?: number;
+  /** Retries for this call (see the client option). */
+  maxRetries?: number;
+  /** The thread's id and channel, when you know them: the lookup is skipped and they are used as given. */
+  thread?: KnownThread;
+}
+
+/** Turns Plain's MutationError into the error kinds callers switch on. */
+function fromMutationError(e: MutationErrorPartsFragment, channel: ThreadChannel, attempts: number, requestId?: string): PlainError {
+  const fields: FieldError[] = Array.isArray(e.fields) ? e.fields : [];
+  const base = { attempts, retryable: false, requestId, message: `Plain refused the reply: ${e.message} (${e.code})` };
+  if (e.code === 'cannot_reply_to_thread') {
+    return { ...base, kind: 'cannot_reply_to_thread', channel, reason: 'server', source: 'server' };
+  }
+  if (e.type === 'FORBIDDEN' || e.code === 'forbidden') {
+    const permission = /missing "([^"]+)"/.exec(e.message)?.[1];
+    return { ...base, kind: 'forbidden', ...(permission ? { permission } : {}) };
+  }
+  if (fields.some((f) => f.field === 'threadId' && f.type === 'NOT_FOUND')) return { ...base, kind: 'thread_not_found' };
+  if (e.type === 'VALIDATION') return { ...base, kind: 'validation', code: e.code, fields };
+  return { ...base, kind: 'mutation_error', code: e.code, type: e.type, fields };
+}
+
+const isMutationError = (e: unknown): e is MutationErrorPartsFragment =>
+  typeof e === 'object' && e !== null && typeof (e as MutationErrorPartsFragment).code === 'string';
+
+/** Resolves with `aborted()` as soon as `signal` fires, whatever `work` (which never rejects) is still doing. */
+function unlessAborted<T>(work: Promise<T>, signal: AbortSignal | undefined, aborted: () => T): Promise<T> {
+  if (!signal) return work;
+  if (signal.aborted) return Promise.resolve(aborted());
+  return new Promise((resolve) => {
+    const onAbort = () => resolve(aborted());
+    signal.addEventListener('abort', onAbort, { once: true });
+    void work.then((value) => {
+      signal.removeEventListener('abort', onAbort);
+      resolve(value);
+    });
+  });
+}
+
+/** validate -> know the channel -> check it -> send -> map. */
+export async function replyToThread(
+  sender: Sender,
+  threads: ThreadDirectory,
+  input: ReplyToThreadInput,
+  options: ReplyOptions,
+  policy: Policy,
+): Promise<ReplyToThreadResult> {
+  const parsed = parseInput(ReplyToThreadInput, input);
+  if (!parsed.ok) {
+    const message = `Invalid input: ${parsed.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}. Nothing was sent.`;
+    return { ok: false, error: { kind: 'invalid_input', attempts: 0, retryable: false, issues: parsed.issues, message } };
+  }
+  const reply = parsed.data;
+  const { threadId } = reply;
+
+  let channel = options.thread?.id === threadId ? options.thread.channel : threads.channelOf(threadId);
+  if (channel === undefined) {
+    const found = await unlessAborted(threads.lookUp(threadId, policy), policy.signal, () => ({
+      ok: false as const,
+      error: { kind: 'aborted' as const, attempts: 0, retryable: true, message: 'ReplyToThread was aborted by the caller before it was sent.' },
+    }));
+    if (!found.ok) return found;
+    channel = found.data.channel;
+  }
+
+  const refusal = channelRefusal(channel, reply);
+  if (refusal) {
+    const what = { channel_not_supported: 'Plain does not reply', impersonation_not_supported: 'Plain cannot impersonate a customer', channel_specific_options_not_supported: 'Cc and Bcc (channelSpecificOptions) only apply' }[refusal];
+    const message = `${what} on ${channel} threads${refusal === 'channel_specific_options_not_supported' ? '; use them on EMAIL or API threads' : ''}. Nothing was sent.`;
+    return { ok: false, error: { kind: 'cannot_reply_to_thread', channel, reason: refusal, source: 'local', attempts: 0, retryable: false, message } };
+  }
+
+  const out = await send(sender, REPLY_TO_THREAD, { input: reply }, policy);
+  if (!out.ok) return { ok: false, error: out.error, requestId: out.error.requestId, rateLimit: out.rateLimit };
+  const meta = { requestId: out.requestId, rateLimit: out.rateLimit };
+  const answer = (out.data as Partial<ReplyToThreadMutation> | null | undefined)?.replyToThread;
+  if (answer && answer.error === null) return { ok: true, data: { threadId, channel }, ...meta };
+  if (answer && isMutationError(answer.error)) {
+    const error = fromMutationError(answer.error, channel, out.attempts, out.requestId);
+    if (error.kind === 'thread_not_found' || error.kind === 'cannot_reply_to_thread') threads.forget(threadId);
+    return { ok: false, error, ...meta };
+  }
+  const message = 'Plain answered replyToThread with no result. The reply may have been sent: check the thread before sending it again.';
+  return { ok: false, error: { kind: 'unexpected_response', attempts: out.attempts, retryable: false, requestId: out.requestId, message }, ...meta };
+}

@@ -1,0 +1,107 @@
+import type { PlainError, PlainErrorKind } from './errors.js';
+import type { RateLimitGate } from './rate-limit.js';
+import type { RateLimitInfo } from './result.js';
+import { sleep } from './sleep.js';
+import type { Operation, Transport } from './transport.js';
+
+/** Passed to `onRequest` before each HTTP attempt. Never holds the API key or the message body. */
+export interface RequestEvent {
+  operationName: string;
+  /** 1 for the first try, 2 for the first retry... */
+  attempt: number;
+}
+/** Passed to `onResponse` after each HTTP attempt. */
+export interface ResponseEvent extends RequestEvent {
+  /** HTTP status, when an answer came. */
+  status?: number;
+  durationMs: number;
+  requestId?: string;
+  /** Set when the attempt failed. */
+  errorKind?: PlainErrorKind;
+}
+
+/** Everything a request needs from its client, normalised once. */
+export interface Sender {
+  transport: Transport;
+  gate: RateLimitGate | undefined;
+  onRequest?: (event: RequestEvent) => void;
+  onResponse?: (event: ResponseEvent) => void;
+}
+
+export interface Policy {
+  timeoutMs: number;
+  maxRetries: number;
+  maxRetryDelayMs: number;
+  signal?: AbortSignal;
+}
+
+export type Outcome<T> =
+  | { ok: true; data: T; attempts: number; requestId?: string; rateLimit?: RateLimitInfo }
+  | { ok: false; error: PlainError; rateLimit?: RateLimitInfo };
+
+/** Failures worth another try for an idempotent lookup. */
+const TRANSIENT: ReadonlySet<PlainErrorKind> = new Set(['network', 'timeout', 'rate_limited', 'server_error']);
+
+/** Exponential backoff with full jitter: a random wait below 250 ms, 500 ms, 1 s... capped at 8 s. */
+const backoffMs = (retry: number) => Math.random() * Math.min(8000, 250 * 2 ** (retry - 1));
+
+const call = <E>(hook: ((event: E) => void) | undefined, event: E) => {
+  try {
+    hook?.(event);
+  } catch {
+    // A throwing hook must not turn a reply into a failure.
+  }
+};
+
+function abortedBeforeSending(name: string, attempts: number): PlainError {
+  return { kind: 'aborted', attempts, retryable: true, message: `${name} was aborted by the caller before it was sent.` };
+}
+
+/**
+ * Sends one operation: waits for the rate-limit budget, tries, and retries what is safe to retry.
+ * A lookup is retried on network errors, timeouts, 429 and 5xx. A mutation only when it certainly did not run
+ * (429, a connection never opened): Plain's replyToThread has no idempotency key (plain-api.md §5).
+ */
+export async function send<T, V>(sender: Sender, op: Operation<T, V>, variables: V, policy: Policy): Promise<Outcome<T>> {
+  const { transport, gate } = sender;
+  for (let attempt = 1; ; attempt++) {
+    for (let wait = gate?.reserve() ?? 0; wait > 0; wait = gate!.reserve()) {
+      if (wait > policy.maxRetryDelayMs) {
+        const error: PlainError = {
+          kind: 'rate_limited',
+          attempts: attempt - 1,
+          retryable: true,
+          retryAfterMs: wait,
+          message: `Plain's rate limit is spent until ${new Date(Date.now() + wait).toISOString()}; nothing was sent.`,
+        };
+        return { ok: false, error, rateLimit: gate!.last };
+      }
+      if (!(await sleep(wait, policy.signal))) return { ok: false, error: abortedBeforeSending(op.name, attempt - 1) };
+    }
+    if (policy.signal?.aborted) return { ok: false, error: abortedBeforeSending(op.name, attempt - 1) };
+
+    call(sender.onRequest, { operationName: op.name, attempt });
+    const started = Date.now();
+    const result = await transport.attempt(op, variables, policy.signal, policy.timeoutMs);
+    gate?.update(result.rateLimit, !result.ok && result.error.kind === 'rate_limited');
+    call(sender.onResponse, {
+      operationName: op.name,
+      attempt,
+      durationMs: Date.now() - started,
+      ...(result.ok
+        ? { status: result.status, requestId: result.requestId }
+        : { status: result.error.status, requestId: result.error.requestId, errorKind: result.error.kind }),
+    });
+    if (result.ok) return { ok: true, data: result.data, attempts: attempt, requestId: result.requestId, rateLimit: result.rateLimit ?? gate?.last };
+
+    const { error, notSent } = result;
+    error.attempts = attempt;
+    const safeToRepeat = TRANSIENT.has(error.kind) && (!op.mutation || notSent);
+    error.retryable = safeToRepeat;
+    const delay = error.kind === 'rate_limited' ? (error.retryAfterMs ?? backoffMs(attempt)) : backoffMs(attempt);
+    if (!safeToRepeat || attempt > policy.maxRetries || delay > policy.maxRetryDelayMs) {
+      return { ok: false, error, rateLimit: result.rateLimit ?? gate?.last };
+    }
+    if (!(await sleep(delay, policy.signal))) return { ok: false, error: abortedBeforeSending(op.name, attempt) };
+  }
+}

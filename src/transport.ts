@@ -1,0 +1,178 @@
+import { ClientError, GraphQLClient } from 'graphql-request';
+import type { PlainError } from './errors.js';
+import { MAY_HAVE_BEEN_SENT } from './errors.js';
+import { rateLimitOf, retryAfterMsOf } from './rate-limit.js';
+import type { RateLimitInfo } from './result.js';
+
+/** A GraphQL document the client sends, with its result and variable types. */
+export interface Operation<TData, TVariables> {
+  name: string;
+  query: string;
+  /** Mutations are not idempotent: they are retried only when they certainly did not run. */
+  mutation: boolean;
+  /** Phantom: carries the types only. */
+  types?: [TData, TVariables];
+}
+
+/** Builds an Operation once, at module load: whitespace folded, so fewer bytes go out on every call. */
+export function operation<TData, TVariables>(
+  document: { toString(): string; __apiType?: (variables: TVariables) => TData },
+  name: string,
+  mutation = false,
+): Operation<TData, TVariables> {
+  return { name, query: String(document).replace(/\s+/g, ' ').trim(), mutation };
+}
+
+export interface TransportConfig {
+  url: string;
+  headers: Record<string, string>;
+  fetch?: typeof fetch;
+  credentials?: RequestCredentials;
+}
+
+/** What one HTTP attempt produced. */
+export type Attempt<T> =
+  | { ok: true; data: T; status: number; requestId?: string; rateLimit?: RateLimitInfo }
+  | {
+      ok: false;
+      error: PlainError;
+      /** True when the request certainly never reached Plain (refused connection, DNS failure). */
+      notSent: boolean;
+      rateLimit?: RateLimitInfo;
+    };
+
+const TIMEOUT = Symbol('timeout');
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+
+/** Node's fetch puts the socket error's code on `cause` (or on each of an AggregateError's `errors`). */
+function connectionNeverOpened(error: unknown): boolean {
+  const cause = (error as { cause?: { code?: string; errors?: { code?: string }[] } } | undefined)?.cause;
+  const code = cause?.code ?? cause?.errors?.[0]?.code;
+  return code !== undefined && NOT_SENT_CODES.has(code);
+}
+
+const requestIdOf = (headers: Headers | undefined) =>
+  headers?.get('apigw-requestid') ?? headers?.get('x-request-id') ?? undefined;
+
+type GraphQLErrorEntry = { message?: unknown; path?: unknown; extensions?: { code?: unknown } };
+
+/** Sends one GraphQL request and classifies whatever happens. The one module that talks to the network. */
+export class Transport {
+  private readonly client: GraphQLClient;
+  /** The Response each attempt got, by its signal: graphql-request drops status and headers on some failures. */
+  private readonly responses = new WeakMap<AbortSignal, Response>();
+  /** Operation name by query text, so the serializer can send `operationName` without parsing. */
+  private readonly names = new Map<string, string>();
+
+  constructor(config: TransportConfig) {
+    const names = this.names;
+    const userFetch = config.fetch;
+    this.client = new GraphQLClient(config.url, {
+      headers: config.headers,
+      ...(config.credentials ? { credentials: config.credentials } : {}),
+      // graphql-request would parse every document on every call only to find its name; we know it already.
+      excludeOperationName: true,
+      jsonSerializer: {
+        parse: JSON.parse,
+        stringify: (body: { query: string; variables?: unknown }) =>
+          JSON.stringify({ query: body.query, variables: body.variables, operationName: names.get(body.query) }),
+      },
+      // Resolved per call, so a fetch patched after construction (MSW, tests) is the one used.
+      fetch: async (url: URL | RequestInfo, init?: RequestInit) => {
+        const response = await (userFetch ?? globalThis.fetch)(url, init);
+        if (init?.signal) this.responses.set(init.signal, response);
+        return response;
+      },
+    });
+  }
+
+  async attempt<T, V>(op: Operation<T, V>, variables: V, signal: AbortSignal | undefined, timeoutMs: number): Promise<Attempt<T>> {
+    this.names.set(op.query, op.name);
+    const controller = new AbortController();
+    const abort = () => controller.abort(signal?.reason);
+    signal?.addEventListener('abort', abort);
+    const timer = setTimeout(() => controller.abort(TIMEOUT), timeoutMs);
+    try {
+      const res = await this.client.rawRequest<T>({
+        query: op.query,
+        variables: variables as Record<string, unknown>,
+        signal: controller.signal,
+      });
+      return {
+        ok: true,
+        data: res.data,
+        status: res.status,
+        requestId: requestIdOf(res.headers),
+        rateLimit: rateLimitOf(res.headers),
+      };
+    } catch (error) {
+      return this.classify(error, op, controller.signal, timeoutMs);
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', abort);
+    }
+  }
+
+  private classify<T, V>(error: unknown, op: Operation<T, V>, signal: AbortSignal, timeoutMs: number): Attempt<T> {
+    const response = error instanceof ClientError ? error.response : undefined;
+    const headers = response?.headers ?? this.responses.get(signal)?.headers;
+    const status = response?.status ?? this.responses.get(signal)?.status;
+    const base = { requestId: requestIdOf(headers), attempts: 1, retryable: false, ...(status ? { status } : {}) };
+    const uncertain = op.mutation ? MAY_HAVE_BEEN_SENT : '';
+    const fail = (e: PlainError, notSent = false): Attempt<T> => ({ ok: false, error: e, notSent, rateLimit: rateLimitOf(headers) });
+
+    if (signal.aborted && !response) {
+      if (signal.reason === TIMEOUT) {
+        return fail({ ...base, kind: 'timeout', timeoutMs, message: `${op.name} got no answer within ${timeoutMs} ms.${uncertain}` });
+      }
+      return fail({ ...base, kind: 'aborted', message: `${op.name} was aborted by the caller.${uncertain}` });
+    }
+    if (!response && status === undefined) {
+      const notSent = connectionNeverOpened(error);
+      const why = (error as Error | undefined)?.message ?? 'fetch failed';
+      return fail(
+        { ...base, kind: 'network', cause: error, message: `${op.name} failed to reach Plain (${why}).${notSent ? '' : uncertain}` },
+        notSent,
+      );
+    }
+
+    const errors: GraphQLErrorEntry[] = Array.isArray(response?.errors) ? (response.errors as GraphQLErrorEntry[]) : [];
+    const codes = errors.map((e) => e?.extensions?.code);
+    const serverMessage = errors.map((e) => String(e?.message)).join('; ');
+    const said = serverMessage ? `: ${serverMessage}` : '';
+
+    if (status === 429 || codes.includes('RATE_LIMITED')) {
+      const retryAfterMs = retryAfterMsOf(headers);
+      const when = retryAfterMs === undefined ? '' : ` Try again in ${Math.ceil(retryAfterMs / 1000)} s.`;
+      return fail({ ...base, kind: 'rate_limited', retryAfterMs, message: `Plain's rate limit was reached.${when}` }, true);
+    }
+    if (codes.includes('FORBIDDEN') || (status === 403 && !codes.includes('UNAUTHENTICATED'))) {
+      const permission = /missing "([^"]+)"/.exec(serverMessage)?.[1];
+      return fail({
+        ...base,
+        kind: 'forbidden',
+        ...(permission ? { permission } : {}),
+        message: `The API key lacks a permission${said || ` (HTTP ${status})`}`,
+      });
+    }
+    if (status === 401 || codes.includes('UNAUTHENTICATED')) {
+      return fail({ ...base, kind: 'unauthenticated', message: `Plain rejected the API key (HTTP ${status})${said}` });
+    }
+    if ((status ?? 0) >= 500 || codes.includes('INTERNAL_SERVER_ERROR')) {
+      return fail({ ...base, kind: 'server_error', message: `Plain answered with a server error (HTTP ${status})${said}.${uncertain}` });
+    }
+    if (errors.length > 0) {
+      return fail({
+        ...base,
+        kind: 'graphql_error',
+        errors: errors.map((e) => ({
+          message: String(e?.message),
+          ...(typeof e?.extensions?.code === 'string' ? { code: e.extensions.code } : {}),
+          ...(Array.isArray(e?.path) ? { path: e.path as (string | number)[] } : {}),
+        })),
+        message: `Plain returned GraphQL errors${said}`,
+      });
+    }
+    return fail({ ...base, kind: 'unexpected_response', message: `Plain's answer (HTTP ${status}) was not a GraphQL result. Is apiUrl right?` });
+  }
+}
