@@ -1,0 +1,15 @@
+/**
+ * plain-client/proxy: the server half of using plain-client from a browser. The browser's PlainClient has no API
+ * key and points `apiUrl` at your backend; this handler checks each request with your `authorize`, adds the key
+ * and forwards it to Plain. See docs/frontend.md.
+ */
+export {
+  createPlainProxy,
+  type PlainProxyOptions,
+  type ProxyDecision,
+  type ProxyGrant,
+  type ProxyOperation,
+  type ThreadRule,
+} from './proxy.js';
+export { toNodeHandler, type NodeRequestLike, type NodeResponseLike } from './node.js';
+export type { CustomerIdentifier, ReplyToThreadInput } from '../validation.js';
