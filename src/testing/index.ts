@@ -132,8 +132,12 @@ export function createFakePlain(options: FakePlainOptions = {}) {
       if (fault.retryAfterHeader) headers['retry-after'] = String(seconds);
       return respond({ status, body: { errors: [{ message: 'Too Many Requests - Rate limit exceeded', extensions: { code: 'RATE_LIMITED' } }] } }, requestId, headers);
     }
-    const code = status >= 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST';
-    return respond({ status, body: { errors: [{ message: status >= 500 ? 'Internal server error' : 'Bad request', extensions: { code } }] } }, requestId);
+    const [code, message] =
+      status >= 500 ? ['INTERNAL_SERVER_ERROR', 'Internal server error']
+      : status === 401 ? ['UNAUTHENTICATED', 'Authentication required: the API key is missing or not valid.']
+      : status === 403 ? ['FORBIDDEN', 'Forbidden']
+      : ['BAD_REQUEST', 'Bad request'];
+    return respond({ status, body: { errors: [{ message, extensions: { code } }] } }, requestId);
   }
 
   /** Everything Plain would do with one HTTP request. */
