@@ -3,7 +3,7 @@ import { defineConfig } from 'tsup';
 
 export default defineConfig([
   {
-    entry: { index: 'src/index.ts', proxy: 'src/proxy/index.ts' },
+    entry: { index: 'src/index.ts', proxy: 'src/proxy/index.ts', testing: 'src/testing/index.ts' },
     format: ['esm', 'cjs'],
     dts: true,
     sourcemap: true,
@@ -12,6 +12,7 @@ export default defineConfig([
     target: 'es2022',
     platform: 'neutral',
     treeshake: true,
+    external: ['msw', 'node:http'],
   },
   {
     // The `browser` export condition (package.json). graphql-request is bundled in, with `graphql` replaced by a

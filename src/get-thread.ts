@@ -29,7 +29,7 @@ export async function getThread(
       : await send(sender, GET_THREAD, { threadId: value }, policy);
   if (!out.ok) return { ok: false, error: out.error as GetThreadError, requestId: out.error.requestId, rateLimit: out.rateLimit };
   const data = out.data as Partial<GetThreadQuery & GetThreadByRefQuery> | null | undefined;
-  const thread = data?.thread ?? data?.threadByRef;
+  const thread = 'ref' in by ? data?.threadByRef : data?.thread;
   const meta = { requestId: out.requestId, rateLimit: out.rateLimit };
   if (looksLikeThread(thread)) return { ok: true, data: thread, ...meta };
   const base = { attempts: out.attempts, retryable: false, requestId: out.requestId };

@@ -4,13 +4,17 @@ import type { ThreadChannel } from './generated/graphql.js';
 
 const typeError = (expected: string) => (issue: { input?: unknown }) =>
   issue.input === undefined ? 'is required' : `must be ${expected}`;
+const anObject = { error: typeError('an object') };
 const notBlank = () => z.string({ error: typeError('a string') }).check(z.refine((s) => s.trim() !== '', 'must not be empty'));
 
 /** One Cc or Bcc recipient. */
-export const EmailParticipant = z.object({
-  email: z.email({ error: typeError('a valid email address') }),
-  name: z.nullish(z.string('must be a string')),
-});
+export const EmailParticipant = z.object(
+  {
+    email: z.email({ error: typeError('a valid email address') }),
+    name: z.nullish(z.string('must be a string')),
+  },
+  anObject,
+);
 export type EmailParticipant = { email: string; name?: string | null };
 
 /**
@@ -22,7 +26,7 @@ export const CustomerIdentifier = z
     emailAddress: z.optional(z.email({ error: typeError('a valid email address') })),
     customerId: z.optional(notBlank()),
     externalId: z.optional(notBlank()),
-  })
+  }, anObject)
   .check(
     z.refine(
       (id) => Number(id.emailAddress !== undefined) + Number(id.customerId !== undefined) + Number(id.externalId !== undefined) === 1,
@@ -37,7 +41,7 @@ export type CustomerIdentifier =
 const recipients = z.optional(z.array(EmailParticipant, 'must be a list of recipients'));
 
 /** Cc (`additionalRecipients`) and Bcc (`hiddenRecipients`): no address may appear twice across both lists. */
-export const EmailChannelOptions = z.object({ additionalRecipients: recipients, hiddenRecipients: recipients }).check(
+export const EmailChannelOptions = z.object({ additionalRecipients: recipients, hiddenRecipients: recipients }, anObject).check(
   z.superRefine((email, ctx) => {
     const seen = new Set<string>();
     for (const list of ['additionalRecipients', 'hiddenRecipients'] as const) {
@@ -58,9 +62,9 @@ export const ReplyToThreadInput = z.object({
   textContent: notBlank(),
   markdownContent: z.nullish(z.string('must be a string')),
   attachmentIds: z.nullish(z.array(notBlank(), 'must be a list of ids')),
-  impersonation: z.nullish(z.object({ asCustomer: z.object({ customerIdentifier: CustomerIdentifier }) })),
-  channelSpecificOptions: z.nullish(z.object({ email: EmailChannelOptions })),
-});
+  impersonation: z.nullish(z.object({ asCustomer: z.object({ customerIdentifier: CustomerIdentifier }, anObject) }, anObject)),
+  channelSpecificOptions: z.nullish(z.object({ email: EmailChannelOptions }, anObject)),
+}, anObject);
 export type ReplyToThreadInput = {
   threadId: string;
   textContent: string;

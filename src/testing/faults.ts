@@ -1,0 +1,52 @@
+/** The operations plain-client sends, as the fake recognises them. */
+export type FakeOperationName = 'GetThread' | 'GetThreadByRef' | 'ReplyToThread';
+
+/** A fault the fake applies to a request, for a user's own resilience tests. */
+export interface FakeFault {
+  /** Answer with this HTTP status. 429 comes with Plain's rate-limit body and `x-ratelimit-reset`; 5xx with an INTERNAL_SERVER_ERROR body. */
+  status?: number;
+  /** With 429: seconds until the budget resets, sent as `x-ratelimit-reset` (an ISO time, as Plain does). @default 1 */
+  retryAfterSeconds?: number;
+  /** With 429: also send a `Retry-After` header (Plain sends none). */
+  retryAfterHeader?: boolean;
+  /** Send this raw text as the body instead of Plain's JSON (e.g. an HTML error page). */
+  body?: string;
+  /**
+   * Drop the connection: `refused` never reaches Plain (like ECONNREFUSED), `before` is cut before Plain acts,
+   * `after` is cut once the reply was recorded (the caller cannot know it was sent).
+   */
+  drop?: 'refused' | 'before' | 'after';
+  /** With `status`: act on the request first, then answer with the status (a 500 after the reply was recorded). */
+  afterRecording?: boolean;
+  /** Answer this much later. Combines with the rest. */
+  delayMs?: number;
+  /** Only requests for this operation. */
+  operation?: FakeOperationName;
+  /** How many matching requests it applies to. @default 1 */
+  times?: number;
+}
+
+/** Picks a fault per request, e.g. at random for a soak test. Return undefined for none. */
+export type FaultPolicy = (request: { operationName: FakeOperationName; index: number }) => FakeFault | undefined;
+
+/** Faults queued by `failNext`, taken in order by the requests they match. */
+export class FaultQueue {
+  private queue: { fault: FakeFault; left: number }[] = [];
+  policy: FaultPolicy | undefined;
+
+  push(fault: FakeFault): void {
+    this.queue.push({ fault, left: fault.times ?? 1 });
+  }
+
+  take(operationName: FakeOperationName, index: number): FakeFault | undefined {
+    const entry = this.queue.find((e) => !e.fault.operation || e.fault.operation === operationName);
+    if (!entry) return this.policy?.({ operationName, index });
+    if (--entry.left <= 0) this.queue.splice(this.queue.indexOf(entry), 1);
+    return entry.fault;
+  }
+
+  clear(): void {
+    this.queue = [];
+    this.policy = undefined;
+  }
+}

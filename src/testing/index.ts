@@ -1,0 +1,281 @@
+import { http, HttpResponse, type HttpHandler } from 'msw';
+import { PLAIN_API_URL } from '../config.js';
+import type { ThreadChannel, ThreadStatus } from '../generated/graphql.js';
+import { type FakeFault, type FakeOperationName, type FaultPolicy, FaultQueue } from './faults.js';
+import {
+  ALL_PERMISSIONS,
+  type Answer,
+  type FakeCustomer,
+  type FakeMessage,
+  type FakePermission,
+  type FakeThread,
+  FakeWorkspace,
+} from './workspace.js';
+
+export type { FakeCustomer, FakeMessage, FakeParticipant, FakePermission, FakeThread } from './workspace.js';
+export type { FakeFault, FakeOperationName, FaultPolicy } from './faults.js';
+
+export interface FakePlainOptions {
+  /** The endpoint the MSW handlers answer. @default Plain's own endpoint */
+  apiUrl?: string;
+  /** Whether the workspace's plan includes impersonation. @default true */
+  impersonation?: boolean;
+  /** Enforce a rate limit and send `x-ratelimit-*` headers on every answer, as Plain does. */
+  rateLimit?: { limit: number; windowMs: number };
+}
+
+/** A request the fake received (connections refused by a fault never arrive). */
+export interface FakeRequest {
+  operationName: FakeOperationName | undefined;
+  variables: Record<string, unknown> | undefined;
+  headers: Record<string, string>;
+}
+
+type Outcome = { response: Response } | { drop: 'refused' | 'before' | 'after' };
+
+const OPERATIONS: [RegExp, FakeOperationName][] = [
+  [/\breplyToThread\s*\(/, 'ReplyToThread'],
+  [/\bthreadByRef\s*\(/, 'GetThreadByRef'],
+  [/\bthread\s*\(/, 'GetThread'],
+];
+
+const networkError = (code: string, message: string) =>
+  new TypeError('fetch failed', { cause: Object.assign(new Error(message), { code }) });
+
+function wait(ms: number, signal?: AbortSignal | null): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    });
+  });
+}
+
+/**
+ * A stateful fake of Plain's GraphQL API that applies Plain's rules: channels, impersonation, Cc/Bcc, permissions,
+ * Plain's error shapes and HTTP statuses. Use it through `fake.fetch`, MSW (`fake.handlers`) or real HTTP (`fake.listen()`).
+ * @example
+ * const fake = createFakePlain();
+ * const thread = fake.addThread({ channel: 'EMAIL' });
+ * const plain = new PlainClient({ apiKey: fake.apiKey, fetch: fake.fetch });
+ */
+export function createFakePlain(options: FakePlainOptions = {}) {
+  const apiUrl = options.apiUrl ?? PLAIN_API_URL;
+  let workspace = new FakeWorkspace(options.impersonation ?? true);
+  const faults = new FaultQueue();
+  const requests: FakeRequest[] = [];
+  let requestCount = 0;
+  let budget = { start: 0, used: 0 };
+  const defaultKey = 'plainApiKey_fake_all_permissions';
+
+  const addApiKey = (init: { key?: string; permissions?: readonly FakePermission[] } = {}): string => {
+    const key = init.key ?? `plainApiKey_fake_${workspace.nextId('')}`;
+    workspace.apiKeys.set(key, new Set(init.permissions ?? ALL_PERMISSIONS));
+    return key;
+  };
+  addApiKey({ key: defaultKey });
+
+  const addCustomer = (init: Partial<FakeCustomer> = {}): FakeCustomer => {
+    const id = init.id ?? workspace.nextId('c_');
+    const customer: FakeCustomer = { id, email: init.email ?? `${id}@customers.example`, fullName: init.fullName ?? `Customer ${id}`, ...(init.externalId ? { externalId: init.externalId } : {}) };
+    workspace.customers.set(id, customer);
+    return customer;
+  };
+
+  const addThread = (
+    init: { id?: string; ref?: string; title?: string; channel?: ThreadChannel; status?: ThreadStatus; customer?: FakeCustomer | string } = {},
+  ): FakeThread => {
+    const customer = typeof init.customer === 'string' ? init.customer : (init.customer ?? addCustomer()).id;
+    if (!workspace.customers.has(customer)) throw new Error(`fake Plain: no customer ${customer}; add it with addCustomer first.`);
+    const id = init.id ?? workspace.nextId('th_');
+    const thread: FakeThread = {
+      id,
+      ref: init.ref ?? `T-${workspace.threads.size + 1}`,
+      title: init.title ?? `Thread ${workspace.threads.size + 1}`,
+      channel: init.channel ?? 'EMAIL',
+      status: init.status ?? 'TODO',
+      customerId: customer,
+    };
+    workspace.threads.set(id, thread);
+    return thread;
+  };
+
+  function rateLimitHeaders(now: number, exhausted = false): Record<string, string> {
+    const limit = options.rateLimit;
+    if (!limit) return {};
+    if (now >= budget.start + limit.windowMs) budget = { start: now, used: 0 };
+    const remaining = exhausted ? 0 : Math.max(0, limit.limit - budget.used);
+    return {
+      'x-ratelimit-limit': String(limit.limit),
+      'x-ratelimit-remaining': String(remaining),
+      'x-ratelimit-reset': new Date(budget.start + limit.windowMs).toISOString(),
+    };
+  }
+
+  function respond(answer: Answer, requestId: string, extra: Record<string, string> = {}): Response {
+    return new Response(JSON.stringify(answer.body), {
+      status: answer.status,
+      headers: { 'content-type': 'application/json', 'apigw-requestid': requestId, ...extra },
+    });
+  }
+
+  function faultResponse(fault: FakeFault, requestId: string): Response {
+    const status = fault.status!;
+    if (fault.body !== undefined) return new Response(fault.body, { status, headers: { 'content-type': 'text/html', 'apigw-requestid': requestId } });
+    if (status === 429) {
+      const seconds = fault.retryAfterSeconds ?? 1;
+      const headers: Record<string, string> = {
+        ...rateLimitHeaders(Date.now(), true),
+        'x-ratelimit-reset': new Date(Date.now() + seconds * 1000).toISOString(),
+      };
+      if (fault.retryAfterHeader) headers['retry-after'] = String(seconds);
+      return respond({ status, body: { errors: [{ message: 'Too Many Requests - Rate limit exceeded', extensions: { code: 'RATE_LIMITED' } }] } }, requestId, headers);
+    }
+    const [code, message] =
+      status >= 500 ? ['INTERNAL_SERVER_ERROR', 'Internal server error']
+      : status === 401 ? ['UNAUTHENTICATED', 'Authentication required: the API key is missing or not valid.']
+      : status === 403 ? ['FORBIDDEN', 'Forbidden']
+      : ['BAD_REQUEST', 'Bad request'];
+    return respond({ status, body: { errors: [{ message, extensions: { code } }] } }, requestId);
+  }
+
+  /** Everything Plain would do with one HTTP request. */
+  async function handle(request: Request): Promise<Outcome> {
+    const requestId = `fake-req-${++requestCount}`;
+    let body: { query?: unknown; variables?: Record<string, unknown> } = {};
+    try {
+      body = JSON.parse(await request.text());
+    } catch {
+      return { response: respond({ status: 400, body: { errors: [{ message: 'Syntax Error: invalid JSON body', extensions: { code: 'GRAPHQL_PARSE_FAILED' } }] } }, requestId) };
+    }
+    const query = typeof body?.query === 'string' ? body.query : '';
+    const operationName = OPERATIONS.find(([pattern]) => pattern.test(query))?.[1];
+    const fault = operationName ? faults.take(operationName, requestCount) : undefined;
+    if (fault?.drop === 'refused') return { drop: 'refused' };
+    requests.push({ operationName, variables: body.variables, headers: Object.fromEntries(request.headers) });
+    if (fault?.delayMs) await wait(fault.delayMs, request.signal);
+    if (fault?.drop === 'before') return { drop: 'before' };
+    if (fault?.status && !fault.afterRecording) return { response: faultResponse(fault, requestId) };
+
+    const key = /^Bearer (.+)$/.exec(request.headers.get('authorization') ?? '')?.[1];
+    const permissions = key === undefined ? undefined : workspace.apiKeys.get(key);
+    if (!key || !permissions) {
+      return { response: respond({ status: 401, body: { errors: [{ message: 'Authentication required: the API key is missing or not valid.', extensions: { code: 'UNAUTHENTICATED' } }] } }, requestId) };
+    }
+    const now = Date.now();
+    const limited = rateLimitHeaders(now);
+    if (options.rateLimit && budget.used >= options.rateLimit.limit) {
+      return { response: faultResponse({ status: 429, retryAfterSeconds: (budget.start + options.rateLimit.windowMs - now) / 1000 }, requestId) };
+    }
+    budget.used++;
+
+    const variables = body.variables ?? {};
+    let answer: Answer;
+    if (operationName === 'ReplyToThread') answer = workspace.reply(variables.input, key, permissions);
+    else if (operationName === 'GetThreadByRef') answer = workspace.lookUp('threadByRef', 'ref', permissions, variables.ref);
+    else if (operationName === 'GetThread') answer = workspace.lookUp('thread', 'threadId', permissions, variables.threadId);
+    else answer = { status: 400, body: { errors: [{ message: 'Cannot query this document: the fake answers only plain-client\'s operations.', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }] } };
+
+    if (fault?.drop === 'after') return { drop: 'after' };
+    if (fault?.status) return { response: faultResponse(fault, requestId) };
+    return { response: respond(answer, requestId, { ...limited, ...rateLimitHeaders(Date.now()) }) };
+  }
+
+  /** A fetch that answers as Plain would, without any network. Pass it as `new PlainClient({ fetch: fake.fetch })`. */
+  async function fakeFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+    const request = new Request(input, init);
+    const outcome = await handle(request);
+    if ('response' in outcome) return outcome.response;
+    if (outcome.drop === 'refused') throw networkError('ECONNREFUSED', 'connect ECONNREFUSED 127.0.0.1');
+    throw networkError('UND_ERR_SOCKET', 'other side closed');
+  }
+
+  const mswResolver = async ({ request }: { request: Request }) => {
+    const outcome = await handle(request);
+    return 'response' in outcome ? outcome.response : HttpResponse.error();
+  };
+
+  return {
+    /** An API key holding every permission. */
+    apiKey: defaultKey,
+    apiUrl,
+    addApiKey,
+    addCustomer,
+    addThread,
+    /** Whether the workspace's plan includes impersonation. */
+    set impersonationAllowed(allowed: boolean) {
+      workspace.impersonationAllowed = allowed;
+    },
+    get impersonationAllowed() {
+      return workspace.impersonationAllowed;
+    },
+    /** Replies Plain accepted on a thread, oldest first. */
+    messages: (threadId: string): FakeMessage[] => workspace.sent.filter((m) => m.threadId === threadId),
+    /** Every accepted reply on every thread. */
+    allMessages: (): FakeMessage[] => [...workspace.sent],
+    /** Requests received, oldest first. */
+    requests: requests as readonly FakeRequest[],
+    /** Applies a fault to the next matching request(s). */
+    failNext(fault: FakeFault): void {
+      faults.push(fault);
+    },
+    /** Picks a fault for every request that `failNext` did not claim. */
+    injectFaults(policy: FaultPolicy | undefined): void {
+      faults.policy = policy;
+    },
+    /** Forgets all data, requests and faults; keeps `apiKey`. */
+    reset(): void {
+      workspace = new FakeWorkspace(options.impersonation ?? true);
+      faults.clear();
+      requests.length = 0;
+      requestCount = 0;
+      budget = { start: 0, used: 0 };
+      addApiKey({ key: defaultKey });
+    },
+    fetch: fakeFetch,
+    /** Answers one Request (a fetch-style handler); dropped connections reject. */
+    handle: (request: Request) => fakeFetch(request),
+    /** MSW handlers for `apiUrl`. `fake.handlersFor(url)` for another endpoint. */
+    get handlers(): HttpHandler[] {
+      return [http.post(apiUrl, mswResolver)];
+    },
+    handlersFor: (url: string): HttpHandler[] => [http.post(url, mswResolver)],
+    /** Serves the fake over real HTTP on 127.0.0.1, for tools that are not in-process. */
+    listen: (port = 0) => listen(handle, port),
+  };
+}
+
+export type FakePlain = ReturnType<typeof createFakePlain>;
+
+async function listen(handle: (request: Request) => Promise<Outcome>, port: number): Promise<{ url: string; close: () => Promise<void> }> {
+  const { createServer } = await import('node:http');
+  const server = createServer(async (req, res) => {
+    if (req.method === 'OPTIONS') {
+      res.writeHead(204, { 'access-control-allow-origin': '*', 'access-control-allow-headers': '*', 'access-control-allow-methods': 'POST' }).end();
+      return;
+    }
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const headers = new Headers();
+    for (const [name, value] of Object.entries(req.headers)) if (typeof value === 'string') headers.set(name, value);
+    const outcome = await handle(new Request(`http://${req.headers.host}${req.url}`, { method: req.method, headers, body: Buffer.concat(chunks) }));
+    if (!('response' in outcome)) {
+      req.socket.destroy();
+      return;
+    }
+    const { response } = outcome;
+    res.writeHead(response.status, { ...Object.fromEntries(response.headers), 'access-control-allow-origin': '*', 'access-control-expose-headers': '*' });
+    res.end(Buffer.from(await response.arrayBuffer()));
+  });
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  const address = server.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${address.port}/graphql/v1`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
