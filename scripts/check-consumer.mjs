@@ -47,7 +47,7 @@ try {
   writeFileSync(
     join(dir, 'main.js'),
     `import { PlainClient } from 'plain-client';
-const plain = new PlainClient({ apiUrl: '/api/plain', credentials: 'include' });
+const plain = new PlainClient({ apiUrl: new URL('/api/plain', location.origin).href, credentials: 'include' });
 document.querySelector('#send').addEventListener('click', async () => {
   const result = await plain.replyToThread({ threadId: 'th_1', textContent: 'Hello' });
   document.querySelector('#out').textContent = result.ok ? 'sent' : result.error.message;

@@ -30,7 +30,7 @@ const entry = join(work, 'entry.js');
 writeFileSync(
   entry,
   `import { PlainClient } from 'plain-client';
-const plain = new PlainClient({ apiUrl: '/api/plain', credentials: 'include' });
+const plain = new PlainClient({ apiUrl: new URL('/api/plain', location.origin).href, credentials: 'include' });
 plain.replyToThread({ threadId: 'th_1', textContent: 'Hello' }).then((result) => console.log(result));
 `,
 );
@@ -63,7 +63,7 @@ const fromSource = await build({
   ...common,
   stdin: {
     contents: `import { PlainClient } from './src/index.ts';
-const plain = new PlainClient({ apiUrl: '/api/plain', credentials: 'include' });
+const plain = new PlainClient({ apiUrl: new URL('/api/plain', location.origin).href, credentials: 'include' });
 plain.replyToThread({ threadId: 'th_1', textContent: 'Hello' }).then((result) => console.log(result));`,
     resolveDir: root,
     sourcefile: 'entry.js',
