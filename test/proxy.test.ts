@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { GetThreadByRefDocument, GetThreadDocument, ReplyToThreadDocument } from '../src/generated/graphql.js';
 import { PlainClient } from '../src/index.js';
 import { type PlainProxyOptions, type ProxyDecision, createPlainProxy, toNodeHandler } from '../src/proxy/index.js';
+import { createFakePlain } from '../src/testing/index.js';
 
 const KEY = 'plainApiKey_proxy_test_0123456789';
 const PLAIN = 'https://plain.example.test/graphql/v1';
@@ -373,3 +374,31 @@ describe('toNodeHandler', () => {
 // Keeps the ProxyDecision type honest for the README's examples.
 const _examples: ProxyDecision[] = [false, { threads: 'any', impersonate: false }, { threads: ['th_1'], impersonate: { externalId: 'u_1' } }];
 void _examples;
+
+describe('with the fake Plain (docs/frontend.md, "Testing your route")', () => {
+  it('replies as the pinned customer, and reports a 401 from authorize as unauthenticated', async () => {
+    const fake = createFakePlain();
+    const customer = fake.addCustomer({ externalId: 'user-42' });
+    const thread = fake.addThread({ channel: 'CHAT', customer: customer.id });
+    let loggedIn = true;
+    const proxy = createPlainProxy({
+      apiKey: fake.apiKey,
+      fetch: fake.fetch,
+      authorize: () =>
+        loggedIn
+          ? { threads: [thread.id], impersonate: { externalId: 'user-42' } }
+          : Response.json({ errors: [{ message: 'Log in first.' }] }, { status: 401 }),
+    });
+    const browserClient = new PlainClient({ apiUrl: 'https://app.test/api/plain', fetch: (url, init) => proxy(new Request(url, init)) });
+
+    const result = await browserClient.replyToThread({ threadId: thread.id, textContent: 'Hi' });
+    expect(result.ok).toBe(true);
+    expect(fake.messages(thread.id)).toMatchObject([{ text: 'Hi', author: { kind: 'customer', customerId: customer.id } }]);
+    expect(fake.requests.every((r) => r.headers.authorization === `Bearer ${fake.apiKey}`)).toBe(true);
+
+    loggedIn = false;
+    const refused = await browserClient.getThread(thread.id);
+    expect(refused.error).toMatchObject({ kind: 'unauthenticated', status: 401 });
+    expect(refused.error?.message).toMatch(/Log in first/);
+  });
+});

@@ -108,7 +108,7 @@ beforeAll(async () => {
       apiUrl: plainServer.url,
       authorize: (request) => {
         const session = sessions.get(/(?:^|;\s*)session=([^;]+)/.exec(request.headers.get('cookie') ?? '')?.[1] ?? '');
-        if (!session) return new Response(JSON.stringify({ errors: [{ message: 'Log in first.' }] }), { status: 401 });
+        if (!session) return Response.json({ errors: [{ message: 'Log in first.' }] }, { status: 401 });
         return { threads: session.threadIds, impersonate: { externalId: session.userId } };
       },
     }),
