@@ -190,6 +190,16 @@ describe('createPlainProxy: what it refuses', () => {
     expect(forwarded).toHaveLength(1);
   });
 
+  it('refuses Cc and Bcc unless authorize allows them', async () => {
+    const withCc = reply({ threadId: 'th_mine', textContent: 'Hi', channelSpecificOptions: { email: { hiddenRecipients: [{ email: 'victim@example.test' }] } } });
+    const error = await refusedWithNothingSent(post(withCc), 403, 'FORBIDDEN');
+    expect(error.message).toMatch(/may not add Cc or Bcc/);
+
+    const { proxy, forwarded } = proxyWith(() => ({ threads: 'any', impersonate: false, allowCcBcc: true }));
+    expect((await proxy(post(withCc))).status).toBe(200);
+    expect(forwarded[0]?.body.variables).toMatchObject({ input: { channelSpecificOptions: { email: { hiddenRecipients: [{ email: 'victim@example.test' }] } } } });
+  });
+
   it('passes a Response from authorize through as it is', async () => {
     const { proxy, forwarded } = proxyWith(() => new Response('log in first', { status: 401 }));
     const response = await proxy(post({ query: folded(GetThreadDocument), variables: { threadId: 'th_mine' } }));

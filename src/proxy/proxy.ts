@@ -23,6 +23,12 @@ export interface ProxyGrant {
    * browser asked for is dropped: the browser never picks who it writes as.
    */
   impersonate?: CustomerIdentifier | false;
+  /**
+   * Let replies carry Cc and Bcc (`channelSpecificOptions`). Off by default: on EMAIL and API threads they make your
+   * workspace send the reply to any address the browser names.
+   * @default false
+   */
+  allowCcBcc?: boolean;
 }
 
 /** `false` answers 403; a `Response` (e.g. a 401 for an expired session) is sent as it is. */
@@ -177,7 +183,7 @@ export function createPlainProxy(options: PlainProxyOptions): (request: Request)
       return refuse(400, 'OPERATION_NOT_ALLOWED', 'This endpoint forwards only plain-client\'s own operations (GetThread, GetThreadByRef, ReplyToThread), and the query is none of them.');
     }
     if (body.operationName != null && body.operationName !== known.name) {
-      return refuse(400, 'OPERATION_NOT_ALLOWED', `operationName ${JSON.stringify(String(body.operationName))} does not match the query, which is ${known.name}.`);
+      return refuse(400, 'OPERATION_NOT_ALLOWED', `operationName ${JSON.stringify(String(body.operationName).slice(0, 100))} does not match the query, which is ${known.name}.`);
     }
     const operation = operationOf(known.name, body.variables);
 
@@ -202,6 +208,9 @@ export function createPlainProxy(options: PlainProxyOptions): (request: Request)
     if (operation.name === 'ReplyToThread') {
       const { input } = operation.variables;
       if (!(await threadAllowed(rule, input.threadId))) throw notAllowed();
+      if (input.channelSpecificOptions && grant.allowCcBcc !== true) {
+        throw new Refusal(refuse(403, 'FORBIDDEN', 'Refused by the proxy: replies from here may not add Cc or Bcc (channelSpecificOptions).'));
+      }
       if (grant.impersonate === undefined) {
         throw misconfigured('for ReplyToThread, authorize() must set impersonate: a customer identifier, or false to reply as the machine user.');
       }
