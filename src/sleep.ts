@@ -1,4 +1,7 @@
-/** Waits `ms`, or less if `signal` fires; resolves true when the full time passed. Leaves no timer behind. */
+/** The longest delay setTimeout honours; longer ones fire at once. */
+export const MAX_DELAY = 2 ** 31 - 1;
+
+/** Waits `ms` (at most MAX_DELAY), or less if `signal` fires; resolves true when the full time passed. Leaves no timer behind. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<boolean> {
   if (signal?.aborted) return Promise.resolve(false);
   if (ms <= 0) return Promise.resolve(true);
@@ -9,7 +12,7 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<boolean> {
       resolve(slept);
     };
     const onAbort = () => done(false);
-    const timer = setTimeout(() => done(true), ms);
+    const timer = setTimeout(() => done(true), Math.min(ms, MAX_DELAY));
     signal?.addEventListener('abort', onAbort);
   });
 }

@@ -2,6 +2,7 @@ import { ClientError, GraphQLClient } from 'graphql-request';
 import type { PlainError } from './errors.js';
 import { MAY_HAVE_BEEN_SENT } from './errors.js';
 import { rateLimitOf, retryAfterMsOf } from './rate-limit.js';
+import { MAX_DELAY } from './sleep.js';
 import type { RateLimitInfo } from './result.js';
 
 /** A GraphQL document the client sends, with its result and variable types. */
@@ -79,7 +80,8 @@ export class Transport {
       },
       // Resolved per call, so a fetch patched after construction (MSW, tests) is the one used.
       fetch: async (url: URL | RequestInfo, init?: RequestInit) => {
-        const response = await (userFetch ?? globalThis.fetch)(url, init);
+        // Called on globalThis: a browser's fetch passed unbound (`fetch: window.fetch`) throws "Illegal invocation" otherwise.
+        const response = await (userFetch ?? globalThis.fetch).call(globalThis, url, init);
         if (init?.signal) this.responses.set(init.signal, response);
         return response;
       },
@@ -91,7 +93,8 @@ export class Transport {
     const controller = new AbortController();
     const abort = () => controller.abort(signal?.reason);
     signal?.addEventListener('abort', abort);
-    const timer = setTimeout(() => controller.abort(TIMEOUT), timeoutMs);
+    // setTimeout fires at once for delays past 2^31-1 ms; such a timeout means none.
+    const timer = timeoutMs < MAX_DELAY ? setTimeout(() => controller.abort(TIMEOUT), timeoutMs) : undefined;
     try {
       const res = await this.client.rawRequest<T>({
         query: op.query,

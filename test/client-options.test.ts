@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { PlainClient, VERSION } from '../src/index.js';
+import { createFakePlain } from '../src/testing/index.js';
+
+describe('client options', () => {
+  it('sends the SDK headers and extra headers on every request', async () => {
+    const fake = createFakePlain();
+    const thread = fake.addThread();
+    const plain = new PlainClient({ apiKey: fake.apiKey, fetch: fake.fetch, headers: { 'x-tenant': 'acme' } });
+    await plain.replyToThread({ threadId: thread.id, textContent: 'x' });
+    expect(fake.requests.map((r) => r.operationName)).toEqual(['GetThread', 'ReplyToThread']);
+    for (const request of fake.requests) {
+      expect(request.headers).toMatchObject({
+        authorization: `Bearer ${fake.apiKey}`,
+        'plain-sdk': 'plain-client',
+        'plain-sdk-version': VERSION,
+        'x-tenant': 'acme',
+        'content-type': 'application/json',
+      });
+    }
+  });
+
+  it('works with a fetch passed unbound, as `fetch: window.fetch` is in a browser', async () => {
+    const fake = createFakePlain();
+    const thread = fake.addThread();
+    // A native browser fetch throws "Illegal invocation" unless called on the global object.
+    function strictFetch(this: unknown, input: RequestInfo | URL, init?: RequestInit) {
+      if (this !== globalThis) throw new TypeError('Illegal invocation');
+      return fake.fetch(input, init);
+    }
+    const plain = new PlainClient({ apiKey: fake.apiKey, fetch: strictFetch as typeof fetch });
+    expect(await plain.replyToThread({ threadId: thread.id, textContent: 'x' })).toMatchObject({ ok: true });
+  });
+
+  it('a timeout beyond setTimeout\'s range means no timeout, not an instant one', async () => {
+    const fake = createFakePlain();
+    const thread = fake.addThread();
+    const plain = new PlainClient({ apiKey: fake.apiKey, fetch: fake.fetch, timeoutMs: Infinity });
+    fake.failNext({ delayMs: 20 });
+    expect(await plain.replyToThread({ threadId: thread.id, textContent: 'x' })).toMatchObject({ ok: true });
+  });
+
+  it('getThread returns the thread and validates its argument locally', async () => {
+    const fake = createFakePlain();
+    const thread = fake.addThread({ channel: 'API', title: 'Refund' });
+    const plain = new PlainClient({ apiKey: fake.apiKey, fetch: fake.fetch });
+    expect(await plain.getThread(thread.id)).toEqual({
+      ok: true,
+      data: { id: thread.id, ref: thread.ref, title: 'Refund', channel: 'API', status: 'TODO', customer: { id: thread.customerId } },
+      requestId: 'fake-req-1',
+      rateLimit: undefined,
+    });
+    expect((await plain.getThread(' ')).error).toMatchObject({ kind: 'invalid_input', issues: [{ path: 'threadId' }] });
+    expect(fake.requests).toHaveLength(1);
+  });
+});
