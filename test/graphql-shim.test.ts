@@ -1,8 +1,8 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, print } from '../src/browser/graphql-shim.js';
 import type * as PlainClientModule from '../src/index.js';
 
@@ -14,11 +14,12 @@ import type * as PlainClientModule from '../src/index.js';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const calls = ((globalThis as { __graphqlShimCalls?: string[] }).__graphqlShimCalls ??= []);
 let Client: typeof PlainClientModule.PlainClient;
+let outfile = '';
 
 beforeAll(async () => {
   const outdir = join(root, '.tmp', 'shim-test');
   mkdirSync(outdir, { recursive: true });
-  const outfile = join(outdir, `client-${process.pid}.mjs`);
+  outfile = join(outdir, `client-${process.pid}.mjs`);
   await build({
     entryPoints: [join(root, 'src/index.ts')],
     bundle: true,
@@ -31,6 +32,8 @@ beforeAll(async () => {
   });
   ({ PlainClient: Client } = (await import(pathToFileURL(outfile).href)) as typeof PlainClientModule);
 }, 30_000);
+
+afterAll(() => rmSync(outfile, { force: true }));
 
 type Answer = Response | (() => Response | Promise<Response>);
 
