@@ -27,7 +27,7 @@ export class PlainClient {
     this.#apiKey = config.apiKey;
     this.#defaults = { timeoutMs: config.timeoutMs, maxRetries: config.maxRetries, maxRetryDelayMs: config.maxRetryDelayMs };
     this.#sender = {
-      transport: new Transport({ url: config.apiUrl, headers: config.headers, fetch: options.fetch, credentials: options.credentials }),
+      transport: new Transport({ url: config.apiUrl, hasApiKey: config.apiKey !== undefined, headers: config.headers, fetch: options.fetch, credentials: options.credentials }),
       gate: options.paceRequests === false ? undefined : new RateLimitGate(),
       onRequest: options.onRequest,
       onResponse: options.onResponse,

@@ -33,9 +33,13 @@ export interface PlainClientOptions {
   onResponse?: (event: ResponseEvent) => void;
 }
 
+// A page, or a web worker. Cloudflare Workers also run in a "ServiceWorkerGlobalScope", but on a server: they say so in
+// navigator.userAgent, and a key is safe there.
 const isBrowserLike = () =>
   (typeof window === 'object' && typeof (window as { document?: unknown }).document === 'object') ||
-  (typeof self === 'object' && /WorkerGlobalScope/.test(String((self as { constructor?: { name?: string } }).constructor?.name)));
+  (typeof self === 'object' &&
+    /WorkerGlobalScope/.test(String((self as { constructor?: { name?: string } }).constructor?.name)) &&
+    (globalThis as { navigator?: { userAgent?: string } }).navigator?.userAgent !== 'Cloudflare-Workers');
 
 function whole(name: string, value: number | undefined, fallback: number, min: number): number {
   if (value === undefined) return fallback;
@@ -60,16 +64,18 @@ export function normaliseOptions(options: PlainClientOptions) {
         'Send requests to your own backend instead (createPlainProxy from plain-client/proxy), or pass dangerouslyAllowBrowser: true if this page is not public.',
     );
   }
+  // A relative apiUrl (your own backend, '/api/plain') is resolved against the page's address, where there is one.
+  let url: string;
   try {
-    new URL(apiUrl);
+    url = new URL(apiUrl, (globalThis as { location?: { href?: string } }).location?.href).href;
   } catch {
-    throw new TypeError('PlainClient: apiUrl must be an absolute URL.');
+    throw new TypeError('PlainClient: apiUrl must be an absolute URL, or a path on the page\'s own origin in a browser.');
   }
   const headers: Record<string, string> = { 'Plain-SDK': 'plain-client', 'Plain-SDK-Version': VERSION, ...options.headers };
   if (apiKey !== undefined) headers.Authorization = `Bearer ${apiKey}`;
   return {
     apiKey,
-    apiUrl,
+    apiUrl: url,
     headers,
     timeoutMs: whole('timeoutMs', options.timeoutMs, 30_000, 1),
     maxRetries: whole('maxRetries', options.maxRetries, 2, 0),

@@ -26,6 +26,8 @@ export function operation<TData, TVariables>(
 
 export interface TransportConfig {
   url: string;
+  /** Whether requests carry a Plain API key (else they go to the caller's own backend), for the wording of errors. */
+  hasApiKey: boolean;
   headers: Record<string, string>;
   fetch?: typeof fetch;
   credentials?: RequestCredentials;
@@ -65,7 +67,10 @@ export class Transport {
   /** Operation name by query text, so the serializer can send `operationName` without parsing. */
   private readonly names = new Map<string, string>();
 
+  private readonly hasApiKey: boolean;
+
   constructor(config: TransportConfig) {
+    this.hasApiKey = config.hasApiKey;
     const names = this.names;
     const userFetch = config.fetch;
     this.client = new GraphQLClient(config.url, {
@@ -155,11 +160,12 @@ export class Transport {
         ...base,
         kind: 'forbidden',
         ...(permission ? { permission } : {}),
-        message: `The API key lacks a permission${said || ` (HTTP ${status})`}`,
+        message: `${this.hasApiKey ? 'The API key lacks a permission' : 'The server refused the request'}${said || ` (HTTP ${status})`}`,
       });
     }
     if (status === 401 || codes.includes('UNAUTHENTICATED')) {
-      return fail({ ...base, kind: 'unauthenticated', message: `Plain rejected the API key (HTTP ${status})${said}` });
+      const who = this.hasApiKey ? 'Plain rejected the API key' : 'The server refused the request as unauthenticated';
+      return fail({ ...base, kind: 'unauthenticated', message: `${who} (HTTP ${status})${said}` });
     }
     if ((status ?? 0) >= 500 || codes.includes('INTERNAL_SERVER_ERROR')) {
       return fail({ ...base, kind: 'server_error', message: `Plain answered with a server error (HTTP ${status})${said}.${uncertain}` });

@@ -54,6 +54,15 @@ describe('browser guard', () => {
     expect(sent[0]?.headers.get('authorization')).toBe(`Bearer ${KEY}`);
   });
 
+  it('allows an apiKey in Cloudflare Workers, a server that also runs in a ServiceWorkerGlobalScope', () => {
+    class ServiceWorkerGlobalScope {}
+    vi.stubGlobal('self', new ServiceWorkerGlobalScope());
+    vi.stubGlobal('navigator', { userAgent: 'Cloudflare-Workers' });
+    expect(() => new PlainClient({ apiKey: KEY })).not.toThrow();
+    vi.stubGlobal('navigator', { userAgent: 'Mozilla/5.0' });
+    expect(() => new PlainClient({ apiKey: KEY })).toThrow(/refusing to use an apiKey in a browser/);
+  });
+
   it('allows an apiKey outside a browser (no window)', () => {
     expect(typeof (globalThis as { window?: unknown }).window).toBe('undefined');
     expect(() => new PlainClient({ apiKey: KEY })).not.toThrow();
@@ -89,5 +98,24 @@ describe('no key, own backend (the proxy pattern)', () => {
       expect(request.headers.get('plain-sdk')).toBe('plain-client');
     }
     expect(sent[1]?.body.variables).toEqual({ input: { threadId: 'th_1', textContent: 'Hello from the portal' } });
+  });
+});
+
+describe('no key: a relative apiUrl and neutral wording', () => {
+  it('resolves a relative apiUrl against the page address', async () => {
+    vi.stubGlobal('window', { document: {} });
+    vi.stubGlobal('location', { href: 'https://app.example.test/support/inbox' });
+    const { sent, fetch } = recordingFetch();
+    const plain = new PlainClient({ apiUrl: '/api/plain', fetch });
+    expect((await plain.getThread('th_1')).ok).toBe(true);
+    expect(sent[0]?.url).toBe('https://app.example.test/api/plain');
+  });
+
+  it('does not blame an API key the client does not have', async () => {
+    const fetch = (async () => new Response('Log in first', { status: 401 })) as typeof globalThis.fetch;
+    const plain = new PlainClient({ apiUrl: 'https://app.example.test/api/plain', fetch, maxRetries: 0 });
+    const { error } = await plain.getThread('th_1');
+    expect(error).toMatchObject({ kind: 'unauthenticated', status: 401 });
+    expect(error!.message).toBe('The server refused the request as unauthenticated (HTTP 401)');
   });
 });
