@@ -9,7 +9,8 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<boolean> {
       resolve(slept);
     };
     const onAbort = () => done(false);
-    const timer = setTimeout(() => done(true), ms);
+    // setTimeout fires at once past 2^31 - 1 ms; a longer sleep ends early, and callers re-check what they waited for.
+    const timer = setTimeout(() => done(true), Math.min(ms, 2 ** 31 - 1));
     signal?.addEventListener('abort', onAbort);
   });
 }

@@ -42,6 +42,7 @@ export type Attempt<T> =
     };
 
 const TIMEOUT = Symbol('timeout');
+const MAX_TIMER_MS = 2 ** 31 - 1;
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
 
 /** Node's fetch puts the socket error's code on `cause` (or on each of an AggregateError's `errors`). */
@@ -63,6 +64,8 @@ export class Transport {
   private readonly responses = new WeakMap<AbortSignal, Response>();
   /** Operation name by query text, so the serializer can send `operationName` without parsing. */
   private readonly names = new Map<string, string>();
+  /** Attempts (by signal) whose answer was cut off while its body was read: the connection died mid-answer. */
+  private readonly cut = new WeakSet<AbortSignal>();
 
   constructor(config: TransportConfig) {
     const names = this.names;
@@ -80,7 +83,18 @@ export class Transport {
       // Resolved per call, so a fetch patched after construction (MSW, tests) is the one used.
       fetch: async (url: URL | RequestInfo, init?: RequestInit) => {
         const response = await (userFetch ?? globalThis.fetch)(url, init);
-        if (init?.signal) this.responses.set(init.signal, response);
+        const signal = init?.signal;
+        if (signal) {
+          this.responses.set(signal, response);
+          // graphql-request reads the body itself; a failure there would look like a malformed answer. Mark it, so
+          // that it is classified as what it is: a connection lost after Plain may have acted.
+          const text = response.text.bind(response);
+          response.text = () =>
+            text().catch((error: unknown) => {
+              this.cut.add(signal);
+              throw error;
+            });
+        }
         return response;
       },
     });
@@ -90,8 +104,11 @@ export class Transport {
     this.names.set(op.query, op.name);
     const controller = new AbortController();
     const abort = () => controller.abort(signal?.reason);
-    signal?.addEventListener('abort', abort);
-    const timer = setTimeout(() => controller.abort(TIMEOUT), timeoutMs);
+    // An 'abort' listener never fires for a signal that is already aborted (e.g. by an onRequest hook).
+    if (signal?.aborted) abort();
+    else signal?.addEventListener('abort', abort);
+    // setTimeout fires at once for delays past 2^31 - 1 ms (Infinity included): no timer is the honest "no timeout".
+    const timer = timeoutMs <= MAX_TIMER_MS ? setTimeout(() => controller.abort(TIMEOUT), timeoutMs) : undefined;
     try {
       const res = await this.client.rawRequest<T>({
         query: op.query,
@@ -134,6 +151,10 @@ export class Transport {
         { ...base, kind: 'network', cause: error, message: `${op.name} failed to reach Plain (${why}).${notSent ? '' : uncertain}` },
         notSent,
       );
+    }
+    if (!response && this.cut.has(signal)) {
+      const why = (error as Error | undefined)?.message ?? 'terminated';
+      return fail({ ...base, kind: 'network', cause: error, message: `${op.name} lost the connection while reading Plain's answer (HTTP ${status}, ${why}).${uncertain}` });
     }
 
     const errors: GraphQLErrorEntry[] = Array.isArray(response?.errors) ? (response.errors as GraphQLErrorEntry[]) : [];
