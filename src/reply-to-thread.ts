@@ -72,10 +72,13 @@ export async function replyToThread(
 
   let channel = options.thread?.id === threadId ? options.thread.channel : threads.channelOf(threadId);
   if (channel === undefined) {
-    const found = await unlessAborted(threads.lookUp(threadId, policy), policy.signal, () => ({
+    const aborted = () => ({
       ok: false as const,
       error: { kind: 'aborted' as const, attempts: 0, retryable: true, message: 'ReplyToThread was aborted by the caller before it was sent.' },
-    }));
+    });
+    // An aborted caller starts no lookup at all (a started one would reach the network before it could be stopped).
+    if (policy.signal?.aborted) return aborted();
+    const found = await unlessAborted(threads.lookUp(threadId, policy), policy.signal, aborted);
     if (!found.ok) return found;
     channel = found.data.channel;
   }
