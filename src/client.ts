@@ -29,8 +29,8 @@ export class PlainClient {
     this.#sender = {
       transport: new Transport({ url: config.apiUrl, headers: config.headers, fetch: options.fetch, credentials: options.credentials }),
       gate: options.paceRequests === false ? undefined : new RateLimitGate(),
-      onRequest: options.onRequest,
-      onResponse: options.onResponse,
+      onRequest: sealed(options.onRequest, config.apiKey),
+      onResponse: sealed(options.onResponse, config.apiKey),
     };
     this.#threads = new ThreadDirectory(this.#sender, config.threadCacheSize);
   }
@@ -68,12 +68,16 @@ export class PlainClient {
     return this.#seal(result);
   }
 
-  /** Whatever the server echoed, the key leaves in no result. */
+  /** Whatever the server echoed (in an error, a request id, a thread's title...), the key leaves in no result. */
   #seal<R extends Result<unknown>>(result: R): R {
-    const key = this.#apiKey;
-    if (key === undefined || (result.ok && !result.requestId?.includes(key))) return result;
-    return redact(result, key);
+    return this.#apiKey === undefined ? result : redact(result, this.#apiKey);
   }
+}
+
+/** A hook that never sees the key, even when the server echoes it in a request id. */
+function sealed<E extends object>(hook: ((event: E) => void) | undefined, key: string | undefined) {
+  if (!hook || key === undefined) return hook;
+  return (event: E) => hook(redact(event, key));
 }
 
 function definedOnly({ timeoutMs, maxRetries, signal }: CallOptions): Partial<Policy> {
