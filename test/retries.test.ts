@@ -240,6 +240,26 @@ describe('maxRetries: 0 disables retries', () => {
   });
 });
 
+describe('per-call options are checked as the client options are', () => {
+  it('maxRetries: NaN (say, Number(undefined)) is refused with nothing sent, instead of retrying without end', async () => {
+    const thread = fake.addThread();
+    fake.failNext({ status: 500, operation: 'GetThread', times: 6 });
+    const result = await reply(clientOf(fake).plain, thread.id, 'Hello', { maxRetries: Number(undefined) });
+    expect(result.error).toMatchObject({ kind: 'invalid_input', attempts: 0, retryable: false, issues: [{ path: 'options.maxRetries', message: 'must be a whole number >= 0' }] });
+    expect(fake.requests).toEqual([]);
+  });
+
+  it('timeoutMs: 0 or negative is refused with nothing sent', async () => {
+    const thread = fake.addThread();
+    const { plain } = clientOf(fake);
+    for (const timeoutMs of [0, -1, NaN]) {
+      const result = await plain.getThread(thread.id, { timeoutMs });
+      expect(result.error).toMatchObject({ kind: 'invalid_input', issues: [{ path: 'options.timeoutMs', message: 'must be a whole number >= 1' }] });
+    }
+    expect(fake.requests).toEqual([]);
+  });
+});
+
 describe("the caller's AbortSignal", () => {
   it('cancels a reply at once while it waits to retry after a 429; nothing more is sent', async () => {
     const thread = fake.addThread();
