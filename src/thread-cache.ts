@@ -47,33 +47,36 @@ export class ThreadDirectory {
    */
   lookUp(threadId: string, policy: Policy): Promise<GetThreadResult> {
     const { signal } = policy;
-    let entry = this.inFlight.get(threadId);
-    if (!entry) {
-      const controller = new AbortController();
-      const created: Lookup = { controller, callers: 0, result: undefined! };
-      created.result = getThread(this.sender, { threadId }, { ...policy, signal: controller.signal }).then((result) => {
-        if (this.inFlight.get(threadId) === created) this.inFlight.delete(threadId);
-        if (result.ok) this.remember(result.data.id, result.data.channel);
-        return result;
-      });
-      this.inFlight.set(threadId, created);
-      entry = created;
-    }
-    const joined = entry;
-    joined.callers++;
+    const lookup = this.inFlight.get(threadId) ?? this.start(threadId, policy);
+    lookup.callers++;
     const leave = () => {
-      if (--joined.callers > 0) return;
+      if (--lookup.callers > 0) return;
       // Nobody waits for it any more: a later caller starts a fresh lookup instead of joining a cancelled one.
-      if (this.inFlight.get(threadId) === joined) this.inFlight.delete(threadId);
-      joined.controller.abort();
+      if (this.inFlight.get(threadId) === lookup) this.inFlight.delete(threadId);
+      lookup.controller.abort();
     };
     if (signal?.aborted) leave();
     else if (signal) {
       signal.addEventListener('abort', leave, { once: true });
-      void joined.result.then(() => signal.removeEventListener('abort', leave));
+      void lookup.result.then(() => signal.removeEventListener('abort', leave));
     }
     // A caller without a signal never leaves, so its lookup always completes.
-    return joined.result;
+    return lookup.result;
+  }
+
+  private start(threadId: string, policy: Policy): Lookup {
+    const controller = new AbortController();
+    const lookup: Lookup = {
+      controller,
+      callers: 0,
+      result: getThread(this.sender, { threadId }, { ...policy, signal: controller.signal }).then((result) => {
+        if (this.inFlight.get(threadId) === lookup) this.inFlight.delete(threadId);
+        if (result.ok) this.remember(result.data.id, result.data.channel);
+        return result;
+      }),
+    };
+    this.inFlight.set(threadId, lookup);
+    return lookup;
   }
 }
 

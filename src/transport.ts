@@ -89,11 +89,15 @@ export class Transport {
           // graphql-request reads the body itself; a failure there would look like a malformed answer. Mark it, so
           // that it is classified as what it is: a connection lost after Plain may have acted.
           const text = response.text.bind(response);
-          response.text = () =>
-            text().catch((error: unknown) => {
-              this.cut.add(signal);
-              throw error;
-            });
+          try {
+            response.text = () =>
+              text().catch((error: unknown) => {
+                this.cut.add(signal);
+                throw error;
+              });
+          } catch {
+            // A frozen Response-like object from a custom fetch: read as is, a cut body then stays unexpected_response.
+          }
         }
         return response;
       },
