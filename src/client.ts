@@ -1,4 +1,5 @@
-import { type PlainClientOptions, normaliseOptions } from './config.js';
+import { type PlainClientOptions, callOptionIssues, normaliseOptions } from './config.js';
+import type { InvalidInputError } from './errors.js';
 import { type GetThreadResult, getThread } from './get-thread.js';
 import { RateLimitGate } from './rate-limit.js';
 import { type ReplyOptions, type ReplyToThreadResult, replyToThread } from './reply-to-thread.js';
@@ -29,8 +30,8 @@ export class PlainClient {
     this.#sender = {
       transport: new Transport({ url: config.apiUrl, hasApiKey: config.apiKey !== undefined, headers: config.headers, fetch: options.fetch, credentials: options.credentials }),
       gate: options.paceRequests === false ? undefined : new RateLimitGate(),
-      onRequest: options.onRequest,
-      onResponse: options.onResponse,
+      onRequest: sealed(options.onRequest, config.apiKey),
+      onResponse: sealed(options.onResponse, config.apiKey),
     };
     this.#threads = new ThreadDirectory(this.#sender, config.threadCacheSize);
   }
@@ -44,21 +45,33 @@ export class PlainClient {
    * if (!result.ok) console.error(result.error.kind, result.error.message);
    */
   async replyToThread(input: ReplyToThreadInput, options: ReplyOptions = {}): Promise<ReplyToThreadResult> {
-    return this.#seal(await replyToThread(this.#sender, this.#threads, input, options, this.#policy(options)));
+    const policy = this.#policy(options);
+    if ('kind' in policy) return { ok: false, error: policy };
+    return this.#seal(await replyToThread(this.#sender, this.#threads, input, options, policy));
   }
 
   /** Looks a thread up by id: its ref, title, channel, status and customer id. */
   async getThread(threadId: string, options: CallOptions = {}): Promise<GetThreadResult> {
-    return this.#remember(await getThread(this.#sender, { threadId }, this.#policy(options)), threadId);
+    const policy = this.#policy(options);
+    if ('kind' in policy) return { ok: false, error: policy };
+    return this.#remember(await getThread(this.#sender, { threadId }, policy), threadId);
   }
 
   /** Looks a thread up by its reference, such as `T-123`. */
   async getThreadByRef(ref: string, options: CallOptions = {}): Promise<GetThreadResult> {
-    return this.#remember(await getThread(this.#sender, { ref }, this.#policy(options)));
+    const policy = this.#policy(options);
+    if ('kind' in policy) return { ok: false, error: policy };
+    return this.#remember(await getThread(this.#sender, { ref }, policy));
   }
 
-  #policy(options: CallOptions): Policy {
+  /** The call's policy, or `invalid_input` (nothing sent) for a per-call option the client options would refuse. */
+  #policy(options: CallOptions): Policy | InvalidInputError {
     if (options.timeoutMs === undefined && options.maxRetries === undefined && options.signal === undefined) return this.#defaults;
+    const issues = callOptionIssues(options);
+    if (issues.length > 0) {
+      const message = `Invalid input: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}. Nothing was sent.`;
+      return { kind: 'invalid_input', attempts: 0, retryable: false, issues, message };
+    }
     return { ...this.#defaults, ...definedOnly(options) };
   }
 
@@ -68,12 +81,16 @@ export class PlainClient {
     return this.#seal(result);
   }
 
-  /** Whatever the server echoed, the key leaves in no result. */
+  /** Whatever the server echoed (in an error, a request id, a thread's title...), the key leaves in no result. */
   #seal<R extends Result<unknown>>(result: R): R {
-    const key = this.#apiKey;
-    if (key === undefined || (result.ok && !result.requestId?.includes(key))) return result;
-    return redact(result, key);
+    return this.#apiKey === undefined ? result : redact(result, this.#apiKey);
   }
+}
+
+/** A hook that never sees the key, even when the server echoes it in a request id. */
+function sealed<E extends object>(hook: ((event: E) => void) | undefined, key: string | undefined) {
+  if (!hook || key === undefined) return hook;
+  return (event: E) => hook(redact(event, key));
 }
 
 function definedOnly({ timeoutMs, maxRetries, signal }: CallOptions): Partial<Policy> {

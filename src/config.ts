@@ -1,3 +1,4 @@
+import type { InputIssue } from './errors.js';
 import type { RequestEvent, ResponseEvent } from './request.js';
 import { VERSION } from './version.js';
 
@@ -41,12 +42,22 @@ const isBrowserLike = () =>
     /WorkerGlobalScope/.test(String((self as { constructor?: { name?: string } }).constructor?.name)) &&
     (globalThis as { navigator?: { userAgent?: string } }).navigator?.userAgent !== 'Cloudflare-Workers');
 
+/** A whole number >= min, or Infinity. NaN fails: `attempt > NaN` is never true, so it would mean endless retries. */
+const isWhole = (value: unknown, min: number) =>
+  typeof value === 'number' && value >= min && (value === Infinity || Number.isInteger(value));
+
 function whole(name: string, value: number | undefined, fallback: number, min: number): number {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !(value >= min) || (value !== Infinity && !Number.isInteger(value))) {
-    throw new RangeError(`PlainClient: ${name} must be a whole number >= ${min}.`);
-  }
+  if (!isWhole(value, min)) throw new RangeError(`PlainClient: ${name} must be a whole number >= ${min}.`);
   return value;
+}
+
+/** What is wrong with per-call `timeoutMs` / `maxRetries`, by the same rule as the client options. */
+export function callOptionIssues(options: { timeoutMs?: number; maxRetries?: number }): InputIssue[] {
+  const issues: InputIssue[] = [];
+  if (options.timeoutMs !== undefined && !isWhole(options.timeoutMs, 1)) issues.push({ path: 'options.timeoutMs', message: 'must be a whole number >= 1' });
+  if (options.maxRetries !== undefined && !isWhole(options.maxRetries, 0)) issues.push({ path: 'options.maxRetries', message: 'must be a whole number >= 0' });
+  return issues;
 }
 
 /** Checks the options once and fills in the defaults. Throws only for mistakes in the code that builds the client. */

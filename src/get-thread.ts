@@ -8,8 +8,12 @@ import type { Result } from './result.js';
 export type Thread = ThreadSummaryFragment;
 export type GetThreadResult = Result<Thread, GetThreadError>;
 
-const looksLikeThread = (t: unknown): t is Thread =>
-  typeof t === 'object' && t !== null && typeof (t as Thread).id === 'string' && typeof (t as Thread).channel === 'string';
+/** Every field the lookup selects is non-null in the schema; an answer missing one is not a thread. */
+const looksLikeThread = (t: unknown): t is Thread => {
+  if (typeof t !== 'object' || t === null) return false;
+  const { id, ref, title, channel, status, customer } = t as Record<string, unknown>;
+  return [id, ref, title, channel, status].every((v) => typeof v === 'string') && typeof (customer as { id?: unknown } | null)?.id === 'string';
+};
 
 /** Looks a thread up by id or by ref (`T-123`) and maps "null" to `thread_not_found`. */
 export async function getThread(

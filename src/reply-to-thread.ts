@@ -23,7 +23,8 @@ export interface ReplyOptions {
 
 /** Turns Plain's MutationError into the error kinds callers switch on. */
 function fromMutationError(e: MutationErrorPartsFragment, channel: ThreadChannel, attempts: number, requestId?: string): PlainError {
-  const fields: FieldError[] = Array.isArray(e.fields) ? e.fields : [];
+  // Entries that are not field errors are dropped, so that callers can read `field`, `message` and `type` safely.
+  const fields: FieldError[] = Array.isArray(e.fields) ? e.fields.filter(isFieldError) : [];
   const base = { attempts, retryable: false, requestId, message: `Plain refused the reply: ${e.message} (${e.code})` };
   if (e.code === 'cannot_reply_to_thread') {
     return { ...base, kind: 'cannot_reply_to_thread', channel, reason: 'server', source: 'server' };
@@ -37,8 +38,16 @@ function fromMutationError(e: MutationErrorPartsFragment, channel: ThreadChannel
   return { ...base, kind: 'mutation_error', code: e.code, type: e.type, fields };
 }
 
+/** A MutationError as the schema defines it: `message`, `type` and `code` are non-null strings. */
 const isMutationError = (e: unknown): e is MutationErrorPartsFragment =>
-  typeof e === 'object' && e !== null && typeof (e as MutationErrorPartsFragment).code === 'string';
+  typeof e === 'object' &&
+  e !== null &&
+  typeof (e as MutationErrorPartsFragment).code === 'string' &&
+  typeof (e as MutationErrorPartsFragment).message === 'string' &&
+  typeof (e as MutationErrorPartsFragment).type === 'string';
+
+const isFieldError = (f: unknown): f is FieldError =>
+  typeof f === 'object' && f !== null && ['field', 'message', 'type'].every((k) => typeof (f as Record<string, unknown>)[k] === 'string');
 
 /** Resolves with `aborted()` as soon as `signal` fires, whatever `work` (which never rejects) is still doing. */
 function unlessAborted<T>(work: Promise<T>, signal: AbortSignal | undefined, aborted: () => T): Promise<T> {
@@ -72,10 +81,13 @@ export async function replyToThread(
 
   let channel = options.thread?.id === threadId ? options.thread.channel : threads.channelOf(threadId);
   if (channel === undefined) {
-    const found = await unlessAborted(threads.lookUp(threadId, policy), policy.signal, () => ({
+    const aborted = () => ({
       ok: false as const,
       error: { kind: 'aborted' as const, attempts: 0, retryable: true, message: 'ReplyToThread was aborted by the caller before it was sent.' },
-    }));
+    });
+    // An aborted caller starts no lookup at all (a started one would reach the network before it could be stopped).
+    if (policy.signal?.aborted) return aborted();
+    const found = await unlessAborted(threads.lookUp(threadId, policy), policy.signal, aborted);
     if (!found.ok) return found;
     channel = found.data.channel;
   }

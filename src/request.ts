@@ -1,8 +1,8 @@
 import type { PlainError, PlainErrorKind } from './errors.js';
-import type { RateLimitGate } from './rate-limit.js';
+import { type RateLimitGate, UNTIL_AN_ANSWER } from './rate-limit.js';
 import type { RateLimitInfo } from './result.js';
 import { sleep } from './sleep.js';
-import type { Operation, Transport } from './transport.js';
+import type { Attempt, Operation, Transport } from './transport.js';
 
 /** Passed to `onRequest` before each HTTP attempt. Never holds the API key or the message body. */
 export interface RequestEvent {
@@ -65,8 +65,12 @@ function abortedBeforeSending(name: string, attempts: number): PlainError {
 export async function send<T, V>(sender: Sender, op: Operation<T, V>, variables: V, policy: Policy): Promise<Outcome<T>> {
   const { transport, gate } = sender;
   for (let attempt = 1; ; attempt++) {
-    for (let wait = gate?.reserve() ?? 0; wait > 0; wait = gate!.reserve()) {
-      if (wait > policy.maxRetryDelayMs) {
+    for (;;) {
+      // Checked before reserving, so that an aborted call never takes a share of the budget.
+      if (policy.signal?.aborted) return { ok: false, error: abortedBeforeSending(op.name, attempt - 1) };
+      const wait = gate?.reserve() ?? 0;
+      if (wait === 0) break;
+      if (wait !== UNTIL_AN_ANSWER && wait > policy.maxRetryDelayMs) {
         const error: PlainError = {
           kind: 'rate_limited',
           attempts: attempt - 1,
@@ -76,22 +80,28 @@ export async function send<T, V>(sender: Sender, op: Operation<T, V>, variables:
         };
         return { ok: false, error, rateLimit: gate!.last };
       }
-      if (!(await sleep(wait, policy.signal))) return { ok: false, error: abortedBeforeSending(op.name, attempt - 1) };
+      if (!(await gate!.changed(wait, policy.signal))) return { ok: false, error: abortedBeforeSending(op.name, attempt - 1) };
     }
-    if (policy.signal?.aborted) return { ok: false, error: abortedBeforeSending(op.name, attempt - 1) };
-
-    call(sender.onRequest, { operationName: op.name, attempt });
-    const started = Date.now();
-    const result = await transport.attempt(op, variables, policy.signal, policy.timeoutMs);
-    gate?.update(result.rateLimit, !result.ok && result.error.kind === 'rate_limited');
-    call(sender.onResponse, {
-      operationName: op.name,
-      attempt,
-      durationMs: Date.now() - started,
-      ...(result.ok
-        ? { status: result.status, requestId: result.requestId }
-        : { status: result.error.status, requestId: result.error.requestId, errorKind: result.error.kind }),
-    });
+    // From here the gate counts this request as on its way: it must hear back, whatever happens.
+    let result: Attempt<T> | undefined;
+    try {
+      call(sender.onRequest, { operationName: op.name, attempt });
+      const started = Date.now();
+      result = await transport.attempt(op, variables, policy.signal, policy.timeoutMs);
+      call(sender.onResponse, {
+        operationName: op.name,
+        attempt,
+        durationMs: Date.now() - started,
+        ...(result.ok
+          ? { status: result.status, requestId: result.requestId }
+          : { status: result.error.status, requestId: result.error.requestId, errorKind: result.error.kind }),
+      });
+    } finally {
+      gate?.update(result?.rateLimit, {
+        answered: result !== undefined && (result.ok || result.error.status !== undefined),
+        exhausted: result !== undefined && !result.ok && result.error.kind === 'rate_limited',
+      });
+    }
     if (result.ok) return { ok: true, data: result.data, attempts: attempt, requestId: result.requestId, rateLimit: result.rateLimit ?? gate?.last };
 
     const { error, notSent } = result;

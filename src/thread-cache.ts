@@ -8,7 +8,7 @@ import type { Policy, Sender } from './request.js';
  */
 export class ThreadDirectory {
   private readonly channels = new Map<string, ThreadChannel>();
-  private readonly inFlight = new Map<string, Promise<GetThreadResult>>();
+  private readonly inFlight = new Map<string, Lookup>();
 
   constructor(
     private readonly sender: Sender,
@@ -40,17 +40,49 @@ export class ThreadDirectory {
     return this.channels.size;
   }
 
-  /** Looks the thread up, joining a lookup already under way for the same id. Not tied to any caller's signal. */
+  /**
+   * Looks the thread up, joining a lookup already under way for the same id. The lookup is shared, so one caller's
+   * signal does not end it; it is cancelled when every caller waiting for it has aborted, so that an abandoned lookup
+   * is not sent later (e.g. once the rate-limit budget comes back).
+   */
   lookUp(threadId: string, policy: Policy): Promise<GetThreadResult> {
-    let pending = this.inFlight.get(threadId);
-    if (!pending) {
-      pending = getThread(this.sender, { threadId }, { ...policy, signal: undefined }).then((result) => {
-        this.inFlight.delete(threadId);
+    const { signal } = policy;
+    const lookup = this.inFlight.get(threadId) ?? this.start(threadId, policy);
+    lookup.callers++;
+    const leave = () => {
+      if (--lookup.callers > 0) return;
+      // Nobody waits for it any more: a later caller starts a fresh lookup instead of joining a cancelled one.
+      if (this.inFlight.get(threadId) === lookup) this.inFlight.delete(threadId);
+      lookup.controller.abort();
+    };
+    if (signal?.aborted) leave();
+    else if (signal) {
+      signal.addEventListener('abort', leave, { once: true });
+      void lookup.result.then(() => signal.removeEventListener('abort', leave));
+    }
+    // A caller without a signal never leaves, so its lookup always completes.
+    return lookup.result;
+  }
+
+  private start(threadId: string, policy: Policy): Lookup {
+    const controller = new AbortController();
+    const lookup: Lookup = {
+      controller,
+      callers: 0,
+      result: getThread(this.sender, { threadId }, { ...policy, signal: controller.signal }).then((result) => {
+        if (this.inFlight.get(threadId) === lookup) this.inFlight.delete(threadId);
         if (result.ok) this.remember(result.data.id, result.data.channel);
         return result;
-      });
-      this.inFlight.set(threadId, pending);
-    }
-    return pending;
+      }),
+    };
+    this.inFlight.set(threadId, lookup);
+    return lookup;
   }
+}
+
+interface Lookup {
+  result: Promise<GetThreadResult>;
+  controller: AbortController;
+  /** Callers still waiting for the result. */
+  callers: number;
 }

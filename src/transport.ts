@@ -66,6 +66,8 @@ export class Transport {
   private readonly responses = new WeakMap<AbortSignal, Response>();
   /** Operation name by query text, so the serializer can send `operationName` without parsing. */
   private readonly names = new Map<string, string>();
+  /** Attempts (by signal) whose answer was cut off while its body was read: the connection died mid-answer. */
+  private readonly cut = new WeakSet<AbortSignal>();
 
   private readonly hasApiKey: boolean;
 
@@ -87,7 +89,22 @@ export class Transport {
       fetch: async (url: URL | RequestInfo, init?: RequestInit) => {
         // Called on globalThis: a browser's fetch passed unbound (`fetch: window.fetch`) throws "Illegal invocation" otherwise.
         const response = await (userFetch ?? globalThis.fetch).call(globalThis, url, init);
-        if (init?.signal) this.responses.set(init.signal, response);
+        const signal = init?.signal;
+        if (signal) {
+          this.responses.set(signal, response);
+          // graphql-request reads the body itself; a failure there would look like a malformed answer. Mark it, so
+          // that it is classified as what it is: a connection lost after Plain may have acted.
+          const text = response.text.bind(response);
+          try {
+            response.text = () =>
+              text().catch((error: unknown) => {
+                this.cut.add(signal);
+                throw error;
+              });
+          } catch {
+            // A frozen Response-like object from a custom fetch: read as is, a cut body then stays unexpected_response.
+          }
+        }
         return response;
       },
     });
@@ -97,9 +114,11 @@ export class Transport {
     this.names.set(op.query, op.name);
     const controller = new AbortController();
     const abort = () => controller.abort(signal?.reason);
-    signal?.addEventListener('abort', abort);
-    // setTimeout fires at once for delays past 2^31-1 ms; such a timeout means none.
-    const timer = timeoutMs < MAX_DELAY ? setTimeout(() => controller.abort(TIMEOUT), timeoutMs) : undefined;
+    // An 'abort' listener never fires for a signal that is already aborted (e.g. by an onRequest hook).
+    if (signal?.aborted) abort();
+    else signal?.addEventListener('abort', abort);
+    // setTimeout fires at once for delays past 2^31 - 1 ms (Infinity included): no timer is the honest "no timeout".
+    const timer = timeoutMs <= MAX_DELAY ? setTimeout(() => controller.abort(TIMEOUT), timeoutMs) : undefined;
     try {
       const res = await this.client.rawRequest<T>({
         query: op.query,
@@ -142,6 +161,10 @@ export class Transport {
         { ...base, kind: 'network', cause: error, message: `${op.name} failed to reach Plain (${why}).${notSent ? '' : uncertain}` },
         notSent,
       );
+    }
+    if (!response && this.cut.has(signal)) {
+      const why = (error as Error | undefined)?.message ?? 'terminated';
+      return fail({ ...base, kind: 'network', cause: error, message: `${op.name} lost the connection while reading Plain's answer (HTTP ${status}, ${why}).${uncertain}` });
     }
 
     const errors: GraphQLErrorEntry[] = Array.isArray(response?.errors) ? (response.errors as GraphQLErrorEntry[]) : [];

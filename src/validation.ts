@@ -38,7 +38,8 @@ export type CustomerIdentifier =
   | { customerId: string; emailAddress?: never; externalId?: never }
   | { externalId: string; emailAddress?: never; customerId?: never };
 
-const recipients = z.optional(z.array(EmailParticipant, 'must be a list of recipients'));
+// Nullish like every optional field of Plain's input (and like the TypeScript type below): null means none.
+const recipients = z.nullish(z.array(EmailParticipant, 'must be a list of recipients'));
 
 /** Cc (`additionalRecipients`) and Bcc (`hiddenRecipients`): no address may appear twice across both lists. */
 export const EmailChannelOptions = z.object({ additionalRecipients: recipients, hiddenRecipients: recipients }, anObject).check(

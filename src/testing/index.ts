@@ -42,13 +42,18 @@ const OPERATIONS: [RegExp, FakeOperationName][] = [
 const networkError = (code: string, message: string) =>
   new TypeError('fetch failed', { cause: Object.assign(new Error(message), { code }) });
 
+/** Waits `ms`, or rejects when `signal` fires; leaves neither timer nor listener behind either way. */
 function wait(ms: number, signal?: AbortSignal | null): Promise<void> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
+    const onAbort = () => {
       clearTimeout(timer);
-      reject(signal.reason);
-    });
+      reject(signal!.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
 
@@ -185,7 +190,15 @@ export function createFakePlain(options: FakePlainOptions = {}) {
   /** A fetch that answers as Plain would, without any network. Pass it as `new PlainClient({ fetch: fake.fetch })`. */
   async function fakeFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
     const request = new Request(input, init);
-    const outcome = await handle(request);
+    const { signal } = request;
+    // As fetch does: an aborted signal rejects at once, and one that fires later rejects the call while the server
+    // carries on with what it already received.
+    if (signal.aborted) throw signal.reason;
+    const outcome = await new Promise<Outcome>((resolve, reject) => {
+      const onAbort = () => reject(signal.reason);
+      signal.addEventListener('abort', onAbort, { once: true });
+      handle(request).then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+    });
     if ('response' in outcome) return outcome.response;
     if (outcome.drop === 'refused') throw networkError('ECONNREFUSED', 'connect ECONNREFUSED 127.0.0.1');
     throw networkError('UND_ERR_SOCKET', 'other side closed');
