@@ -62,8 +62,13 @@ type GraphQLErrorEntry = { message?: unknown; path?: unknown; extensions?: { cod
 /** Sends one GraphQL request and classifies whatever happens. The one module that talks to the network. */
 export class Transport {
   private readonly client: GraphQLClient;
-  /** The Response each attempt got, by its signal: graphql-request drops status and headers on some failures. */
-  private readonly responses = new WeakMap<AbortSignal, Response>();
+  /**
+   * The Response of each attempt under way, by its signal: graphql-request drops status and headers on some failures.
+   * A Map that each attempt empties as it ends rather than a WeakMap: WeakMap entries are ephemerons, which cost the
+   * garbage collector extra work, and each kept its Response reachable for as long as fetch held on to the signal.
+   * `node bench/overhead.mjs warm` (a fetch that answers at once): 22.8 -> 20.8 µs per warm reply, 49.9 -> 42.7 µs cold.
+   */
+  private readonly responses = new Map<AbortSignal, Response>();
   /** Operation name by query text, so the serializer can send `operationName` without parsing. */
   private readonly names = new Map<string, string>();
   /** Attempts (by signal) whose answer was cut off while its body was read: the connection died mid-answer. */
@@ -135,6 +140,7 @@ export class Transport {
     } catch (error) {
       return this.classify(error, op, controller.signal, timeoutMs);
     } finally {
+      this.responses.delete(controller.signal);
       clearTimeout(timer);
       signal?.removeEventListener('abort', abort);
     }

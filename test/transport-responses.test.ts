@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { PlainClient } from '../src/index.js';
+
+// The transport keeps each attempt's Response aside while it runs, because graphql-request drops the status and
+// headers when a 200 carries no GraphQL result. These tests pin down that every failure reports its own answer's
+// status and request id, including when attempts overlap. No network: the client is given a fetch.
+
+const HTML = { 'content-type': 'text/html' };
+const JSON_TYPE = { 'content-type': 'application/json' };
+const OK = JSON.stringify({ data: { replyToThread: { error: null } } });
+
+const threadIdOf = (init?: RequestInit) => (JSON.parse(String(init?.body)) as { variables: { input: { threadId: string } } }).variables.input.threadId;
+
+function clientWith(fetch: typeof globalThis.fetch) {
+  return new PlainClient({ apiKey: 'plainApiKey_test', apiUrl: 'https://plain.test/graphql/v1', fetch, maxRetries: 0 });
+}
+
+const reply = (plain: PlainClient, threadId: string) =>
+  plain.replyToThread({ threadId, textContent: 'Thanks!' }, { thread: { id: threadId, channel: 'EMAIL' } });
+
+describe('transport: the answer behind a failure', () => {
+  it('a 200 that is not a GraphQL result keeps its status and request id', async () => {
+    const plain = clientWith(async () => new Response('<html>login</html>', { status: 200, headers: { ...HTML, 'apigw-requestid': 'req-html' } }));
+    const result = await reply(plain, 'th_1');
+    expect(result.ok).toBe(false);
+    expect(result.error).toMatchObject({ kind: 'unexpected_response', status: 200, requestId: 'req-html', attempts: 1 });
+  });
+
+  it('nothing of one attempt carries over to the next', async () => {
+    const answers = [
+      () => new Response('<html>1</html>', { status: 200, headers: { ...HTML, 'apigw-requestid': 'req-1' } }),
+      () => new Response(OK, { status: 200, headers: { ...JSON_TYPE, 'apigw-requestid': 'req-2' } }),
+      () => new Response('not json', { status: 200, headers: JSON_TYPE }),
+    ];
+    let sent = 0;
+    const plain = clientWith(async () => answers[sent++]!());
+
+    expect((await reply(plain, 'th_1')).error).toMatchObject({ kind: 'unexpected_response', status: 200, requestId: 'req-1' });
+    expect(await reply(plain, 'th_1')).toMatchObject({ ok: true, requestId: 'req-2' });
+    const third = await reply(plain, 'th_1');
+    expect(third.error).toMatchObject({ kind: 'unexpected_response', status: 200 });
+    expect(third.error?.requestId).toBeUndefined();
+    expect(sent).toBe(3);
+  });
+
+  it('overlapping attempts each report their own answer', async () => {
+    // Odd threads get an HTML page naming the thread in its request id, even ones a success; the answers come
+    // back in a different order from the requests.
+    const plain = clientWith(async (_url, init) => {
+      const threadId = threadIdOf(init);
+      const n = Number(threadId.slice(3));
+      await new Promise((resolve) => setTimeout(resolve, (n * 7) % 5));
+      return n % 2
+        ? new Response('<html></html>', { status: 200, headers: { ...HTML, 'apigw-requestid': `html-${threadId}` } })
+        : new Response(OK, { status: 200, headers: { ...JSON_TYPE, 'apigw-requestid': `ok-${threadId}` } });
+    });
+
+    const ids = Array.from({ length: 20 }, (_, i) => `th_${i}`);
+    const results = await Promise.all(ids.map((id) => reply(plain, id)));
+
+    results.forEach((result, i) => {
+      if (i % 2) expect(result.error).toMatchObject({ kind: 'unexpected_response', status: 200, requestId: `html-th_${i}` });
+      else expect(result).toMatchObject({ ok: true, requestId: `ok-th_${i}` });
+    });
+  });
+});
