@@ -14,7 +14,7 @@ function describe(error: PlainError): string {
     case 'rate_limited': return `Rate limited; retry in ${error.retryAfterMs ?? '?'} ms${ref}`;
     case 'validation': return `Plain rejected ${error.fields.map((f) => f.field).join(', ') || 'the input'}${ref}`;
     case 'mutation_error': return `Plain refused (${error.code})${ref}`;
-    case 'network': return `Network failure${error.retryable ? ', safe to retry' : ', check the thread before retrying'}`;
+    case 'network': return `Network failure${error.mayHaveBeenSent ? ', check the thread before retrying' : ', nothing was delivered'}`;
     case 'timeout': return `No answer in ${error.timeoutMs} ms; check the thread before retrying`;
     case 'server_error': return `Plain had a server error (HTTP ${error.status})${ref}`;
     case 'graphql_error': return `GraphQL error: ${error.errors.map((e) => e.code ?? e.message).join(', ')}${ref}`;

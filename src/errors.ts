@@ -12,6 +12,11 @@ interface ErrorBase<K extends string> {
   attempts: number;
   /** True when trying the same call again cannot send a reply twice and may succeed. */
   retryable: boolean;
+  /**
+   * Set on a failed `replyToThread` after which the reply may still have reached Plain (a timeout, a lost connection,
+   * a 5xx, an unreadable answer): check the thread before sending it again. Absent when nothing was delivered.
+   */
+  mayHaveBeenSent?: true;
   /** HTTP status of the last answer, when there was one. */
   status?: number;
 }

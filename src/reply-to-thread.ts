@@ -1,5 +1,5 @@
 import { channelRefusal } from './channels.js';
-import type { FieldError, PlainError } from './errors.js';
+import { type FieldError, MAY_HAVE_BEEN_SENT, type PlainError } from './errors.js';
 import type { MutationErrorPartsFragment, ReplyToThreadMutation, ThreadChannel } from './generated/graphql.js';
 import { REPLY_TO_THREAD } from './operations.js';
 import { type Policy, type Sender, send } from './request.js';
@@ -109,6 +109,6 @@ export async function replyToThread(
     if (error.kind === 'thread_not_found' || error.kind === 'cannot_reply_to_thread') threads.forget(threadId);
     return { ok: false, error, ...meta };
   }
-  const message = 'Plain answered replyToThread with no result. The reply may have been sent: check the thread before sending it again.';
-  return { ok: false, error: { kind: 'unexpected_response', attempts: out.attempts, retryable: false, requestId: out.requestId, message }, ...meta };
+  const message = `Plain answered replyToThread with no result.${MAY_HAVE_BEEN_SENT}`;
+  return { ok: false, error: { kind: 'unexpected_response', attempts: out.attempts, retryable: false, mayHaveBeenSent: true, requestId: out.requestId, message }, ...meta };
 }

@@ -152,25 +152,27 @@ export class Transport {
     const status = response?.status ?? this.responses.get(signal)?.status;
     const base = { requestId: requestIdOf(headers), attempts: 1, retryable: false, ...(status ? { status } : {}) };
     const uncertain = op.mutation ? MAY_HAVE_BEEN_SENT : '';
+    // For a mutation that reached Plain and got no clear answer: it may have run.
+    const maybe = op.mutation ? { mayHaveBeenSent: true as const } : {};
     const fail = (e: PlainError, notSent = false): Attempt<T> => ({ ok: false, error: e, notSent, rateLimit: rateLimitOf(headers) });
 
     if (signal.aborted && !response) {
       if (signal.reason === TIMEOUT) {
-        return fail({ ...base, kind: 'timeout', timeoutMs, message: `${op.name} got no answer within ${timeoutMs} ms.${uncertain}` });
+        return fail({ ...base, ...maybe, kind: 'timeout', timeoutMs, message: `${op.name} got no answer within ${timeoutMs} ms.${uncertain}` });
       }
-      return fail({ ...base, kind: 'aborted', message: `${op.name} was aborted by the caller.${uncertain}` });
+      return fail({ ...base, ...maybe, kind: 'aborted', message: `${op.name} was aborted by the caller.${uncertain}` });
     }
     if (!response && status === undefined) {
       const notSent = connectionNeverOpened(error);
       const why = (error as Error | undefined)?.message ?? 'fetch failed';
       return fail(
-        { ...base, kind: 'network', cause: error, message: `${op.name} failed to reach Plain (${why}).${notSent ? '' : uncertain}` },
+        { ...base, ...(notSent ? {} : maybe), kind: 'network', cause: error, message: `${op.name} failed to reach Plain (${why}).${notSent ? '' : uncertain}` },
         notSent,
       );
     }
     if (!response && this.cut.has(signal)) {
       const why = (error as Error | undefined)?.message ?? 'terminated';
-      return fail({ ...base, kind: 'network', cause: error, message: `${op.name} lost the connection while reading Plain's answer (HTTP ${status}, ${why}).${uncertain}` });
+      return fail({ ...base, ...maybe, kind: 'network', cause: error, message: `${op.name} lost the connection while reading Plain's answer (HTTP ${status}, ${why}).${uncertain}` });
     }
 
     const errors: GraphQLErrorEntry[] = Array.isArray(response?.errors) ? (response.errors as GraphQLErrorEntry[]) : [];
@@ -197,7 +199,7 @@ export class Transport {
       return fail({ ...base, kind: 'unauthenticated', message: `${who} (HTTP ${status})${said}` });
     }
     if ((status ?? 0) >= 500 || codes.includes('INTERNAL_SERVER_ERROR')) {
-      return fail({ ...base, kind: 'server_error', message: `Plain answered with a server error (HTTP ${status})${said}.${uncertain}` });
+      return fail({ ...base, ...maybe, kind: 'server_error', message: `Plain answered with a server error (HTTP ${status})${said}.${uncertain}` });
     }
     if (errors.length > 0) {
       return fail({
@@ -211,6 +213,12 @@ export class Transport {
         message: `Plain returned GraphQL errors${said}`,
       });
     }
-    return fail({ ...base, kind: 'unexpected_response', message: `Plain's answer (HTTP ${status}) was not a GraphQL result. Is apiUrl right?` });
+    const answered2xx = status !== undefined && status >= 200 && status < 300;
+    return fail({
+      ...base,
+      ...(answered2xx ? maybe : {}),
+      kind: 'unexpected_response',
+      message: `Plain's answer (HTTP ${status}) was not a GraphQL result. Is apiUrl right?${answered2xx ? uncertain : ''}`,
+    });
   }
 }

@@ -100,7 +100,7 @@ describe('every error kind from the wire', () => {
   it('500 with text: server_error that warns the reply may have been sent', async () => {
     plainAnswers(() => new HttpResponse('upstream exploded', { status: 500, headers: { 'apigw-requestid': 'req-500' } }));
     const { error } = await reply();
-    expect(error).toMatchObject({ kind: 'server_error', status: 500, requestId: 'req-500', retryable: false });
+    expect(error).toMatchObject({ kind: 'server_error', status: 500, requestId: 'req-500', retryable: false, mayHaveBeenSent: true });
     expect(error!.message).toContain('may have been sent');
   });
 
@@ -118,12 +118,14 @@ describe('every error kind from the wire', () => {
     plainAnswers(() => json({ data: { somethingElse: true } }));
     const result = await reply();
     expect(result.ok).toBe(false);
-    expect(result.error).toMatchObject({ kind: 'unexpected_response', requestId: 'req-abc' });
+    expect(result.error).toMatchObject({ kind: 'unexpected_response', requestId: 'req-abc', mayHaveBeenSent: true });
   });
 
   it('404 from a wrong apiUrl: unexpected_response', async () => {
     plainAnswers(() => new HttpResponse('Not Found', { status: 404 }));
-    expect((await reply()).error).toMatchObject({ kind: 'unexpected_response', status: 404 });
+    const notFound = (await reply()).error;
+    expect(notFound).toMatchObject({ kind: 'unexpected_response', status: 404 });
+    expect(notFound).not.toHaveProperty('mayHaveBeenSent');
   });
 
   it('top-level GraphQL errors: graphql_error with each error', async () => {
@@ -154,7 +156,7 @@ describe('every error kind from the wire', () => {
   it('a dropped connection: network', async () => {
     plainAnswers(() => HttpResponse.error());
     const { error } = await reply();
-    expect(error).toMatchObject({ kind: 'network', attempts: 1, retryable: false });
+    expect(error).toMatchObject({ kind: 'network', attempts: 1, retryable: false, mayHaveBeenSent: true });
     expect(error!.message).toContain('may have been sent');
   });
 
@@ -164,7 +166,7 @@ describe('every error kind from the wire', () => {
       return json({});
     });
     const { error } = await reply(new PlainClient({ apiKey: API_KEY, maxRetries: 0, timeoutMs: 50 }));
-    expect(error).toMatchObject({ kind: 'timeout', timeoutMs: 50, retryable: false });
+    expect(error).toMatchObject({ kind: 'timeout', timeoutMs: 50, retryable: false, mayHaveBeenSent: true });
   });
 
   it('the per-call timeout overrides the client default', async () => {
@@ -231,5 +233,16 @@ describe('construction mistakes throw at once', () => {
   it('a bad option', () => {
     expect(() => new PlainClient({ apiKey: API_KEY, maxRetries: -1 })).toThrowError(/maxRetries must be a whole number >= 0/);
     expect(() => new PlainClient({ apiKey: API_KEY, timeoutMs: 0 })).toThrowError(/timeoutMs/);
+  });
+});
+
+describe('mayHaveBeenSent', () => {
+  it('is absent on failures where Plain certainly did not deliver the reply, and on lookups', async () => {
+    plainAnswers(() => json({ errors: [{ message: 'nope', extensions: { code: 'FORBIDDEN' } }] }, { status: 403 }));
+    expect((await reply()).error).not.toHaveProperty('mayHaveBeenSent');
+    plainAnswers(() => new HttpResponse('down', { status: 503 }));
+    const lookup = await fresh().getThread('th_1');
+    expect(lookup.error).toMatchObject({ kind: 'server_error', status: 503 });
+    expect(lookup.error).not.toHaveProperty('mayHaveBeenSent');
   });
 });
