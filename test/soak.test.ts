@@ -53,12 +53,14 @@ describe('soak', () => {
       // Received although it failed: the caller must be told, and must not send it again.
       if (landed === 1) {
         expect(error.retryable, text).toBe(false);
+        expect(error.mayHaveBeenSent, text).toBe(true);
         expect(error.message, text).toContain('may have been sent');
       }
       if (error.retryable) expect(landed, text).toBe(0);
       // A 5xx or timeout on the reply itself: it may have been received, whatever the fake did with it.
       if (mutationSent.has(text) && UNCERTAIN.has(error.kind)) {
         expect(error.retryable, text).toBe(false);
+        expect(error.mayHaveBeenSent, text).toBe(true);
         expect(error.message, text).toContain('may have been sent');
       }
     });
