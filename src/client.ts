@@ -47,7 +47,7 @@ export class PlainClient {
   async replyToThread(input: ReplyToThreadInput, options: ReplyOptions = {}): Promise<ReplyToThreadResult> {
     const policy = this.#policy(options);
     if ('kind' in policy) return { ok: false, error: policy };
-    return this.#seal(await replyToThread(this.#sender, this.#threads, input, options, policy));
+    return this.#seal(await replyToThread(this.#sender, this.#threads, input, options ?? {}, policy));
   }
 
   /** Looks a thread up by id: its ref, title, channel, status and customer id. */
@@ -65,7 +65,8 @@ export class PlainClient {
   }
 
   /** The call's policy, or `invalid_input` (nothing sent) for a per-call option the client options would refuse. */
-  #policy(options: CallOptions): Policy | InvalidInputError {
+  #policy(given: CallOptions | null | undefined): Policy | InvalidInputError {
+    const options = given ?? {};
     if (options.timeoutMs === undefined && options.maxRetries === undefined && options.signal === undefined) return this.#defaults;
     const issues = callOptionIssues(options);
     if (issues.length > 0) {
@@ -90,7 +91,7 @@ export class PlainClient {
 /** A hook that never sees the key, even when the server echoes it in a request id. */
 function sealed<E extends object>(hook: ((event: E) => void) | undefined, key: string | undefined) {
   if (!hook || key === undefined) return hook;
-  return (event: E) => hook(redact(event, key));
+  return (event: E) => hook(redact(event, key)) as unknown;
 }
 
 function definedOnly({ timeoutMs, maxRetries, signal }: CallOptions): Partial<Policy> {

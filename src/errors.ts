@@ -71,7 +71,7 @@ export interface MutationFailedError extends ErrorBase<'mutation_error'> {
   fields: FieldError[];
 }
 export interface NetworkError extends ErrorBase<'network'> {
-  /** The underlying fetch error (its `cause` often has a code such as ECONNREFUSED). */
+  /** A plain copy of the underlying fetch error: `{ name, message, code?, cause?, errors? }` (the code, e.g. ECONNREFUSED, is often on `cause`). */
   cause?: unknown;
 }
 export interface TimeoutError extends ErrorBase<'timeout'> {

@@ -22,7 +22,7 @@ export interface ReplyOptions {
 }
 
 /** Turns Plain's MutationError into the error kinds callers switch on. */
-function fromMutationError(e: MutationErrorPartsFragment, channel: ThreadChannel, attempts: number, requestId?: string): PlainError {
+function fromMutationError(e: MutationErrorPartsFragment, threadId: string, channel: ThreadChannel, attempts: number, requestId?: string): PlainError {
   // Entries that are not field errors are dropped, so that callers can read `field`, `message` and `type` safely.
   const fields: FieldError[] = Array.isArray(e.fields) ? e.fields.filter(isFieldError) : [];
   const base = { attempts, retryable: false, requestId, message: `Plain refused the reply: ${e.message} (${e.code})` };
@@ -33,7 +33,7 @@ function fromMutationError(e: MutationErrorPartsFragment, channel: ThreadChannel
     const permission = /missing "([^"]+)"/.exec(e.message)?.[1];
     return { ...base, kind: 'forbidden', ...(permission ? { permission } : {}) };
   }
-  if (fields.some((f) => f.field === 'threadId' && f.type === 'NOT_FOUND')) return { ...base, kind: 'thread_not_found' };
+  if (fields.some((f) => f.field === 'threadId' && f.type === 'NOT_FOUND')) return { ...base, kind: 'thread_not_found', threadId };
   if (e.type === 'VALIDATION') return { ...base, kind: 'validation', code: e.code, fields };
   return { ...base, kind: 'mutation_error', code: e.code, type: e.type, fields };
 }
@@ -105,7 +105,7 @@ export async function replyToThread(
   const answer = (out.data as Partial<ReplyToThreadMutation> | null | undefined)?.replyToThread;
   if (answer && answer.error === null) return { ok: true, data: { threadId, channel }, ...meta };
   if (answer && isMutationError(answer.error)) {
-    const error = fromMutationError(answer.error, channel, out.attempts, out.requestId);
+    const error = fromMutationError(answer.error, threadId, channel, out.attempts, out.requestId);
     if (error.kind === 'thread_not_found' || error.kind === 'cannot_reply_to_thread') threads.forget(threadId);
     return { ok: false, error, ...meta };
   }

@@ -47,7 +47,9 @@ const backoffMs = (retry: number) => Math.random() * Math.min(8000, 250 * 2 ** (
 
 const call = <E>(hook: ((event: E) => void) | undefined, event: E) => {
   try {
-    hook?.(event);
+    // An async hook (a logger that awaits) returns a promise: its rejection must not become an unhandled one.
+    const returned: unknown = hook?.(event);
+    if (returned instanceof Promise) returned.catch(() => {});
   } catch {
     // A throwing hook must not turn a reply into a failure.
   }

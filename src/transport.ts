@@ -54,6 +54,23 @@ function connectionNeverOpened(error: unknown): boolean {
   return code !== undefined && NOT_SENT_CODES.has(code);
 }
 
+/**
+ * A plain copy of a fetch error: name, message, code and its causes, a few levels deep. The original may hold the
+ * request it failed on (a fetch wrapper's own error often does), and so the Authorization header.
+ */
+function plainCause(error: unknown, depth = 0): unknown {
+  if (typeof error !== 'object' || error === null) return error;
+  const e = error as { name?: unknown; message?: unknown; code?: unknown; cause?: unknown; errors?: unknown };
+  const copy: { name: string; message: string; code?: string; cause?: unknown; errors?: unknown[] } = {
+    name: String(e.name ?? 'Error'),
+    message: String(e.message ?? ''),
+  };
+  if (typeof e.code === 'string') copy.code = e.code;
+  if (depth < 3 && e.cause !== undefined) copy.cause = plainCause(e.cause, depth + 1);
+  if (depth < 3 && Array.isArray(e.errors)) copy.errors = e.errors.slice(0, 5).map((x) => plainCause(x, depth + 1));
+  return copy;
+}
+
 const requestIdOf = (headers: Headers | undefined) =>
   headers?.get('apigw-requestid') ?? headers?.get('x-request-id') ?? undefined;
 
@@ -166,13 +183,13 @@ export class Transport {
       const notSent = connectionNeverOpened(error);
       const why = (error as Error | undefined)?.message ?? 'fetch failed';
       return fail(
-        { ...base, ...(notSent ? {} : maybe), kind: 'network', cause: error, message: `${op.name} failed to reach Plain (${why}).${notSent ? '' : uncertain}` },
+        { ...base, ...(notSent ? {} : maybe), kind: 'network', cause: plainCause(error), message: `${op.name} failed to reach Plain (${why}).${notSent ? '' : uncertain}` },
         notSent,
       );
     }
     if (!response && this.cut.has(signal)) {
       const why = (error as Error | undefined)?.message ?? 'terminated';
-      return fail({ ...base, ...maybe, kind: 'network', cause: error, message: `${op.name} lost the connection while reading Plain's answer (HTTP ${status}, ${why}).${uncertain}` });
+      return fail({ ...base, ...maybe, kind: 'network', cause: plainCause(error), message: `${op.name} lost the connection while reading Plain's answer (HTTP ${status}, ${why}).${uncertain}` });
     }
 
     const errors: GraphQLErrorEntry[] = Array.isArray(response?.errors) ? (response.errors as GraphQLErrorEntry[]) : [];

@@ -54,3 +54,51 @@ describe('client options', () => {
     expect(fake.requests).toHaveLength(1);
   });
 });
+
+describe('review fixes: what must never reject, leak or lose a field', () => {
+  it('an async hook that rejects is ignored, like one that throws', async () => {
+    const fake = createFakePlain();
+    const thread = fake.addThread();
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const plain = new PlainClient({ apiKey: fake.apiKey, fetch: fake.fetch, onResponse: async () => { throw new Error('logger down'); } });
+      expect((await plain.replyToThread({ threadId: thread.id, textContent: 'x' })).ok).toBe(true);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+
+  it('a network error keeps no reference to the request, so not to the key either', async () => {
+    const key = 'plainApiKey_cause_secret';
+    const plain = new PlainClient({
+      apiKey: key,
+      maxRetries: 0,
+      fetch: (async (url: RequestInfo | URL, init?: RequestInit) => {
+        throw Object.assign(new TypeError('fetch failed', { cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) }), { request: new Request(url, init) });
+      }) as typeof fetch,
+    });
+    const { error } = await plain.getThread('th_1');
+    expect(error).toMatchObject({ kind: 'network', cause: { name: 'TypeError', message: 'fetch failed', cause: { code: 'ECONNREFUSED' } } });
+    expect(error).not.toHaveProperty('cause.request');
+  });
+
+  it('null options and a signal that is not an AbortSignal resolve, never reject', async () => {
+    const fake = createFakePlain();
+    const thread = fake.addThread();
+    const plain = new PlainClient({ apiKey: fake.apiKey, fetch: fake.fetch });
+    expect((await plain.replyToThread({ threadId: thread.id, textContent: 'x' }, null as never)).ok).toBe(true);
+    const bad = await plain.getThread(thread.id, { signal: {} as AbortSignal });
+    expect(bad.error).toMatchObject({ kind: 'invalid_input', issues: [{ path: 'options.signal', message: 'must be an AbortSignal' }] });
+  });
+
+  it('thread_not_found from the mutation names the thread', async () => {
+    const fake = createFakePlain();
+    const plain = new PlainClient({ apiKey: fake.apiKey, fetch: fake.fetch });
+    const result = await plain.replyToThread({ threadId: 'th_gone', textContent: 'x' }, { thread: { id: 'th_gone', channel: 'EMAIL' } });
+    expect(result.error).toMatchObject({ kind: 'thread_not_found', threadId: 'th_gone' });
+  });
+});

@@ -200,6 +200,22 @@ describe('createPlainProxy: what it refuses', () => {
     expect(forwarded[0]?.body.variables).toMatchObject({ input: { channelSpecificOptions: { email: { hiddenRecipients: [{ email: 'victim@example.test' }] } } } });
   });
 
+  it('refuses attachmentIds unless authorize allows them', async () => {
+    const withFile = reply({ threadId: 'th_mine', textContent: 'Hi', attachmentIds: ['att_of_someone_else'] });
+    const error = await refusedWithNothingSent(post(withFile), 403, 'FORBIDDEN');
+    expect(error.message).toMatch(/may not carry attachments/);
+
+    const { proxy, forwarded } = proxyWith(() => ({ threads: 'any', impersonate: false, allowAttachments: true }));
+    expect((await proxy(post(withFile))).status).toBe(200);
+    expect(forwarded[0]?.body.variables).toMatchObject({ input: { attachmentIds: ['att_of_someone_else'] } });
+  });
+
+  it('checks its numeric options, and an unbounded timeout means none', async () => {
+    expect(() => createPlainProxy({ apiKey: 'plainApiKey_x', authorize: () => false, timeoutMs: 0 })).toThrow(/timeoutMs must be a number >= 1/);
+    const { proxy } = proxyWith(() => ({ threads: 'any', impersonate: false }), undefined, { timeoutMs: Infinity });
+    expect((await proxy(post({ query: folded(GetThreadDocument), variables: { threadId: 'th_mine' } }))).status).toBe(200);
+  });
+
   it('passes a Response from authorize through as it is', async () => {
     const { proxy, forwarded } = proxyWith(() => new Response('log in first', { status: 401 }));
     const response = await proxy(post({ query: folded(GetThreadDocument), variables: { threadId: 'th_mine' } }));

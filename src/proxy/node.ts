@@ -61,10 +61,18 @@ export function toNodeHandler(handler: (request: Request) => Promise<Response>) 
     } catch {
       response = Response.json({ errors: [{ message: 'The proxy failed.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] }, { status: 500 });
     }
+    // A Response from the host's authorize() may have a body that fails to read: answer 500 rather than reject.
+    let out: Uint8Array;
+    try {
+      out = new Uint8Array(await response.arrayBuffer());
+    } catch {
+      response = Response.json({ errors: [{ message: 'The proxy failed.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] }, { status: 500 });
+      out = new Uint8Array(await response.arrayBuffer());
+    }
     res.statusCode = response.status;
     response.headers.forEach((value, name) => {
       res.setHeader(name, value);
     });
-    res.end(new Uint8Array(await response.arrayBuffer()));
+    res.end(out);
   };
 }

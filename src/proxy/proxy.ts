@@ -1,6 +1,7 @@
 import { PLAIN_API_URL } from '../config.js';
 import type { GetThreadByRefQuery } from '../generated/graphql.js';
 import { redact } from '../redact.js';
+import { MAX_DELAY } from '../sleep.js';
 import { CustomerIdentifier, ReplyToThreadInput, parseInput } from '../validation.js';
 import { type ProxiedOperationName, knownOperation } from './operations.js';
 
@@ -29,6 +30,12 @@ export interface ProxyGrant {
    * @default false
    */
   allowCcBcc?: boolean;
+  /**
+   * Let replies carry `attachmentIds`. Off by default: an id names a file anywhere in your workspace, and a browser
+   * could otherwise attach one that belongs to another customer.
+   * @default false
+   */
+  allowAttachments?: boolean;
 }
 
 /** `false` answers 403; a `Response` (e.g. a 401 for an expired session) is sent as it is. */
@@ -157,6 +164,9 @@ export function createPlainProxy(options: PlainProxyOptions): (request: Request)
   }
   if (typeof authorize !== 'function') throw new TypeError('createPlainProxy: authorize must be a function.');
   new URL(apiUrl);
+  for (const [name, value] of [['timeoutMs', timeoutMs], ['maxBodyBytes', maxBodyBytes]] as const) {
+    if (typeof value !== 'number' || !(value >= 1)) throw new RangeError(`createPlainProxy: ${name} must be a number >= 1.`);
+  }
   // The key could come back in an answer as is or JSON-escaped; both are cut out.
   const hide = (text: string) => redact(redact(text, apiKey), JSON.stringify(apiKey).slice(1, -1));
 
@@ -211,6 +221,9 @@ export function createPlainProxy(options: PlainProxyOptions): (request: Request)
       if (input.channelSpecificOptions && grant.allowCcBcc !== true) {
         throw new Refusal(refuse(403, 'FORBIDDEN', 'Refused by the proxy: replies from here may not add Cc or Bcc (channelSpecificOptions).'));
       }
+      if (input.attachmentIds?.length && grant.allowAttachments !== true) {
+        throw new Refusal(refuse(403, 'FORBIDDEN', 'Refused by the proxy: replies from here may not carry attachments (attachmentIds).'));
+      }
       if (grant.impersonate === undefined) {
         throw misconfigured('for ReplyToThread, authorize() must set impersonate: a customer identifier, or false to reply as the machine user.');
       }
@@ -234,7 +247,8 @@ export function createPlainProxy(options: PlainProxyOptions): (request: Request)
     }
 
     const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), timeoutMs);
+    // setTimeout fires at once past 2^31 - 1 ms (Infinity included): such a timeout means none.
+    const timer = timeoutMs <= MAX_DELAY ? setTimeout(() => controller.abort(), timeoutMs) : undefined;
     const onClientGone = () => controller.abort();
     request.signal?.addEventListener('abort', onClientGone);
     let upstream: Response;
