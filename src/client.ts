@@ -1,5 +1,5 @@
 import { type PlainClientOptions, callOptionIssues, normaliseOptions } from './config.js';
-import type { InvalidInputError } from './errors.js';
+import { type InvalidInputError, invalidInput } from './errors.js';
 import { type GetThreadResult, getThread } from './get-thread.js';
 import { RateLimitGate } from './rate-limit.js';
 import { type ReplyOptions, type ReplyToThreadResult, replyToThread } from './reply-to-thread.js';
@@ -44,35 +44,32 @@ export class PlainClient {
    * const result = await plain.replyToThread({ threadId: 'th_01…', textContent: 'Thanks, fixed!' });
    * if (!result.ok) console.error(result.error.kind, result.error.message);
    */
-  async replyToThread(input: ReplyToThreadInput, options: ReplyOptions = {}): Promise<ReplyToThreadResult> {
-    const policy = this.#policy(options);
+  async replyToThread(input: ReplyToThreadInput, options?: ReplyOptions | null): Promise<ReplyToThreadResult> {
+    const given = options ?? {};
+    const policy = this.#policy(given);
     if ('kind' in policy) return { ok: false, error: policy };
-    return this.#seal(await replyToThread(this.#sender, this.#threads, input, options ?? {}, policy));
+    return this.#seal(await replyToThread(this.#sender, this.#threads, input, given, policy));
   }
 
   /** Looks a thread up by id: its ref, title, channel, status and customer id. */
-  async getThread(threadId: string, options: CallOptions = {}): Promise<GetThreadResult> {
-    const policy = this.#policy(options);
+  async getThread(threadId: string, options?: CallOptions | null): Promise<GetThreadResult> {
+    const policy = this.#policy(options ?? {});
     if ('kind' in policy) return { ok: false, error: policy };
     return this.#remember(await getThread(this.#sender, { threadId }, policy), threadId);
   }
 
   /** Looks a thread up by its reference, such as `T-123`. */
-  async getThreadByRef(ref: string, options: CallOptions = {}): Promise<GetThreadResult> {
-    const policy = this.#policy(options);
+  async getThreadByRef(ref: string, options?: CallOptions | null): Promise<GetThreadResult> {
+    const policy = this.#policy(options ?? {});
     if ('kind' in policy) return { ok: false, error: policy };
     return this.#remember(await getThread(this.#sender, { ref }, policy));
   }
 
   /** The call's policy, or `invalid_input` (nothing sent) for a per-call option the client options would refuse. */
-  #policy(given: CallOptions | null | undefined): Policy | InvalidInputError {
-    const options = given ?? {};
+  #policy(options: CallOptions): Policy | InvalidInputError {
     if (options.timeoutMs === undefined && options.maxRetries === undefined && options.signal === undefined) return this.#defaults;
     const issues = callOptionIssues(options);
-    if (issues.length > 0) {
-      const message = `Invalid input: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}. Nothing was sent.`;
-      return { kind: 'invalid_input', attempts: 0, retryable: false, issues, message };
-    }
+    if (issues.length > 0) return invalidInput(issues);
     return { ...this.#defaults, ...definedOnly(options) };
   }
 

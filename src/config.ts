@@ -64,10 +64,13 @@ export function callOptionIssues(options: { timeoutMs?: number; maxRetries?: num
   return issues;
 }
 
+/** An API key fit for an Authorization header: printable ASCII, no spaces or line breaks (which would split headers). */
+export const isUsableApiKey = (key: unknown): key is string => typeof key === 'string' && /^[\x21-\x7e]+$/.test(key);
+
 /** Checks the options once and fills in the defaults. Throws only for mistakes in the code that builds the client. */
 export function normaliseOptions(options: PlainClientOptions) {
   const { apiKey, apiUrl = PLAIN_API_URL } = options;
-  if (apiKey !== undefined && (typeof apiKey !== 'string' || !/^[\x21-\x7e]+$/.test(apiKey))) {
+  if (apiKey !== undefined && !isUsableApiKey(apiKey)) {
     throw new TypeError('PlainClient: apiKey must be a non-empty string without spaces or line breaks.');
   }
   if (apiKey === undefined && apiUrl === PLAIN_API_URL) {

@@ -111,3 +111,20 @@ export type GetThreadError = Exclude<PlainError, CannotReplyToThreadError | Vali
 
 /** Appended to messages of failures after which a reply may have reached Plain. */
 export const MAY_HAVE_BEEN_SENT = ' The reply may have been sent: check the thread before sending it again.';
+
+/** `invalid_input`: local validation failed, nothing was sent. */
+export function invalidInput(issues: InputIssue[]): InvalidInputError {
+  const message = `Invalid input: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}. Nothing was sent.`;
+  return { kind: 'invalid_input', attempts: 0, retryable: false, issues, message };
+}
+
+/** `aborted` before the request went out: nothing was sent, so calling again is safe. */
+export function abortedBeforeSending(operationName: string, attempts: number): AbortedError {
+  return { kind: 'aborted', attempts, retryable: true, message: `${operationName} was aborted by the caller before it was sent.` };
+}
+
+/** The permission Plain names in a refusal ("Insufficient permissions, missing \"thread:reply\"."). */
+export const permissionIn = (message: string): { permission?: string } => {
+  const permission = /missing "([^"]+)"/.exec(message)?.[1];
+  return permission ? { permission } : {};
+};

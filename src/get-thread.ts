@@ -1,4 +1,4 @@
-import type { GetThreadError } from './errors.js';
+import { type GetThreadError, invalidInput } from './errors.js';
 import type { GetThreadByRefQuery, GetThreadQuery, ThreadSummaryFragment } from './generated/graphql.js';
 import { GET_THREAD, GET_THREAD_BY_REF } from './operations.js';
 import { type Policy, type Sender, send } from './request.js';
@@ -24,8 +24,7 @@ export async function getThread(
   const value = 'ref' in by ? by.ref : by.threadId;
   const field = 'ref' in by ? 'ref' : 'threadId';
   if (typeof value !== 'string' || value.trim() === '') {
-    const message = `${field} must be a non-empty string`;
-    return { ok: false, error: { kind: 'invalid_input', attempts: 0, retryable: false, issues: [{ path: field, message }], message: `Invalid input: ${message}.` } };
+    return { ok: false, error: invalidInput([{ path: field, message: 'must be a non-empty string' }]) };
   }
   const out =
     'ref' in by

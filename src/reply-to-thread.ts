@@ -1,5 +1,5 @@
 import { channelRefusal } from './channels.js';
-import { type FieldError, MAY_HAVE_BEEN_SENT, type PlainError } from './errors.js';
+import { type FieldError, MAY_HAVE_BEEN_SENT, type PlainError, abortedBeforeSending, invalidInput, permissionIn } from './errors.js';
 import type { MutationErrorPartsFragment, ReplyToThreadMutation, ThreadChannel } from './generated/graphql.js';
 import { REPLY_TO_THREAD } from './operations.js';
 import { type Policy, type Sender, send } from './request.js';
@@ -30,8 +30,7 @@ function fromMutationError(e: MutationErrorPartsFragment, threadId: string, chan
     return { ...base, kind: 'cannot_reply_to_thread', channel, reason: 'server', source: 'server' };
   }
   if (e.type === 'FORBIDDEN' || e.code === 'forbidden') {
-    const permission = /missing "([^"]+)"/.exec(e.message)?.[1];
-    return { ...base, kind: 'forbidden', ...(permission ? { permission } : {}) };
+    return { ...base, kind: 'forbidden', ...permissionIn(e.message) };
   }
   if (fields.some((f) => f.field === 'threadId' && f.type === 'NOT_FOUND')) return { ...base, kind: 'thread_not_found', threadId };
   if (e.type === 'VALIDATION') return { ...base, kind: 'validation', code: e.code, fields };
@@ -72,19 +71,13 @@ export async function replyToThread(
   policy: Policy,
 ): Promise<ReplyToThreadResult> {
   const parsed = parseInput(ReplyToThreadInput, input);
-  if (!parsed.ok) {
-    const message = `Invalid input: ${parsed.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}. Nothing was sent.`;
-    return { ok: false, error: { kind: 'invalid_input', attempts: 0, retryable: false, issues: parsed.issues, message } };
-  }
+  if (!parsed.ok) return { ok: false, error: invalidInput(parsed.issues) };
   const reply = parsed.data;
   const { threadId } = reply;
 
   let channel = options.thread?.id === threadId ? options.thread.channel : threads.channelOf(threadId);
   if (channel === undefined) {
-    const aborted = () => ({
-      ok: false as const,
-      error: { kind: 'aborted' as const, attempts: 0, retryable: true, message: 'ReplyToThread was aborted by the caller before it was sent.' },
-    });
+    const aborted = () => ({ ok: false as const, error: abortedBeforeSending(REPLY_TO_THREAD.name, 0) });
     // An aborted caller starts no lookup at all (a started one would reach the network before it could be stopped).
     if (policy.signal?.aborted) return aborted();
     const found = await unlessAborted(threads.lookUp(threadId, policy), policy.signal, aborted);

@@ -1,4 +1,4 @@
-import type { PlainError, PlainErrorKind } from './errors.js';
+import { type PlainError, type PlainErrorKind, abortedBeforeSending } from './errors.js';
 import { type RateLimitGate, UNTIL_AN_ANSWER } from './rate-limit.js';
 import type { RateLimitInfo } from './result.js';
 import { sleep } from './sleep.js';
@@ -54,10 +54,6 @@ const call = <E>(hook: ((event: E) => void) | undefined, event: E) => {
     // A throwing hook must not turn a reply into a failure.
   }
 };
-
-function abortedBeforeSending(name: string, attempts: number): PlainError {
-  return { kind: 'aborted', attempts, retryable: true, message: `${name} was aborted by the caller before it was sent.` };
-}
 
 /**
  * Sends one operation: waits for the rate-limit budget, tries, and retries what is safe to retry.

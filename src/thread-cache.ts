@@ -36,10 +36,6 @@ export class ThreadDirectory {
     this.channels.delete(threadId);
   }
 
-  get size(): number {
-    return this.channels.size;
-  }
-
   /**
    * Looks the thread up, joining a lookup already under way for the same id. The lookup is shared, so one caller's
    * signal does not end it; it is cancelled when every caller waiting for it has aborted, so that an abandoned lookup

@@ -1,6 +1,6 @@
 import { ClientError, GraphQLClient } from 'graphql-request';
 import type { PlainError } from './errors.js';
-import { MAY_HAVE_BEEN_SENT } from './errors.js';
+import { MAY_HAVE_BEEN_SENT, permissionIn } from './errors.js';
 import { rateLimitOf, retryAfterMsOf } from './rate-limit.js';
 import { MAX_DELAY } from './sleep.js';
 import type { RateLimitInfo } from './result.js';
@@ -203,11 +203,10 @@ export class Transport {
       return fail({ ...base, kind: 'rate_limited', retryAfterMs, message: `Plain's rate limit was reached.${when}` }, true);
     }
     if (codes.includes('FORBIDDEN') || (status === 403 && !codes.includes('UNAUTHENTICATED'))) {
-      const permission = /missing "([^"]+)"/.exec(serverMessage)?.[1];
       return fail({
         ...base,
         kind: 'forbidden',
-        ...(permission ? { permission } : {}),
+        ...permissionIn(serverMessage),
         message: `${this.hasApiKey ? 'The API key lacks a permission' : 'The server refused the request'}${said || ` (HTTP ${status})`}`,
       });
     }

@@ -1,4 +1,4 @@
-import { PLAIN_API_URL } from '../config.js';
+import { PLAIN_API_URL, isUsableApiKey } from '../config.js';
 import type { GetThreadByRefQuery } from '../generated/graphql.js';
 import { redact } from '../redact.js';
 import { MAX_DELAY } from '../sleep.js';
@@ -159,7 +159,7 @@ const notAllowed = () => new Refusal(refuse(403, 'FORBIDDEN', 'Refused by the pr
  */
 export function createPlainProxy(options: PlainProxyOptions): (request: Request) => Promise<Response> {
   const { apiKey, apiUrl = PLAIN_API_URL, authorize, timeoutMs = 30_000, maxBodyBytes = 1_048_576 } = options;
-  if (typeof apiKey !== 'string' || !/^[\x21-\x7e]+$/.test(apiKey)) {
+  if (!isUsableApiKey(apiKey)) {
     throw new TypeError('createPlainProxy: apiKey must be a non-empty string without spaces or line breaks.');
   }
   if (typeof authorize !== 'function') throw new TypeError('createPlainProxy: authorize must be a function.');
