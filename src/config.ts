@@ -89,8 +89,11 @@ export function normaliseOptions(options: PlainClientOptions) {
   } catch {
     throw new TypeError('PlainClient: apiUrl must be an absolute URL, or a path on the page\'s own origin in a browser.');
   }
-  const headers: Record<string, string> = { 'Plain-SDK': 'plain-client', 'Plain-SDK-Version': VERSION, ...options.headers };
-  if (apiKey !== undefined) headers.Authorization = `Bearer ${apiKey}`;
+  // Lower-case names: fetch sends them so anyway, and Node's fetch lower-cases every name it is given, on every request.
+  const headers: Record<string, string> = { 'plain-sdk': `plain-client/${VERSION}` };
+  // Names folded to lower case, so that a caller's `Content-Type` replaces ours instead of joining it ("a, b").
+  for (const [name, value] of Object.entries(options.headers ?? {})) headers[name.toLowerCase()] = value;
+  if (apiKey !== undefined) headers.authorization = `Bearer ${apiKey}`;
   return {
     apiKey,
     apiUrl: url,

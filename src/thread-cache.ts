@@ -49,7 +49,7 @@ export class ThreadDirectory {
       if (--lookup.callers > 0) return;
       // Nobody waits for it any more: a later caller starts a fresh lookup instead of joining a cancelled one.
       if (this.inFlight.get(threadId) === lookup) this.inFlight.delete(threadId);
-      lookup.controller.abort();
+      lookup.controller?.abort();
     };
     if (signal?.aborted) leave();
     else if (signal) {
@@ -61,11 +61,13 @@ export class ThreadDirectory {
   }
 
   private start(threadId: string, policy: Policy): Lookup {
-    const controller = new AbortController();
+    // Only a lookup started by a caller with a signal can lose all its callers (one without never leaves), so only
+    // such a lookup needs a signal of its own; without one it is cheaper to send (see Transport.attempt).
+    const controller = policy.signal ? new AbortController() : undefined;
     const lookup: Lookup = {
       controller,
       callers: 0,
-      result: getThread(this.sender, { threadId }, { ...policy, signal: controller.signal }).then((result) => {
+      result: getThread(this.sender, { threadId }, controller ? { ...policy, signal: controller.signal } : policy).then((result) => {
         if (this.inFlight.get(threadId) === lookup) this.inFlight.delete(threadId);
         if (result.ok) this.remember(result.data.id, result.data.channel);
         return result;
@@ -78,7 +80,8 @@ export class ThreadDirectory {
 
 interface Lookup {
   result: Promise<GetThreadResult>;
-  controller: AbortController;
+  /** Present when the lookup can be abandoned: it was started by a caller with a signal. */
+  controller: AbortController | undefined;
   /** Callers still waiting for the result. */
   callers: number;
 }

@@ -1,4 +1,3 @@
-import { ClientError, GraphQLClient } from 'graphql-request';
 import type { PlainError } from './errors.js';
 import { MAY_HAVE_BEEN_SENT, permissionIn } from './errors.js';
 import { rateLimitOf, retryAfterMsOf } from './rate-limit.js';
@@ -28,6 +27,7 @@ export interface TransportConfig {
   url: string;
   /** Whether requests carry a Plain API key (else they go to the caller's own backend), for the wording of errors. */
   hasApiKey: boolean;
+  /** Sent on every request (names in lower case), with `content-type` unless given. */
   headers: Record<string, string>;
   fetch?: typeof fetch;
   credentials?: RequestCredentials;
@@ -76,110 +76,156 @@ const requestIdOf = (headers: Headers | undefined) =>
 
 type GraphQLErrorEntry = { message?: unknown; path?: unknown; extensions?: { code?: unknown } };
 
-/** Sends one GraphQL request and classifies whatever happens. The one module that talks to the network. */
-export class Transport {
-  private readonly client: GraphQLClient;
-  /**
-   * The Response of each attempt under way, by its signal: graphql-request drops status and headers on some failures.
-   * A Map that each attempt empties as it ends rather than a WeakMap: WeakMap entries are ephemerons, which cost the
-   * garbage collector extra work, and each kept its Response reachable for as long as fetch held on to the signal.
-   * `node bench/overhead.mjs warm` (a fetch that answers at once): 22.8 -> 20.8 µs per warm reply, 49.9 -> 42.7 µs cold.
-   */
-  private readonly responses = new Map<AbortSignal, Response>();
-  /** Operation name by query text, so the serializer can send `operationName` without parsing. */
-  private readonly names = new Map<string, string>();
-  /** Attempts (by signal) whose answer was cut off while its body was read: the connection died mid-answer. */
-  private readonly cut = new WeakSet<AbortSignal>();
+/** How one HTTP exchange ended: never a rejection. */
+type Exchange =
+  | { stage: 'fetch'; error: unknown }
+  | { stage: 'body'; response: Response; error: unknown }
+  | { stage: 'answered'; response: Response; text: string };
 
-  private readonly hasApiKey: boolean;
+/** What a body said, when it is a GraphQL result (an object with `data` and/or an `errors` list). */
+type GraphQLResult = { data?: unknown; errors?: GraphQLErrorEntry[] };
+
+function graphQLResultIn(text: string): GraphQLResult | undefined {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
+  const { data, errors } = body as { data?: unknown; errors?: unknown };
+  if (errors !== undefined && !Array.isArray(errors)) return undefined;
+  if (data !== undefined && (typeof data !== 'object' || Array.isArray(data))) return undefined;
+  if (data === undefined && errors === undefined) return undefined;
+  return { data, errors: errors as GraphQLErrorEntry[] | undefined };
+}
+
+/**
+ * How long after a timeout every attempt hands fetch an abort signal of its own (see `attempt`).
+ * Five minutes: a stall rarely lasts less, and for its whole length each stalled request is then closed on time.
+ */
+export const ABORTABLE_AFTER_TIMEOUT_MS = 5 * 60_000;
+
+/**
+ * Sends one GraphQL request with fetch and classifies whatever happens. The one module that talks to the network.
+ *
+ * It posts `{ query, variables, operationName }` itself rather than through graphql-request: on the warm path of a
+ * reply graphql-request alone cost 14 µs per call on loopback (+9 % of a bare fetch, bench/PERFORMANCE.md), and
+ * issue 5 allows the whole SDK 10 %. Nothing here parses a document: the operation's name is known at build time.
+ */
+export class Transport {
+  readonly #url: string;
+  readonly #headers: Record<string, string>;
+  readonly #fetch: typeof fetch | undefined;
+  readonly #credentials: RequestCredentials | undefined;
+  readonly #hasApiKey: boolean;
+  /** Until when (ms since epoch) attempts give fetch an abort signal even if the caller gave none. */
+  #abortableUntil = 0;
 
   constructor(config: TransportConfig) {
-    this.hasApiKey = config.hasApiKey;
-    const names = this.names;
-    const userFetch = config.fetch;
-    this.client = new GraphQLClient(config.url, {
-      headers: config.headers,
-      ...(config.credentials ? { credentials: config.credentials } : {}),
-      // graphql-request would parse every document on every call only to find its name; we know it already.
-      excludeOperationName: true,
-      jsonSerializer: {
-        parse: JSON.parse,
-        stringify: (body: { query: string; variables?: unknown }) =>
-          JSON.stringify({ query: body.query, variables: body.variables, operationName: names.get(body.query) }),
-      },
-      // Resolved per call, so a fetch patched after construction (MSW, tests) is the one used.
-      fetch: async (url: URL | RequestInfo, init?: RequestInit) => {
-        // Called on globalThis: a browser's fetch passed unbound (`fetch: window.fetch`) throws "Illegal invocation" otherwise.
-        const response = await (userFetch ?? globalThis.fetch).call(globalThis, url, init);
-        const signal = init?.signal;
-        if (signal) {
-          this.responses.set(signal, response);
-          // graphql-request reads the body itself; a failure there would look like a malformed answer. Mark it, so
-          // that it is classified as what it is: a connection lost after Plain may have acted.
-          const text = response.text.bind(response);
-          try {
-            response.text = () =>
-              text().catch((error: unknown) => {
-                this.cut.add(signal);
-                throw error;
-              });
-          } catch {
-            // A frozen Response-like object from a custom fetch: read as is, a cut body then stays unexpected_response.
-          }
-        }
-        return response;
-      },
-    });
+    this.#url = config.url;
+    this.#hasApiKey = config.hasApiKey;
+    this.#fetch = config.fetch;
+    this.#credentials = config.credentials;
+    // Three headers in all by default (authorization, content-type, plain-sdk): Node's fetch spends about 1.5 µs on
+    // each header of each request, so there is no `accept` (Plain answers JSON whatever it says).
+    this.#headers = { 'content-type': 'application/json', ...config.headers };
   }
 
-  async attempt<T, V>(op: Operation<T, V>, variables: V, signal: AbortSignal | undefined, timeoutMs: number): Promise<Attempt<T>> {
-    this.names.set(op.query, op.name);
-    const controller = new AbortController();
-    const abort = () => controller.abort(signal?.reason);
+  /**
+   * One HTTP attempt, resolved (never rejected) within `timeoutMs`.
+   *
+   * The timeout does not always need an abort signal. Handing one to Node 20's fetch costs about 7 µs per request
+   * (registration, a WeakRef and a FinalizationRegistry entry: the "timeout signal" row of `npm run bench`),
+   * 5 % of a loopback reply. So while no request has timed out, an attempt without a caller's signal races a
+   * timer instead: it resolves as `timeout` on time, and the request it gave up on is left to end by itself
+   * (its answer is read and dropped; Node's fetch gives up on a silent server after 5 minutes). Once an attempt
+   * times out, every attempt for the next ABORTABLE_AFTER_TIMEOUT_MS gets a signal, so that during a stall each
+   * request is closed at its deadline instead of holding a connection. A caller's signal always reaches fetch.
+   */
+  attempt<T, V>(op: Operation<T, V>, variables: V, signal: AbortSignal | undefined, timeoutMs: number): Promise<Attempt<T>> {
+    const body = JSON.stringify({ query: op.query, variables, operationName: op.name });
+    // setTimeout fires at once for delays past 2^31 - 1 ms (Infinity included): no timer is the honest "no timeout".
+    const timed = timeoutMs <= MAX_DELAY;
+    const controller = signal !== undefined || (timed && Date.now() < this.#abortableUntil) ? new AbortController() : undefined;
+    const abort = () => controller!.abort(signal!.reason);
     // An 'abort' listener never fires for a signal that is already aborted (e.g. by an onRequest hook).
     if (signal?.aborted) abort();
     else signal?.addEventListener('abort', abort);
-    // setTimeout fires at once for delays past 2^31 - 1 ms (Infinity included): no timer is the honest "no timeout".
-    const timer = timeoutMs <= MAX_DELAY ? setTimeout(() => controller.abort(TIMEOUT), timeoutMs) : undefined;
-    try {
-      const res = await this.client.rawRequest<T>({
-        query: op.query,
-        variables: variables as Record<string, unknown>,
-        signal: controller.signal,
+
+    return new Promise<Attempt<T>>((resolve) => {
+      const timer = timed
+        ? setTimeout(() => {
+            this.#abortableUntil = Date.now() + ABORTABLE_AFTER_TIMEOUT_MS;
+            controller?.abort(TIMEOUT);
+            resolve(this.#timedOut(op, timeoutMs));
+          }, timeoutMs)
+        : undefined;
+      void this.#exchange(body, controller?.signal).then((exchange) => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', abort);
+        // After a timeout this settles a promise already resolved: the late answer is dropped.
+        resolve(this.#classify(exchange, op, controller?.signal, timeoutMs));
       });
-      return {
-        ok: true,
-        data: res.data,
-        status: res.status,
-        requestId: requestIdOf(res.headers),
-        rateLimit: rateLimitOf(res.headers),
-      };
+    });
+  }
+
+  /** POSTs the body and reads the answer's text. Any failure is a value, tagged with how far the exchange got. */
+  async #exchange(body: string, signal: AbortSignal | undefined): Promise<Exchange> {
+    let response: Response;
+    try {
+      const init: RequestInit = { method: 'POST', headers: this.#headers, body };
+      if (signal) init.signal = signal;
+      if (this.#credentials) init.credentials = this.#credentials;
+      // Resolved per call, so a fetch patched after construction (MSW, tests) is the one used. Called on globalThis:
+      // a browser's fetch passed unbound (`fetch: window.fetch`) throws "Illegal invocation" otherwise.
+      response = await (this.#fetch ?? globalThis.fetch).call(globalThis, this.#url, init);
     } catch (error) {
-      return this.classify(error, op, controller.signal, timeoutMs);
-    } finally {
-      this.responses.delete(controller.signal);
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', abort);
+      return { stage: 'fetch', error };
+    }
+    try {
+      return { stage: 'answered', response, text: await response.text() };
+    } catch (error) {
+      return { stage: 'body', response, error };
     }
   }
 
-  private classify<T, V>(error: unknown, op: Operation<T, V>, signal: AbortSignal, timeoutMs: number): Attempt<T> {
-    const response = error instanceof ClientError ? error.response : undefined;
-    const headers = response?.headers ?? this.responses.get(signal)?.headers;
-    const status = response?.status ?? this.responses.get(signal)?.status;
+  #timedOut<T, V>(op: Operation<T, V>, timeoutMs: number): Attempt<T> {
+    const uncertain = op.mutation ? MAY_HAVE_BEEN_SENT : '';
+    const error: PlainError = {
+      kind: 'timeout',
+      timeoutMs,
+      attempts: 1,
+      retryable: false,
+      ...(op.mutation ? { mayHaveBeenSent: true as const } : {}),
+      message: `${op.name} got no answer within ${timeoutMs} ms.${uncertain}`,
+    };
+    return { ok: false, error, notSent: false };
+  }
+
+  #classify<T, V>(exchange: Exchange, op: Operation<T, V>, signal: AbortSignal | undefined, timeoutMs: number): Attempt<T> {
+    const response = exchange.stage === 'fetch' ? undefined : exchange.response;
+    const headers = response?.headers;
+    const status = response?.status;
+    const result = exchange.stage === 'answered' ? graphQLResultIn(exchange.text) : undefined;
+    const ok = status !== undefined && status >= 200 && status < 300;
+    const errors = result?.errors ?? [];
+    if (ok && result && errors.length === 0) {
+      return { ok: true, data: result.data as T, status, requestId: requestIdOf(headers), rateLimit: rateLimitOf(headers) };
+    }
+
     const base = { requestId: requestIdOf(headers), attempts: 1, retryable: false, ...(status ? { status } : {}) };
     const uncertain = op.mutation ? MAY_HAVE_BEEN_SENT : '';
     // For a mutation that reached Plain and got no clear answer: it may have run.
     const maybe = op.mutation ? { mayHaveBeenSent: true as const } : {};
     const fail = (e: PlainError, notSent = false): Attempt<T> => ({ ok: false, error: e, notSent, rateLimit: rateLimitOf(headers) });
 
-    if (signal.aborted && !response) {
-      if (signal.reason === TIMEOUT) {
-        return fail({ ...base, ...maybe, kind: 'timeout', timeoutMs, message: `${op.name} got no answer within ${timeoutMs} ms.${uncertain}` });
-      }
+    if (signal?.aborted && exchange.stage !== 'answered') {
+      if (signal.reason === TIMEOUT) return this.#timedOut(op, timeoutMs);
       return fail({ ...base, ...maybe, kind: 'aborted', message: `${op.name} was aborted by the caller.${uncertain}` });
     }
-    if (!response && status === undefined) {
+    if (exchange.stage === 'fetch') {
+      const { error } = exchange;
       const notSent = connectionNeverOpened(error);
       const why = (error as Error | undefined)?.message ?? 'fetch failed';
       return fail(
@@ -187,16 +233,14 @@ export class Transport {
         notSent,
       );
     }
-    if (!response && this.cut.has(signal)) {
-      const why = (error as Error | undefined)?.message ?? 'terminated';
-      return fail({ ...base, ...maybe, kind: 'network', cause: plainCause(error), message: `${op.name} lost the connection while reading Plain's answer (HTTP ${status}, ${why}).${uncertain}` });
+    if (exchange.stage === 'body') {
+      const why = (exchange.error as Error | undefined)?.message ?? 'terminated';
+      return fail({ ...base, ...maybe, kind: 'network', cause: plainCause(exchange.error), message: `${op.name} lost the connection while reading Plain's answer (HTTP ${status}, ${why}).${uncertain}` });
     }
 
-    const errors: GraphQLErrorEntry[] = Array.isArray(response?.errors) ? (response.errors as GraphQLErrorEntry[]) : [];
     const codes = errors.map((e) => e?.extensions?.code);
     const serverMessage = errors.map((e) => String(e?.message)).join('; ');
     const said = serverMessage ? `: ${serverMessage}` : '';
-
     if (status === 429 || codes.includes('RATE_LIMITED')) {
       const retryAfterMs = retryAfterMsOf(headers);
       const when = retryAfterMs === undefined ? '' : ` Try again in ${Math.ceil(retryAfterMs / 1000)} s.`;
@@ -207,11 +251,11 @@ export class Transport {
         ...base,
         kind: 'forbidden',
         ...permissionIn(serverMessage),
-        message: `${this.hasApiKey ? 'The API key lacks a permission' : 'The server refused the request'}${said || ` (HTTP ${status})`}`,
+        message: `${this.#hasApiKey ? 'The API key lacks a permission' : 'The server refused the request'}${said || ` (HTTP ${status})`}`,
       });
     }
     if (status === 401 || codes.includes('UNAUTHENTICATED')) {
-      const who = this.hasApiKey ? 'Plain rejected the API key' : 'The server refused the request as unauthenticated';
+      const who = this.#hasApiKey ? 'Plain rejected the API key' : 'The server refused the request as unauthenticated';
       return fail({ ...base, kind: 'unauthenticated', message: `${who} (HTTP ${status})${said}` });
     }
     if ((status ?? 0) >= 500 || codes.includes('INTERNAL_SERVER_ERROR')) {
@@ -229,12 +273,11 @@ export class Transport {
         message: `Plain returned GraphQL errors${said}`,
       });
     }
-    const answered2xx = status !== undefined && status >= 200 && status < 300;
     return fail({
       ...base,
-      ...(answered2xx ? maybe : {}),
+      ...(ok ? maybe : {}),
       kind: 'unexpected_response',
-      message: `Plain's answer (HTTP ${status}) was not a GraphQL result. Is apiUrl right?${answered2xx ? uncertain : ''}`,
+      message: `Plain's answer (HTTP ${status}) was not a GraphQL result. Is apiUrl right?${ok ? uncertain : ''}`,
     });
   }
 }

@@ -95,7 +95,7 @@ describe('no key, own backend (the proxy pattern)', () => {
       expect(request.headers.get('authorization')).toBeNull();
       expect(request.headers.get('x-csrf-token')).toBe('csrf-123');
       expect(request.headers.get('content-type')).toMatch(/application\/json/);
-      expect(request.headers.get('plain-sdk')).toBe('plain-client');
+      expect(request.headers.get('plain-sdk')).toBe('plain-client/0.1.0');
     }
     expect(sent[1]?.body.variables).toEqual({ input: { threadId: 'th_1', textContent: 'Hello from the portal' } });
   });

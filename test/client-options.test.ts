@@ -12,8 +12,7 @@ describe('client options', () => {
     for (const request of fake.requests) {
       expect(request.headers).toMatchObject({
         authorization: `Bearer ${fake.apiKey}`,
-        'plain-sdk': 'plain-client',
-        'plain-sdk-version': VERSION,
+        'plain-sdk': `plain-client/${VERSION}`,
         'x-tenant': 'acme',
         'content-type': 'application/json',
       });

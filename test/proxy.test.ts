@@ -74,7 +74,7 @@ describe('createPlainProxy: what it forwards', () => {
     const response = await proxy(
       post(
         { query: folded(GetThreadDocument), variables: { threadId: 'th_mine' }, operationName: 'GetThread' },
-        { authorization: 'Bearer browser-made-this-up', 'plain-sdk': 'plain-client', 'plain-sdk-version': '0.1.0', 'x-other': '1' },
+        { authorization: 'Bearer browser-made-this-up', 'plain-sdk': 'plain-client/0.1.0', 'plain-sdk-version': '0.1.0', 'x-other': '1' },
       ),
     );
     expect(response.status).toBe(200);
@@ -85,7 +85,8 @@ describe('createPlainProxy: what it forwards', () => {
     expect(out?.headers.get('authorization')).toBe(`Bearer ${KEY}`);
     expect(out?.headers.get('cookie')).toBeNull();
     expect(out?.headers.get('x-other')).toBeNull();
-    expect(out?.headers.get('plain-sdk-version')).toBe('0.1.0');
+    expect(out?.headers.get('plain-sdk')).toBe('plain-client/0.1.0');
+    expect(out?.headers.get('plain-sdk-version')).toBeNull();
     expect(out?.body).toEqual({ query: folded(GetThreadDocument), variables: { threadId: 'th_mine' }, operationName: 'GetThread' });
   });
 

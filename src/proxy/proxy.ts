@@ -76,7 +76,7 @@ const PASSED_HEADERS = [
   'retry-after',
 ];
 /** Request headers passed on to Plain, to tell it which SDK version called. Everything else is rebuilt. */
-const SDK_HEADERS = ['plain-sdk', 'plain-sdk-version'];
+const SDK_HEADERS = ['plain-sdk'];
 
 /** An error answer shaped like a GraphQL one, so that PlainClient reports its message and code. */
 const refuse = (status: number, code: string, message: string, headers: Record<string, string> = {}) =>
@@ -243,7 +243,7 @@ export function createPlainProxy(options: PlainProxyOptions): (request: Request)
     };
     for (const name of SDK_HEADERS) {
       const value = request.headers.get(name);
-      if (value && /^[\w.+-]{1,64}$/.test(value)) headers[name] = value;
+      if (value && /^[\w./+-]{1,64}$/.test(value)) headers[name] = value;
     }
 
     const controller = new AbortController();
