@@ -11,7 +11,30 @@ const read = (record: Record<string, unknown>, key: string): unknown => {
  * an Error's non-enumerable `message`, `stack` and `cause`. An object that cannot be rewritten (frozen, or a
  * getter-only `message` as on DOMException) is replaced by a cleaned copy. Never throws.
  */
-export function redact<T>(value: T, secret: string, seen = new Set<unknown>()): T {
+export function redact<T>(value: T, secret: string): T {
+  // Nearly every result holds no trace of the key: a read-only look first, so that those allocate nothing.
+  return mentions(value, secret, 0) ? scrubbed(value, secret, new Set()) : value;
+}
+
+/**
+ * Whether `secret` may occur in a string reachable from `value`. Errors (hidden `message`, `stack`, `cause`), and
+ * anything nested deeper than a result ever is, count as "may": the full walk then decides.
+ */
+function mentions(value: unknown, secret: string, depth: number): boolean {
+  // Plain objects are built by this package (results, hook events, copies of fetch errors): no getters, no hidden keys.
+  if (typeof value === 'string') return value.includes(secret);
+  if (value === null || typeof value !== 'object') return false;
+  if (depth > 8) return true;
+  if (Array.isArray(value)) return value.some((item) => mentions(item, secret, depth + 1));
+  if (value instanceof Date) return false;
+  // Errors (hidden `message`, `stack`, `cause`) and other class instances may hide strings from `for...in`.
+  const proto: unknown = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return true;
+  for (const key in value) if (mentions(read(value as Record<string, unknown>, key), secret, depth + 1)) return true;
+  return false;
+}
+
+function scrubbed<T>(value: T, secret: string, seen: Set<unknown>): T {
   if (typeof value === 'string') return (value.includes(secret) ? value.split(secret).join('[redacted]') : value) as T;
   if (value === null || typeof value !== 'object' || seen.has(value)) return value;
   seen.add(value);
@@ -23,7 +46,7 @@ export function redact<T>(value: T, secret: string, seen = new Set<unknown>()): 
   const cleaned = new Map<string, unknown>();
   for (const key of keys) {
     const before = read(record, key);
-    const after = redact(before, secret, seen);
+    const after = scrubbed(before, secret, seen);
     cleaned.set(key, after);
     if (after === before) continue;
     try {
