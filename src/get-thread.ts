@@ -12,7 +12,8 @@ export type GetThreadResult = Result<Thread, GetThreadError>;
 const looksLikeThread = (t: unknown): t is Thread => {
   if (typeof t !== 'object' || t === null) return false;
   const { id, ref, title, channel, status, customer } = t as Record<string, unknown>;
-  return [id, ref, title, channel, status].every((v) => typeof v === 'string') && typeof (customer as { id?: unknown } | null)?.id === 'string';
+  const strings = typeof id === 'string' && typeof ref === 'string' && typeof title === 'string' && typeof channel === 'string' && typeof status === 'string';
+  return strings && typeof (customer as { id?: unknown } | null)?.id === 'string';
 };
 
 /** Looks a thread up by id or by ref (`T-123`) and maps "null" to `thread_not_found`. */

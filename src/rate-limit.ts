@@ -65,18 +65,17 @@ export class RateLimitGate {
       this.remaining = this.limit === undefined ? Infinity : Math.max(0, this.limit - this.inFlight);
       this.resetAt = 0;
     }
-    const go = () => {
-      this.inFlight++;
-      return 0;
-    };
-    if (!this.informed) return this.inFlight === 0 ? go() : UNTIL_AN_ANSWER;
-    if (this.remaining > 0) {
+    let go: boolean;
+    if (!this.informed) go = this.inFlight === 0;
+    else if (this.remaining > 0) {
       this.remaining--;
-      return go();
-    }
-    if (this.resetAt !== 0) return this.resetAt - now;
+      go = true;
+    } else if (this.resetAt !== 0) return this.resetAt - now;
     // Spent, and the reset time is not known yet: an answer on its way will say it; with none, send one to find out.
-    return this.inFlight === 0 ? go() : UNTIL_AN_ANSWER;
+    else go = this.inFlight === 0;
+    if (!go) return UNTIL_AN_ANSWER;
+    this.inFlight++;
+    return 0;
   }
 
   /**
@@ -96,7 +95,7 @@ export class RateLimitGate {
       this.remaining = resetAt === this.resetAt ? Math.min(this.remaining, left) : left;
       this.resetAt = resetAt;
     }
-    for (const wake of [...this.waiting]) wake();
+    if (this.waiting.size > 0) for (const wake of [...this.waiting]) wake();
   }
 
   /**

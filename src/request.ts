@@ -83,17 +83,19 @@ export async function send<T, V>(sender: Sender, op: Operation<T, V>, variables:
     // From here the gate counts this request as on its way: it must hear back, whatever happens.
     let result: Attempt<T> | undefined;
     try {
-      call(sender.onRequest, { operationName: op.name, attempt });
-      const started = Date.now();
+      if (sender.onRequest) call(sender.onRequest, { operationName: op.name, attempt });
+      const started = sender.onResponse ? Date.now() : 0;
       result = await transport.attempt(op, variables, policy.signal, policy.timeoutMs);
-      call(sender.onResponse, {
-        operationName: op.name,
-        attempt,
-        durationMs: Date.now() - started,
-        ...(result.ok
-          ? { status: result.status, requestId: result.requestId }
-          : { status: result.error.status, requestId: result.error.requestId, errorKind: result.error.kind }),
-      });
+      if (sender.onResponse) {
+        call(sender.onResponse, {
+          operationName: op.name,
+          attempt,
+          durationMs: Date.now() - started,
+          ...(result.ok
+            ? { status: result.status, requestId: result.requestId }
+            : { status: result.error.status, requestId: result.error.requestId, errorKind: result.error.kind }),
+        });
+      }
     } finally {
       gate?.update(result?.rateLimit, {
         answered: result !== undefined && (result.ok || result.error.status !== undefined),

@@ -45,18 +45,19 @@ export class ThreadDirectory {
     const { signal } = policy;
     const lookup = this.inFlight.get(threadId) ?? this.start(threadId, policy);
     lookup.callers++;
+    // A caller without a signal never leaves, so its lookup always completes.
+    if (!signal) return lookup.result;
     const leave = () => {
       if (--lookup.callers > 0) return;
       // Nobody waits for it any more: a later caller starts a fresh lookup instead of joining a cancelled one.
       if (this.inFlight.get(threadId) === lookup) this.inFlight.delete(threadId);
       lookup.controller?.abort();
     };
-    if (signal?.aborted) leave();
-    else if (signal) {
+    if (signal.aborted) leave();
+    else {
       signal.addEventListener('abort', leave, { once: true });
       void lookup.result.then(() => signal.removeEventListener('abort', leave));
     }
-    // A caller without a signal never leaves, so its lookup always completes.
     return lookup.result;
   }
 
