@@ -1,7 +1,7 @@
 import { type GetThreadError, invalidInput } from './errors.js';
 import type { GetThreadByRefQuery, GetThreadQuery, ThreadSummaryFragment } from './generated/graphql.js';
 import { GET_THREAD, GET_THREAD_BY_REF } from './operations.js';
-import { type Policy, type Sender, send } from './request.js';
+import { type Outcome, type Policy, type Sender, send } from './request.js';
 import type { Result } from './result.js';
 
 /** A thread as plain-client reads it: id, ref, title, channel, status and its customer's id. */
@@ -16,21 +16,22 @@ const looksLikeThread = (t: unknown): t is Thread => {
   return strings && typeof (customer as { id?: unknown } | null)?.id === 'string';
 };
 
+type By = { threadId: string } | { ref: string };
+
 /** Looks a thread up by id or by ref (`T-123`) and maps "null" to `thread_not_found`. */
-export async function getThread(
-  sender: Sender,
-  by: { threadId: string } | { ref: string },
-  policy: Policy,
-): Promise<GetThreadResult> {
+export async function getThread(sender: Sender, by: By, policy: Policy): Promise<GetThreadResult> {
   const value = 'ref' in by ? by.ref : by.threadId;
   const field = 'ref' in by ? 'ref' : 'threadId';
   if (typeof value !== 'string' || value.trim() === '') {
     return { ok: false, error: invalidInput([{ path: field, message: 'must be a non-empty string' }]) };
   }
-  const out =
-    'ref' in by
-      ? await send(sender, GET_THREAD_BY_REF, { ref: value }, policy)
-      : await send(sender, GET_THREAD, { threadId: value }, policy);
+  return 'ref' in by ? threadIn(await send(sender, GET_THREAD_BY_REF, { ref: value }, policy), by) : threadIn(await send(sender, GET_THREAD, { threadId: value }, policy), by);
+}
+
+/** The lookup's answer as a result: the thread, `thread_not_found` for "null", or `unexpected_response`. */
+export function threadIn(out: Outcome<GetThreadQuery | GetThreadByRefQuery>, by: By): GetThreadResult {
+  const value = 'ref' in by ? by.ref : by.threadId;
+  const field = 'ref' in by ? 'ref' : 'threadId';
   if (!out.ok) return { ok: false, error: out.error as GetThreadError, requestId: out.error.requestId, rateLimit: out.rateLimit };
   const data = out.data as Partial<GetThreadQuery & GetThreadByRefQuery> | null | undefined;
   const thread = 'ref' in by ? data?.threadByRef : data?.thread;
