@@ -51,9 +51,9 @@ let mine: { id: string };
 let theirs: { id: string };
 let bundle: string;
 
-/** The page's code: the built browser bundle, resolved through package.json `exports` as a consumer's bundler would. */
+/** The page's code: the built package, resolved through package.json `exports` as a consumer's bundler would. */
 async function bundlePage(): Promise<string> {
-  if (!existsSync(join(root, 'dist/browser/index.js'))) throw new Error('dist/browser is missing: run `npm run build` (npm run test:browser does).');
+  if (!existsSync(join(root, 'dist/index.js'))) throw new Error('dist/ is missing: run `npm run build` (npm run test:browser does).');
   const work = join(root, '.tmp', 'browser-test');
   rmSync(work, { recursive: true, force: true });
   mkdirSync(join(work, 'node_modules'), { recursive: true });
@@ -71,7 +71,7 @@ async function bundlePage(): Promise<string> {
     logLevel: 'error',
   });
   const inputs = Object.keys(result.metafile.inputs);
-  if (!inputs.some((p) => p.endsWith('dist/browser/index.js'))) throw new Error(`the page did not get dist/browser/index.js: ${inputs.join(', ')}`);
+  if (!inputs.some((p) => p.endsWith('dist/index.js'))) throw new Error(`the page did not get dist/index.js: ${inputs.join(', ')}`);
   return result.outputFiles[0]!.text;
 }
 
