@@ -1,4 +1,4 @@
-import { type PlainClientOptions, callOptionIssues, normaliseOptions } from './config.js';
+import { type PlainClientOptions, callOptionIssues, fetchCostsPerSignal, normaliseOptions } from './config.js';
 import { type InvalidInputError, invalidInput } from './errors.js';
 import { type GetThreadResult, getThread } from './get-thread.js';
 import { RateLimitGate } from './rate-limit.js';
@@ -28,7 +28,14 @@ export class PlainClient {
     this.#apiKey = config.apiKey;
     this.#defaults = { timeoutMs: config.timeoutMs, maxRetries: config.maxRetries, maxRetryDelayMs: config.maxRetryDelayMs };
     this.#sender = {
-      transport: new Transport({ url: config.apiUrl, hasApiKey: config.apiKey !== undefined, headers: config.headers, fetch: options.fetch, credentials: options.credentials }),
+      transport: new Transport({
+        url: config.apiUrl,
+        hasApiKey: config.apiKey !== undefined,
+        headers: config.headers,
+        fetch: options.fetch,
+        credentials: options.credentials,
+        signalEveryRequest: !fetchCostsPerSignal(),
+      }),
       gate: options.paceRequests === false ? undefined : new RateLimitGate(),
       onRequest: sealed(options.onRequest, config.apiKey),
       onResponse: sealed(options.onResponse, config.apiKey),

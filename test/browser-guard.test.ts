@@ -5,10 +5,10 @@ const KEY = 'plainApiKey_guard_test_secret';
 
 /** A fetch that records what went out and answers like Plain for a thread lookup and a reply. */
 function recordingFetch() {
-  const sent: { url: string; headers: Headers; credentials: RequestCredentials | undefined; body: Record<string, unknown> }[] = [];
+  const sent: { url: string; headers: Headers; credentials: RequestCredentials | undefined; signal: AbortSignal | undefined; body: Record<string, unknown> }[] = [];
   const fetch = async (url: URL | RequestInfo, init?: RequestInit) => {
     const body = JSON.parse(String(init?.body)) as Record<string, unknown>;
-    sent.push({ url: String(url), headers: new Headers(init?.headers), credentials: init?.credentials, body });
+    sent.push({ url: String(url), headers: new Headers(init?.headers), credentials: init?.credentials, signal: init?.signal ?? undefined, body });
     const data =
       body.operationName === 'GetThread'
         ? { thread: { id: 'th_1', ref: 'T-1', title: 'Help', channel: 'CHAT', status: 'TODO', customer: { id: 'c_1' } } }
@@ -96,6 +96,8 @@ describe('no key, own backend (the proxy pattern)', () => {
       expect(request.headers.get('x-csrf-token')).toBe('csrf-123');
       expect(request.headers.get('content-type')).toMatch(/application\/json/);
       expect(request.headers.get('plain-sdk')).toBe('plain-client/0.1.0');
+      // In a browser a signal is cheap, so every request can be aborted at its timeout (on Node only after a timeout).
+      expect(request.signal).toBeInstanceOf(AbortSignal);
     }
     expect(sent[1]?.body.variables).toEqual({ input: { threadId: 'th_1', textContent: 'Hello from the portal' } });
   });
