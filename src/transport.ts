@@ -8,6 +8,8 @@ import type { RateLimitInfo } from './result.js';
 export interface Operation<TData, TVariables> {
   name: string;
   query: string;
+  /** The request body up to its variables, serialised once: `{"query":…,"operationName":…,"variables":`. */
+  bodyHead: string;
   /** Mutations are not idempotent: they are retried only when they certainly did not run. */
   mutation: boolean;
   /** Phantom: carries the types only. */
@@ -20,7 +22,8 @@ export function operation<TData, TVariables>(
   name: string,
   mutation = false,
 ): Operation<TData, TVariables> {
-  return { name, query: String(document).replace(/\s+/g, ' ').trim(), mutation };
+  const query = String(document).replace(/\s+/g, ' ').trim();
+  return { name, query, bodyHead: `{"query":${JSON.stringify(query)},"operationName":${JSON.stringify(name)},"variables":`, mutation };
 }
 
 export interface TransportConfig {
@@ -99,7 +102,7 @@ function graphQLResultIn(text: string): GraphQLResult | undefined {
   if (errors !== undefined && !Array.isArray(errors)) return undefined;
   if (data !== undefined && (typeof data !== 'object' || Array.isArray(data))) return undefined;
   if (data === undefined && errors === undefined) return undefined;
-  return { data, errors: errors as GraphQLErrorEntry[] | undefined };
+  return body as GraphQLResult;
 }
 
 /**
@@ -149,15 +152,18 @@ export class Transport {
    * Outside Node (`signalEveryRequest`), where a signal costs next to nothing, every timed request has one.
    */
   attempt<T, V>(op: Operation<T, V>, variables: V, signal: AbortSignal | undefined, timeoutMs: number): Promise<Attempt<T>> {
-    const body = JSON.stringify({ query: op.query, variables, operationName: op.name });
+    const body = `${op.bodyHead}${JSON.stringify(variables ?? {})}}`;
     // setTimeout fires at once for delays past 2^31 - 1 ms (Infinity included): no timer is the honest "no timeout".
     const timed = timeoutMs <= MAX_DELAY;
     const abortable = signal !== undefined || (timed && (this.#signalEveryRequest || Date.now() < this.#abortableUntil));
     const controller = abortable ? new AbortController() : undefined;
-    const abort = () => controller!.abort(signal!.reason);
-    // An 'abort' listener never fires for a signal that is already aborted (e.g. by an onRequest hook).
-    if (signal?.aborted) abort();
-    else signal?.addEventListener('abort', abort);
+    let abort: (() => void) | undefined;
+    if (signal) {
+      abort = () => controller!.abort(signal.reason);
+      // An 'abort' listener never fires for a signal that is already aborted (e.g. by an onRequest hook).
+      if (signal.aborted) abort();
+      else signal.addEventListener('abort', abort);
+    }
 
     return new Promise<Attempt<T>>((resolve) => {
       const timer = timed
@@ -169,7 +175,7 @@ export class Transport {
         : undefined;
       this.#exchange(body, controller?.signal, (exchange) => {
         clearTimeout(timer);
-        signal?.removeEventListener('abort', abort);
+        if (abort) signal?.removeEventListener('abort', abort);
         // After a timeout this settles a promise already resolved: the late answer is dropped.
         resolve(this.#classify(exchange, op, controller?.signal, timeoutMs));
       });
