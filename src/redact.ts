@@ -13,8 +13,11 @@ const read = (record: Record<string, unknown>, key: string): unknown => {
  */
 export function redact<T>(value: T, secret: string): T {
   // Nearly every result holds no trace of the key: a read-only look first, so that those allocate nothing.
-  return mentions(value, secret, 0) ? scrubbed(value, secret, new Set()) : value;
+  return mayHold(value, secret) ? scrubbed(value, secret, new Set()) : value;
 }
+
+/** Whether `secret` may occur in a string reachable from `value` (false only when it certainly does not). */
+export const mayHold = (value: unknown, secret: string): boolean => mentions(value, secret, 0);
 
 /**
  * Whether `secret` may occur in a string reachable from `value`. Errors (hidden `message`, `stack`, `cause`), and

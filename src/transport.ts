@@ -1,6 +1,7 @@
 import type { PlainError } from './errors.js';
 import { MAY_HAVE_BEEN_SENT, permissionIn } from './errors.js';
 import { rateLimitOf, retryAfterMsOf } from './rate-limit.js';
+import { redact } from './redact.js';
 import { MAX_DELAY } from './sleep.js';
 import type { RateLimitInfo } from './result.js';
 
@@ -36,6 +37,8 @@ export interface TransportConfig {
   credentials?: RequestCredentials;
   /** Give every timed request an abort signal, not only after a timeout (see `Transport.attempt`). */
   signalEveryRequest?: boolean;
+  /** The API key: removed from everything an answer brings in, before anything else sees it. */
+  secret?: string;
 }
 
 /** What one HTTP attempt produced. */
@@ -127,6 +130,7 @@ export class Transport {
   /** Until when (ms since epoch) attempts give fetch an abort signal even if the caller gave none. */
   #abortableUntil = 0;
   readonly #signalEveryRequest: boolean;
+  readonly #secret: string | undefined;
 
   constructor(config: TransportConfig) {
     this.#url = config.url;
@@ -134,6 +138,7 @@ export class Transport {
     this.#fetch = config.fetch;
     this.#credentials = config.credentials;
     this.#signalEveryRequest = config.signalEveryRequest ?? false;
+    this.#secret = config.secret;
     // Three headers in all by default (authorization, content-type, plain-sdk): Node's fetch spends about 1.5 µs on
     // each header of each request, so there is no `accept` (Plain answers JSON whatever it says).
     this.#headers = { 'content-type': 'application/json', ...config.headers };
@@ -177,7 +182,9 @@ export class Transport {
         clearTimeout(timer);
         if (abort) signal?.removeEventListener('abort', abort);
         // After a timeout this settles a promise already resolved: the late answer is dropped.
-        resolve(this.#classify(exchange, op, controller?.signal, timeoutMs));
+        const attempt = this.#classify(exchange, op, controller?.signal, timeoutMs);
+        // The trust boundary: a server (or a proxy, or a fetch error) that echoes the key gets it back nowhere.
+        resolve(this.#secret === undefined ? attempt : redact(attempt, this.#secret));
       });
     });
   }

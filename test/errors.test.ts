@@ -213,6 +213,14 @@ describe('the API key never leaves in a result', () => {
     });
   }
 
+  it('a thread id that is the key by mistake does not come back in the error that names the thread', async () => {
+    plainAnswers(() => json({ data: { thread: null } }));
+    const result = await fresh().replyToThread({ threadId: API_KEY, textContent: 'Hello' });
+    expect(result.error).toMatchObject({ kind: 'thread_not_found' });
+    expect(JSON.stringify(result)).not.toContain(API_KEY);
+    expect(String(result.error?.message)).not.toContain(API_KEY);
+  });
+
   it('the key is not in construction errors', () => {
     expect(() => new PlainClient({ apiKey: `${API_KEY} with a space` })).toThrowError(/apiKey must be a non-empty string/);
     try {
