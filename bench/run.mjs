@@ -14,12 +14,14 @@ const STRICT = process.argv.includes('--strict');
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
 const run = promisify(execFile);
 
-// Sized so that a run takes about a minute on a 2-core machine: 3,200 latency samples per row (p99 rests on
-// the slowest 32), ten throughput rounds per row (their median shrugs off a round slowed by other processes).
+// Sized so that a run takes about a minute and a quarter on a 2-core machine: 3,200 latency samples per row (p99
+// rests on the slowest 32), ten throughput rounds per row (their median shrugs off a round slowed by other
+// processes). A throughput round is 2,400 calls, about a third of a second: with 800, one garbage-collection pause
+// landing in a round moved that round's ratio by several percent.
 const LATENCY_ROUNDS = 16;
 const LATENCY_CALLS = 200;
 const THROUGHPUT_ROUNDS = 10;
-const THROUGHPUT_CALLS = 800;
+const THROUGHPUT_CALLS = 2_400;
 const OVERHEAD_RUNS = 3;
 const CONCURRENCY = 16;
 const COUNT_CALLS = 100;
