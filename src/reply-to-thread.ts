@@ -4,7 +4,6 @@ import type { MutationErrorPartsFragment, ReplyToThreadMutation, ThreadChannel }
 import { REPLY_TO_THREAD } from './operations.js';
 import { type Policy, type Sender, send } from './request.js';
 import type { Result } from './result.js';
-import { threadIn } from './get-thread.js';
 import type { ThreadDirectory } from './thread-cache.js';
 import { type KnownThread, ReplyToThreadInput, parseInput } from './validation.js';
 
@@ -81,7 +80,7 @@ export async function replyToThread(
     const aborted = () => ({ ok: false as const, error: abortedBeforeSending(REPLY_TO_THREAD.name, 0) });
     // An aborted caller starts no lookup at all (a started one would reach the network before it could be stopped).
     if (policy.signal?.aborted) return aborted();
-    const found = threadIn(await unlessAborted(threads.lookUp(threadId, policy), policy.signal, aborted), { threadId });
+    const found = await unlessAborted(threads.lookUp(threadId, policy), policy.signal, aborted);
     if (!found.ok) return found;
     channel = found.data.channel;
   }

@@ -1,7 +1,7 @@
-import type { GetThreadQuery, ThreadChannel } from './generated/graphql.js';
-import { threadIn } from './get-thread.js';
+import type { ThreadChannel } from './generated/graphql.js';
+import { type GetThreadResult, threadIn } from './get-thread.js';
 import { GET_THREAD } from './operations.js';
-import { type Outcome, type Policy, type Sender, send } from './request.js';
+import { type Policy, type Sender, send } from './request.js';
 
 /**
  * Remembers each thread's channel (it never changes), least recently used first out, and shares one lookup
@@ -38,12 +38,11 @@ export class ThreadDirectory {
   }
 
   /**
-   * Looks the thread up, joining a lookup already under way for the same id, and resolves with the answer as it came
-   * (map it with `threadIn`); the channel is remembered before any caller sees it. The lookup is shared, so one
-   * caller's signal does not end it; it is cancelled when every caller waiting for it has aborted, so that an
-   * abandoned lookup is not sent later (e.g. once the rate-limit budget comes back).
+   * Looks the thread up, joining a lookup already under way for the same id. The lookup is shared, so one caller's
+   * signal does not end it; it is cancelled when every caller waiting for it has aborted, so that an abandoned lookup
+   * is not sent later (e.g. once the rate-limit budget comes back).
    */
-  lookUp(threadId: string, policy: Policy): Promise<LookupOutcome> {
+  lookUp(threadId: string, policy: Policy): Promise<GetThreadResult> {
     const { signal } = policy;
     const lookup = this.inFlight.get(threadId) ?? this.start(threadId, policy);
     lookup.callers++;
@@ -67,25 +66,24 @@ export class ThreadDirectory {
     // Only a lookup started by a caller with a signal can lose all its callers (one without never leaves), so only
     // such a lookup needs a signal of its own; without one it is cheaper to send (see Transport.attempt).
     const controller = policy.signal ? new AbortController() : undefined;
-    const result = send(this.sender, GET_THREAD, { threadId }, controller ? { ...policy, signal: controller.signal } : policy);
-    const lookup: Lookup = { controller, callers: 0, result };
-    // Registered before any caller awaits `result`, so it runs first. Callers wait on `send` itself, not on a step
-    // after it: each promise step is about 1 % of a loopback reply.
-    void result.then((out) => {
-      if (this.inFlight.get(threadId) === lookup) this.inFlight.delete(threadId);
-      const found = threadIn(out, { threadId });
-      if (found.ok) this.remember(found.data.id, found.data.channel);
-    });
+    // `result` is set next: the request needs the lookup, to know whether it is still the one in flight.
+    const lookup = { controller, callers: 0 } as Lookup;
+    lookup.result = this.request(threadId, lookup, controller ? { ...policy, signal: controller.signal } : policy);
     this.inFlight.set(threadId, lookup);
     return lookup;
   }
+
+  /** The lookup's request, its answer remembered. A single async step: each one more is about 1 % of a loopback reply. */
+  private async request(threadId: string, lookup: Lookup, policy: Policy): Promise<GetThreadResult> {
+    const result = threadIn(await send(this.sender, GET_THREAD, { threadId }, policy), { threadId });
+    if (this.inFlight.get(threadId) === lookup) this.inFlight.delete(threadId);
+    if (result.ok) this.remember(result.data.id, result.data.channel);
+    return result;
+  }
 }
 
-/** What a lookup's request came back with. */
-export type LookupOutcome = Outcome<GetThreadQuery>;
-
 interface Lookup {
-  result: Promise<LookupOutcome>;
+  result: Promise<GetThreadResult>;
   /** Present when the lookup can be abandoned: it was started by a caller with a signal. */
   controller: AbortController | undefined;
   /** Callers still waiting for the result. */
