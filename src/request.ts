@@ -59,59 +59,69 @@ const call = <E>(hook: ((event: E) => void) | undefined, event: E) => {
  * Sends one operation: waits for the rate-limit budget, tries, and retries what is safe to retry.
  * A lookup is retried on network errors, timeouts, 429 and 5xx. A mutation only when it certainly did not run
  * (429, a connection never opened): Plain's replyToThread has no idempotency key (plain-api.md §5).
+ *
+ * The common case (budget available, one attempt) goes straight to `attempt`, whose result is mapped inside the
+ * transport's own promise step: each step more is about 1 % of a loopback reply. Waiting and retrying are `patiently`.
  */
-export async function send<T, V>(sender: Sender, op: Operation<T, V>, variables: V, policy: Policy): Promise<Outcome<T>> {
-  const { transport, gate } = sender;
-  for (let attempt = 1; ; attempt++) {
-    for (;;) {
-      // Checked before reserving, so that an aborted call never takes a share of the budget.
-      if (policy.signal?.aborted) return { ok: false, error: abortedBeforeSending(op.name, attempt - 1) };
-      const wait = gate?.reserve() ?? 0;
-      if (wait === 0) break;
-      if (wait !== UNTIL_AN_ANSWER && wait > policy.maxRetryDelayMs) {
-        const error: PlainError = {
-          kind: 'rate_limited',
-          attempts: attempt - 1,
-          retryable: true,
-          retryAfterMs: wait,
-          message: `Plain's rate limit is spent until ${new Date(Date.now() + wait).toISOString()}; nothing was sent.`,
-        };
-        return { ok: false, error, rateLimit: gate!.last };
-      }
-      if (!(await gate!.changed(wait, policy.signal))) return { ok: false, error: abortedBeforeSending(op.name, attempt - 1) };
+export function send<T, V>(sender: Sender, op: Operation<T, V>, variables: V, policy: Policy): Promise<Outcome<T>> {
+  // Checked before reserving, so that an aborted call never takes a share of the budget.
+  if (policy.signal?.aborted || (sender.gate !== undefined && sender.gate.reserve() !== 0)) return patiently(sender, op, variables, policy, 1);
+  return attempt(sender, op, variables, policy, 1);
+}
+
+/** Waits until the budget lets attempt number `n` go (or says why it cannot), then makes it. */
+async function patiently<T, V>(sender: Sender, op: Operation<T, V>, variables: V, policy: Policy, n: number): Promise<Outcome<T>> {
+  const gate = sender.gate;
+  for (;;) {
+    if (policy.signal?.aborted) return { ok: false, error: abortedBeforeSending(op.name, n - 1) };
+    const wait = gate?.reserve() ?? 0;
+    if (wait === 0) return attempt(sender, op, variables, policy, n);
+    if (wait !== UNTIL_AN_ANSWER && wait > policy.maxRetryDelayMs) {
+      const error: PlainError = {
+        kind: 'rate_limited',
+        attempts: n - 1,
+        retryable: true,
+        retryAfterMs: wait,
+        message: `Plain's rate limit is spent until ${new Date(Date.now() + wait).toISOString()}; nothing was sent.`,
+      };
+      return { ok: false, error, rateLimit: gate!.last };
     }
-    // From here the gate counts this request as on its way: it must hear back, whatever happens.
-    let result: Attempt<T> | undefined;
-    try {
-      if (sender.onRequest) call(sender.onRequest, { operationName: op.name, attempt });
-      const started = sender.onResponse ? Date.now() : 0;
-      result = await transport.attempt(op, variables, policy.signal, policy.timeoutMs);
-      if (sender.onResponse) {
-        call(sender.onResponse, {
-          operationName: op.name,
-          attempt,
-          durationMs: Date.now() - started,
-          ...(result.ok
-            ? { status: result.status, requestId: result.requestId }
-            : { status: result.error.status, requestId: result.error.requestId, errorKind: result.error.kind }),
-        });
-      }
-    } finally {
-      gate?.update(result?.rateLimit, {
-        answered: result !== undefined && (result.ok || result.error.status !== undefined),
-        exhausted: result !== undefined && !result.ok && result.error.kind === 'rate_limited',
+    if (!(await gate!.changed(wait, policy.signal))) return { ok: false, error: abortedBeforeSending(op.name, n - 1) };
+  }
+}
+
+/** Attempt number `n`, its share of the budget already reserved: the gate hears back from it whatever happens. */
+function attempt<T, V>(sender: Sender, op: Operation<T, V>, variables: V, policy: Policy, n: number): Promise<Outcome<T>> {
+  const { gate, onRequest, onResponse } = sender;
+  if (onRequest) call(onRequest, { operationName: op.name, attempt: n });
+  const started = onResponse ? Date.now() : 0;
+  return sender.transport.attempt(op, variables, policy.signal, policy.timeoutMs, (result): Outcome<T> | Promise<Outcome<T>> => {
+    if (onResponse) {
+      call(onResponse, {
+        operationName: op.name,
+        attempt: n,
+        durationMs: Date.now() - started,
+        ...(result.ok
+          ? { status: result.status, requestId: result.requestId }
+          : { status: result.error.status, requestId: result.error.requestId, errorKind: result.error.kind }),
       });
     }
-    if (result.ok) return { ok: true, data: result.data, attempts: attempt, requestId: result.requestId, rateLimit: result.rateLimit ?? gate?.last };
+    gate?.update(result.rateLimit, {
+      answered: result.ok || result.error.status !== undefined,
+      exhausted: !result.ok && result.error.kind === 'rate_limited',
+    });
+    if (result.ok) return { ok: true, data: result.data, attempts: n, requestId: result.requestId, rateLimit: result.rateLimit ?? gate?.last };
 
     const { error, notSent } = result;
-    error.attempts = attempt;
+    error.attempts = n;
     const safeToRepeat = TRANSIENT.has(error.kind) && (!op.mutation || notSent);
     error.retryable = safeToRepeat;
-    const delay = error.kind === 'rate_limited' ? (error.retryAfterMs ?? backoffMs(attempt)) : backoffMs(attempt);
-    if (!safeToRepeat || attempt > policy.maxRetries || delay > policy.maxRetryDelayMs) {
+    const delay = error.kind === 'rate_limited' ? (error.retryAfterMs ?? backoffMs(n)) : backoffMs(n);
+    if (!safeToRepeat || n > policy.maxRetries || delay > policy.maxRetryDelayMs) {
       return { ok: false, error, rateLimit: result.rateLimit ?? gate?.last };
     }
-    if (!(await sleep(delay, policy.signal))) return { ok: false, error: abortedBeforeSending(op.name, attempt) };
-  }
+    return sleep(delay, policy.signal).then((slept) =>
+      slept ? patiently(sender, op, variables, policy, n + 1) : { ok: false as const, error: abortedBeforeSending(op.name, n) },
+    );
+  });
 }

@@ -145,7 +145,7 @@ export class Transport {
   }
 
   /**
-   * One HTTP attempt, resolved (never rejected) within `timeoutMs`.
+   * One HTTP attempt: resolves with `finish(attempt)` within `timeoutMs`, `finish` being called exactly once.
    *
    * The timeout does not always need an abort signal. Handing one to Node 20's fetch costs about 7 µs per request
    * (registration, a WeakRef and a FinalizationRegistry entry: the "timeout signal" row of `npm run bench`),
@@ -156,7 +156,13 @@ export class Transport {
    * request is closed at its deadline instead of holding a connection. A caller's signal always reaches fetch.
    * Outside Node (`signalEveryRequest`), where a signal costs next to nothing, every timed request has one.
    */
-  attempt<T, V>(op: Operation<T, V>, variables: V, signal: AbortSignal | undefined, timeoutMs: number): Promise<Attempt<T>> {
+  attempt<T, V, R>(
+    op: Operation<T, V>,
+    variables: V,
+    signal: AbortSignal | undefined,
+    timeoutMs: number,
+    finish: (attempt: Attempt<T>) => R | PromiseLike<R>,
+  ): Promise<R> {
     const body = `${op.bodyHead}${JSON.stringify(variables ?? {})}}`;
     // setTimeout fires at once for delays past 2^31 - 1 ms (Infinity included): no timer is the honest "no timeout".
     const timed = timeoutMs <= MAX_DELAY;
@@ -170,22 +176,29 @@ export class Transport {
       else signal.addEventListener('abort', abort);
     }
 
-    return new Promise<Attempt<T>>((resolve) => {
+    return new Promise<R>((resolve, reject) => {
+      let settled = false;
+      /** Runs once, for whichever comes first: the answer or the timeout. A late answer is dropped. */
+      const settle = (attempt: Attempt<T>) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        if (abort) signal?.removeEventListener('abort', abort);
+        try {
+          // The trust boundary: a server (or a proxy, or a fetch error) that echoes the key gets it back nowhere.
+          resolve(finish(this.#secret === undefined ? attempt : redact(attempt, this.#secret)));
+        } catch (error) {
+          reject(error);
+        }
+      };
       const timer = timed
         ? setTimeout(() => {
             this.#abortableUntil = Date.now() + ABORTABLE_AFTER_TIMEOUT_MS;
             controller?.abort(TIMEOUT);
-            resolve(this.#timedOut(op, timeoutMs));
+            settle(this.#timedOut(op, timeoutMs));
           }, timeoutMs)
         : undefined;
-      this.#exchange(body, controller?.signal, (exchange) => {
-        clearTimeout(timer);
-        if (abort) signal?.removeEventListener('abort', abort);
-        // After a timeout this settles a promise already resolved: the late answer is dropped.
-        const attempt = this.#classify(exchange, op, controller?.signal, timeoutMs);
-        // The trust boundary: a server (or a proxy, or a fetch error) that echoes the key gets it back nowhere.
-        resolve(this.#secret === undefined ? attempt : redact(attempt, this.#secret));
-      });
+      this.#exchange(body, controller?.signal, (exchange) => settle(this.#classify(exchange, op, controller?.signal, timeoutMs)));
     });
   }
 
