@@ -1,6 +1,7 @@
 import type { PlainError } from './errors.js';
 import { MAY_HAVE_BEEN_SENT, permissionIn } from './errors.js';
 import { rateLimitOf, retryAfterMsOf } from './rate-limit.js';
+import { Deadlines } from './deadlines.js';
 import { redact } from './redact.js';
 import { MAX_DELAY } from './sleep.js';
 import type { RateLimitInfo } from './result.js';
@@ -131,6 +132,7 @@ export class Transport {
   #abortableUntil = 0;
   readonly #signalEveryRequest: boolean;
   readonly #secret: string | undefined;
+  readonly #deadlines = new Deadlines();
 
   constructor(config: TransportConfig) {
     this.#url = config.url;
@@ -182,7 +184,7 @@ export class Transport {
       const settle = (attempt: Attempt<T>) => {
         if (settled) return;
         settled = true;
-        clearTimeout(timer);
+        if (deadline) this.#deadlines.clear(deadline);
         if (abort) signal?.removeEventListener('abort', abort);
         try {
           // The trust boundary: a server (or a proxy, or a fetch error) that echoes the key gets it back nowhere.
@@ -191,12 +193,12 @@ export class Transport {
           reject(error);
         }
       };
-      const timer = timed
-        ? setTimeout(() => {
+      const deadline = timed
+        ? this.#deadlines.add(timeoutMs, () => {
             this.#abortableUntil = Date.now() + ABORTABLE_AFTER_TIMEOUT_MS;
             controller?.abort(TIMEOUT);
             settle(this.#timedOut(op, timeoutMs));
-          }, timeoutMs)
+          })
         : undefined;
       this.#exchange(body, controller?.signal, (exchange) => settle(this.#classify(exchange, op, controller?.signal, timeoutMs)));
     });
