@@ -64,18 +64,26 @@ const call = <E>(hook: ((event: E) => void) | undefined, event: E) => {
  * transport's own promise step: each step more is about 1 % of a loopback reply. Waiting and retrying are `patiently`.
  */
 export function send<T, V>(sender: Sender, op: Operation<T, V>, variables: V, policy: Policy): Promise<Outcome<T>> {
+  return sendThen(sender, op, variables, policy, (outcome) => outcome);
+}
+
+/**
+ * `send`, with `map` applied to the final outcome in the same promise step: for a caller that would otherwise
+ * `await` the outcome only to turn it into something else (a thread lookup).
+ */
+export function sendThen<T, V, R>(sender: Sender, op: Operation<T, V>, variables: V, policy: Policy, map: (outcome: Outcome<T>) => R): Promise<R> {
   // Checked before reserving, so that an aborted call never takes a share of the budget.
-  if (policy.signal?.aborted || (sender.gate !== undefined && sender.gate.reserve() !== 0)) return patiently(sender, op, variables, policy, 1);
-  return attempt(sender, op, variables, policy, 1);
+  if (policy.signal?.aborted || (sender.gate !== undefined && sender.gate.reserve() !== 0)) return patiently(sender, op, variables, policy, 1, map);
+  return attempt(sender, op, variables, policy, 1, map);
 }
 
 /** Waits until the budget lets attempt number `n` go (or says why it cannot), then makes it. */
-async function patiently<T, V>(sender: Sender, op: Operation<T, V>, variables: V, policy: Policy, n: number): Promise<Outcome<T>> {
+async function patiently<T, V, R>(sender: Sender, op: Operation<T, V>, variables: V, policy: Policy, n: number, map: (outcome: Outcome<T>) => R): Promise<R> {
   const gate = sender.gate;
   for (;;) {
-    if (policy.signal?.aborted) return { ok: false, error: abortedBeforeSending(op.name, n - 1) };
+    if (policy.signal?.aborted) return map({ ok: false, error: abortedBeforeSending(op.name, n - 1) });
     const wait = gate?.reserve() ?? 0;
-    if (wait === 0) return attempt(sender, op, variables, policy, n);
+    if (wait === 0) return attempt(sender, op, variables, policy, n, map);
     if (wait !== UNTIL_AN_ANSWER && wait > policy.maxRetryDelayMs) {
       const error: PlainError = {
         kind: 'rate_limited',
@@ -84,18 +92,18 @@ async function patiently<T, V>(sender: Sender, op: Operation<T, V>, variables: V
         retryAfterMs: wait,
         message: `Plain's rate limit is spent until ${new Date(Date.now() + wait).toISOString()}; nothing was sent.`,
       };
-      return { ok: false, error, rateLimit: gate!.last };
+      return map({ ok: false, error, rateLimit: gate!.last });
     }
-    if (!(await gate!.changed(wait, policy.signal))) return { ok: false, error: abortedBeforeSending(op.name, n - 1) };
+    if (!(await gate!.changed(wait, policy.signal))) return map({ ok: false, error: abortedBeforeSending(op.name, n - 1) });
   }
 }
 
 /** Attempt number `n`, its share of the budget already reserved: the gate hears back from it whatever happens. */
-function attempt<T, V>(sender: Sender, op: Operation<T, V>, variables: V, policy: Policy, n: number): Promise<Outcome<T>> {
+function attempt<T, V, R>(sender: Sender, op: Operation<T, V>, variables: V, policy: Policy, n: number, map: (outcome: Outcome<T>) => R): Promise<R> {
   const { gate, onRequest, onResponse } = sender;
   if (onRequest) call(onRequest, { operationName: op.name, attempt: n });
   const started = onResponse ? Date.now() : 0;
-  return sender.transport.attempt(op, variables, policy.signal, policy.timeoutMs, (result): Outcome<T> | Promise<Outcome<T>> => {
+  return sender.transport.attempt(op, variables, policy.signal, policy.timeoutMs, (result): R | Promise<R> => {
     if (onResponse) {
       call(onResponse, {
         operationName: op.name,
@@ -110,7 +118,7 @@ function attempt<T, V>(sender: Sender, op: Operation<T, V>, variables: V, policy
       answered: result.ok || result.error.status !== undefined,
       exhausted: !result.ok && result.error.kind === 'rate_limited',
     });
-    if (result.ok) return { ok: true, data: result.data, attempts: n, requestId: result.requestId, rateLimit: result.rateLimit ?? gate?.last };
+    if (result.ok) return map({ ok: true, data: result.data, attempts: n, requestId: result.requestId, rateLimit: result.rateLimit ?? gate?.last });
 
     const { error, notSent } = result;
     error.attempts = n;
@@ -118,10 +126,10 @@ function attempt<T, V>(sender: Sender, op: Operation<T, V>, variables: V, policy
     error.retryable = safeToRepeat;
     const delay = error.kind === 'rate_limited' ? (error.retryAfterMs ?? backoffMs(n)) : backoffMs(n);
     if (!safeToRepeat || n > policy.maxRetries || delay > policy.maxRetryDelayMs) {
-      return { ok: false, error, rateLimit: result.rateLimit ?? gate?.last };
+      return map({ ok: false, error, rateLimit: result.rateLimit ?? gate?.last });
     }
     return sleep(delay, policy.signal).then((slept) =>
-      slept ? patiently(sender, op, variables, policy, n + 1) : { ok: false as const, error: abortedBeforeSending(op.name, n) },
+      slept ? patiently(sender, op, variables, policy, n + 1, map) : map({ ok: false, error: abortedBeforeSending(op.name, n) }),
     );
   });
 }

@@ -1,7 +1,7 @@
 import type { ThreadChannel } from './generated/graphql.js';
 import { type GetThreadResult, threadIn } from './get-thread.js';
 import { GET_THREAD } from './operations.js';
-import { type Policy, type Sender, send } from './request.js';
+import { type Policy, type Sender, sendThen } from './request.js';
 
 /**
  * Remembers each thread's channel (it never changes), least recently used first out, and shares one lookup
@@ -66,19 +66,17 @@ export class ThreadDirectory {
     // Only a lookup started by a caller with a signal can lose all its callers (one without never leaves), so only
     // such a lookup needs a signal of its own; without one it is cheaper to send (see Transport.attempt).
     const controller = policy.signal ? new AbortController() : undefined;
-    // `result` is set next: the request needs the lookup, to know whether it is still the one in flight.
+    // In flight before it is sent: a fetch that fails at once settles it before `sendThen` even returns.
     const lookup = { controller, callers: 0 } as Lookup;
-    lookup.result = this.request(threadId, lookup, controller ? { ...policy, signal: controller.signal } : policy);
     this.inFlight.set(threadId, lookup);
+    // The answer is mapped and remembered in the request's own promise step: each step more is about 1 % of a reply.
+    lookup.result = sendThen(this.sender, GET_THREAD, { threadId }, controller ? { ...policy, signal: controller.signal } : policy, (out) => {
+      const result = threadIn(out, { threadId });
+      if (this.inFlight.get(threadId) === lookup) this.inFlight.delete(threadId);
+      if (result.ok) this.remember(result.data.id, result.data.channel);
+      return result;
+    });
     return lookup;
-  }
-
-  /** The lookup's request, its answer remembered. A single async step: each one more is about 1 % of a loopback reply. */
-  private async request(threadId: string, lookup: Lookup, policy: Policy): Promise<GetThreadResult> {
-    const result = threadIn(await send(this.sender, GET_THREAD, { threadId }, policy), { threadId });
-    if (this.inFlight.get(threadId) === lookup) this.inFlight.delete(threadId);
-    if (result.ok) this.remember(result.data.id, result.data.channel);
-    return result;
   }
 }
 

@@ -64,3 +64,27 @@ describe('transport: the answer behind a failure', () => {
     });
   });
 });
+
+describe('transport: a fetch that throws before returning a promise', () => {
+  it('fails the lookup as a network error, and the next reply looks the thread up afresh', async () => {
+    const sent: string[] = [];
+    let broken = true;
+    const plain = clientWith((_url, init) => {
+      if (broken) throw new TypeError('fetch is broken');
+      const body = JSON.parse(String(init?.body)) as { operationName: string };
+      sent.push(body.operationName);
+      const data =
+        body.operationName === 'GetThread'
+          ? { thread: { id: 'th_1', ref: 'T-1', title: 'Help', channel: 'EMAIL', status: 'TODO', customer: { id: 'c_1' } } }
+          : { replyToThread: { error: null } };
+      return Promise.resolve(new Response(JSON.stringify({ data }), { status: 200, headers: JSON_TYPE }));
+    });
+
+    const first = await plain.replyToThread({ threadId: 'th_1', textContent: 'Hello' });
+    expect(first.error).toMatchObject({ kind: 'network', attempts: 1 });
+    broken = false;
+    const second = await plain.replyToThread({ threadId: 'th_1', textContent: 'Hello' });
+    expect(second).toMatchObject({ ok: true, data: { threadId: 'th_1', channel: 'EMAIL' } });
+    expect(sent).toEqual(['GetThread', 'ReplyToThread']);
+  });
+});
