@@ -11,7 +11,7 @@ function describe(error: PlainError): string {
     case 'thread_not_found': return `No such thread${ref}`;
     case 'unauthenticated': return `The API key is not valid${ref}`;
     case 'forbidden': return `The API key lacks ${error.permission ?? 'a permission'}${ref}`;
-    case 'rate_limited': return `Rate limited; retry in ${error.retryAfterMs === undefined ? '?' : Math.ceil(error.retryAfterMs / 1000) * 1000} ms${ref}`;
+    case 'rate_limited': return `Rate limited; retry in ${error.retryAfterMs === undefined ? '?' : Math.ceil(error.retryAfterMs / 1000)} s${ref}`;
     case 'validation': return `Plain rejected ${error.fields.map((f) => f.field).join(', ') || 'the input'}${ref}`;
     case 'mutation_error': return `Plain refused (${error.code})${ref}`;
     case 'network': return `Network failure${error.mayHaveBeenSent ? ', check the thread before retrying' : ', nothing was delivered'}`;

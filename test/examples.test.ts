@@ -57,5 +57,5 @@ it('handle-every-error shows each failure as a support engineer would log it', a
   expect(out).toContain('bad input          -> invalid_input: Fix the input: textContent must not be empty');
   expect(out).toContain('a Discord thread   -> cannot_reply_to_thread');
   expect(out).toContain('connection lost    -> network: Network failure, check the thread before retrying');
-  expect(out).toMatch(/rate limit\s+-> rate_limited: Rate limited; retry in \d+ ms/);
+  expect(out).toMatch(/rate limit\s+-> rate_limited: Rate limited; retry in \d+ s/);
 });
