@@ -62,10 +62,12 @@ export class PlainClient {
     } catch (error) {
       return Promise.reject(error);
     }
-    // Answers are cleaned of the key as they arrive (Transport). Only an input that holds the key itself could bring
-    // it back (in a thread id echoed by an error): that rare call gets one more pass. Not being an `async` method
-    // spares every reply a promise step, about 1 % on loopback.
-    return this.#apiKey !== undefined && mayHold(input, this.#apiKey) ? pending.then((result) => this.#seal(result)) : pending;
+    // Answers are cleaned of the key as they arrive (Transport). Only the caller's own values could bring it back (a
+    // thread id, or a `thread` option's channel, echoed by an error): such a call gets one more pass. Not being an
+    // `async` method spares every other reply a promise step, about 1 % on loopback.
+    const key = this.#apiKey;
+    const echoesKey = key !== undefined && (mayHold(input, key) || mayHold(options?.thread, key));
+    return echoesKey ? pending.then((result) => this.#seal(result)) : pending;
   }
 
   /** Looks a thread up by id: its ref, title, channel, status and customer id. */

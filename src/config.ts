@@ -47,8 +47,11 @@ const isBrowserLike = () =>
  * Node, every timed request gets a signal: a browser would otherwise keep a timed-out request holding one of its few
  * connections per origin.
  */
-export const fetchCostsPerSignal = () =>
-  typeof (globalThis as { process?: { versions?: { node?: unknown } } }).process?.versions?.node === 'string' && !isBrowserLike();
+export const fetchCostsPerSignal = () => {
+  const g = globalThis as { process?: { versions?: { node?: unknown; bun?: unknown } }; Deno?: unknown };
+  // Bun and Deno also set process.versions.node; their fetch is their own.
+  return typeof g.process?.versions?.node === 'string' && g.process.versions.bun === undefined && g.Deno === undefined && !isBrowserLike();
+};
 
 /** A whole number >= min, or Infinity. NaN fails: `attempt > NaN` is never true, so it would mean endless retries. */
 const isWhole = (value: unknown, min: number) =>

@@ -5,6 +5,8 @@ export interface Deadline {
 }
 
 type Timer = ReturnType<typeof setTimeout>;
+/** A clock that never steps back (the wall clock does, on an NTP correction or when a VM resumes). */
+const clock = () => (typeof performance === 'object' ? performance.now() : Date.now());
 /** Node's timers can be kept from holding the process open; a browser's are plain numbers. */
 const ref = (timer: Timer | undefined, on: boolean) => {
   if (typeof timer === 'object' && timer !== null) (on ? timer.ref : timer.unref)?.call(timer);
@@ -25,7 +27,7 @@ export class Deadlines {
 
   /** Calls `onTimeout` once `ms` have passed, unless `clear` is called first. `ms` at most 2^31 - 1. */
   add(ms: number, onTimeout: () => void): Deadline {
-    const deadline: Deadline = { at: Date.now() + ms, onTimeout };
+    const deadline: Deadline = { at: clock() + ms, onTimeout };
     this.#pending.add(deadline);
     if (deadline.at < this.#timerAt) this.#schedule(deadline.at);
     else if (this.#pending.size === 1) ref(this.#timer, true);
@@ -40,13 +42,15 @@ export class Deadlines {
   #schedule(at: number): void {
     clearTimeout(this.#timer);
     this.#timerAt = at;
-    this.#timer = setTimeout(() => this.#fire(), Math.max(1, at - Date.now()));
+    this.#timer = setTimeout(() => this.#fire(), Math.max(1, at - clock()));
   }
 
   #fire(): void {
+    // The timer fired, so the moment it was set for has come, whatever a clock says (fake timers in tests move
+    // setTimeout without moving performance.now).
+    const now = Math.max(clock(), this.#timerAt);
     this.#timer = undefined;
     this.#timerAt = Infinity;
-    const now = Date.now();
     let next = Infinity;
     for (const deadline of this.#pending) {
       if (deadline.at <= now) {

@@ -16,24 +16,31 @@ export function redact<T>(value: T, secret: string): T {
   return mayHold(value, secret) ? scrubbed(value, secret, new Set()) : value;
 }
 
-/** Whether `secret` may occur in a string reachable from `value` (false only when it certainly does not). */
-export const mayHold = (value: unknown, secret: string): boolean => mentions(value, secret, 0);
+/** Whether `secret` may occur in a string reachable from `value` (false only when it certainly does not). Never throws. */
+export function mayHold(value: unknown, secret: string): boolean {
+  try {
+    return mentions(value, secret, 0);
+  } catch {
+    return true; // a Proxy or getter that throws: let the full walk, which never throws, decide
+  }
+}
 
 /**
  * Whether `secret` may occur in a string reachable from `value`. Errors (hidden `message`, `stack`, `cause`), and
  * anything nested deeper than a result ever is, count as "may": the full walk then decides.
  */
 function mentions(value: unknown, secret: string, depth: number): boolean {
-  // Plain objects are built by this package (results, hook events, copies of fetch errors): no getters, no hidden keys.
   if (typeof value === 'string') return value.includes(secret);
   if (value === null || typeof value !== 'object') return false;
   if (depth > 8) return true;
   if (Array.isArray(value)) return value.some((item) => mentions(item, secret, depth + 1));
   if (value instanceof Date) return false;
-  // Errors (hidden `message`, `stack`, `cause`) and other class instances may hide strings from `for...in`.
+  // Errors (`message` behind a getter on DOMException, `stack`, `cause`) and other class instances may keep strings
+  // on their prototype: the full walk handles those.
   const proto: unknown = Object.getPrototypeOf(value);
   if (proto !== Object.prototype && proto !== null) return true;
-  for (const key in value) if (mentions(read(value as Record<string, unknown>, key), secret, depth + 1)) return true;
+  // Own names, hidden ones included: an input's non-enumerable `threadId` is still read by validation.
+  for (const key of Object.getOwnPropertyNames(value)) if (mentions(read(value as Record<string, unknown>, key), secret, depth + 1)) return true;
   return false;
 }
 

@@ -66,16 +66,19 @@ export class ThreadDirectory {
     // Only a lookup started by a caller with a signal can lose all its callers (one without never leaves), so only
     // such a lookup needs a signal of its own; without one it is cheaper to send (see Transport.attempt).
     const controller = policy.signal ? new AbortController() : undefined;
-    // In flight before it is sent: a fetch that fails at once settles it before `sendThen` even returns.
     const lookup = { controller, callers: 0 } as Lookup;
-    this.inFlight.set(threadId, lookup);
+    let answered = false;
     // The answer is mapped and remembered in the request's own promise step: each step more is about 1 % of a reply.
     lookup.result = sendThen(this.sender, GET_THREAD, { threadId }, controller ? { ...policy, signal: controller.signal } : policy, (out) => {
+      answered = true;
       const result = threadIn(out, { threadId });
       if (this.inFlight.get(threadId) === lookup) this.inFlight.delete(threadId);
       if (result.ok) this.remember(result.data.id, result.data.channel);
       return result;
     });
+    // Joinable only once it has a result (an onRequest hook runs before that), and only while it is under way (a
+    // fetch that throws at once has settled it already).
+    if (!answered) this.inFlight.set(threadId, lookup);
     return lookup;
   }
 }

@@ -63,6 +63,16 @@ function connectionNeverOpened(error: unknown): boolean {
   return code !== undefined && NOT_SENT_CODES.has(code);
 }
 
+/** Any value as text, for a message: never throws (a Symbol, or an object whose toString is broken, would). */
+function asText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
+}
+
 /**
  * A plain copy of a fetch error: name, message, code and its causes, a few levels deep. The original may hold the
  * request it failed on (a fetch wrapper's own error often does), and so the Authorization header.
@@ -71,8 +81,8 @@ function plainCause(error: unknown, depth = 0): unknown {
   if (typeof error !== 'object' || error === null) return error;
   const e = error as { name?: unknown; message?: unknown; code?: unknown; cause?: unknown; errors?: unknown };
   const copy: { name: string; message: string; code?: string; cause?: unknown; errors?: unknown[] } = {
-    name: String(e.name ?? 'Error'),
-    message: String(e.message ?? ''),
+    name: asText(e.name ?? 'Error'),
+    message: asText(e.message ?? ''),
   };
   if (typeof e.code === 'string') copy.code = e.code;
   if (depth < 3 && e.cause !== undefined) copy.cause = plainCause(e.cause, depth + 1);
@@ -200,7 +210,17 @@ export class Transport {
             settle(this.#timedOut(op, timeoutMs));
           })
         : undefined;
-      this.#exchange(body, controller?.signal, (exchange) => settle(this.#classify(exchange, op, controller?.signal, timeoutMs)));
+      this.#exchange(body, controller?.signal, (exchange) => {
+        if (settled) return; // a late answer after the timeout: not even classified
+        let attempt: Attempt<T>;
+        try {
+          attempt = this.#classify(exchange, op, controller?.signal, timeoutMs);
+        } catch {
+          // An answer shaped so oddly that reading it threw: still one typed result, and the gate still hears back.
+          attempt = this.#unreadable(op);
+        }
+        settle(attempt);
+      });
     });
   }
 
@@ -241,6 +261,17 @@ export class Transport {
     );
   }
 
+  #unreadable<T, V>(op: Operation<T, V>): Attempt<T> {
+    const error: PlainError = {
+      kind: 'unexpected_response',
+      attempts: 1,
+      retryable: false,
+      ...(op.mutation ? { mayHaveBeenSent: true as const } : {}),
+      message: `${op.name} got an answer that could not be read.${op.mutation ? MAY_HAVE_BEEN_SENT : ''}`,
+    };
+    return { ok: false, error, notSent: false };
+  }
+
   #timedOut<T, V>(op: Operation<T, V>, timeoutMs: number): Attempt<T> {
     const uncertain = op.mutation ? MAY_HAVE_BEEN_SENT : '';
     const error: PlainError = {
@@ -278,19 +309,19 @@ export class Transport {
     if (exchange.stage === 'fetch') {
       const { error } = exchange;
       const notSent = connectionNeverOpened(error);
-      const why = (error as Error | undefined)?.message ?? 'fetch failed';
+      const why = asText((error as Error | undefined)?.message ?? 'fetch failed');
       return fail(
         { ...base, ...(notSent ? {} : maybe), kind: 'network', cause: plainCause(error), message: `${op.name} failed to reach Plain (${why}).${notSent ? '' : uncertain}` },
         notSent,
       );
     }
     if (exchange.stage === 'body') {
-      const why = (exchange.error as Error | undefined)?.message ?? 'terminated';
+      const why = asText((exchange.error as Error | undefined)?.message ?? 'terminated');
       return fail({ ...base, ...maybe, kind: 'network', cause: plainCause(exchange.error), message: `${op.name} lost the connection while reading Plain's answer (HTTP ${status}, ${why}).${uncertain}` });
     }
 
     const codes = errors.map((e) => e?.extensions?.code);
-    const serverMessage = errors.map((e) => String(e?.message)).join('; ');
+    const serverMessage = errors.map((e) => asText(e?.message)).join('; ');
     const said = serverMessage ? `: ${serverMessage}` : '';
     if (status === 429 || codes.includes('RATE_LIMITED')) {
       const retryAfterMs = retryAfterMsOf(headers);
@@ -317,7 +348,7 @@ export class Transport {
         ...base,
         kind: 'graphql_error',
         errors: errors.map((e) => ({
-          message: String(e?.message),
+          message: asText(e?.message),
           ...(typeof e?.extensions?.code === 'string' ? { code: e.extensions.code } : {}),
           ...(Array.isArray(e?.path) ? { path: e.path as (string | number)[] } : {}),
         })),

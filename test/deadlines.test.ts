@@ -69,3 +69,15 @@ describe('Deadlines', () => {
     expect(timers()).toBe(before);
   });
 });
+
+describe('Deadlines and the wall clock', () => {
+  it('a wall clock stepped back (NTP, a resumed VM) does not delay a deadline', () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    const deadlines = new Deadlines();
+    const fired = vi.fn();
+    deadlines.add(1_000, fired);
+    vi.setSystemTime(Date.now() - 60_000);
+    vi.advanceTimersByTime(1_000);
+    expect(fired).toHaveBeenCalledTimes(1);
+  });
+});

@@ -221,6 +221,20 @@ describe('the API key never leaves in a result', () => {
     expect(String(result.error?.message)).not.toContain(API_KEY);
   });
 
+  it('nor when it comes back from the caller\'s own values: a thread option\'s channel, a hidden input property', async () => {
+    plainAnswers(() => json({ data: { thread: null } }));
+    const byOption = await fresh().replyToThread({ threadId: 'th_1', textContent: 'Hello' }, { thread: { id: 'th_1', channel: `X${API_KEY}` as never } });
+    expect(byOption.ok).toBe(false);
+    expect(JSON.stringify(byOption)).not.toContain(API_KEY);
+
+    const input = { textContent: 'Hello' } as { threadId: string; textContent: string };
+    Object.defineProperty(input, 'threadId', { value: `th_${API_KEY}`, enumerable: false });
+    const hidden = await fresh().replyToThread(input);
+    expect(hidden.ok).toBe(false);
+    expect(JSON.stringify(hidden)).not.toContain(API_KEY);
+    expect(String(hidden.error?.message)).not.toContain(API_KEY);
+  });
+
   it('the key is not in construction errors', () => {
     expect(() => new PlainClient({ apiKey: `${API_KEY} with a space` })).toThrowError(/apiKey must be a non-empty string/);
     try {

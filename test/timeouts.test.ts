@@ -137,3 +137,17 @@ describe('headers', () => {
     });
   });
 });
+
+describe('timeouts under fake timers and clock steps', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('a timeout fires when only setTimeout is faked (a common test set-up in apps that use plain-client)', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const { fetch } = heldFetch();
+    const plain = new PlainClient({ apiKey: 'plainApiKey_test', fetch, timeoutMs: 30_000, maxRetries: 0 });
+    let result: unknown;
+    void plain.getThread('th_1').then((r) => (result = r));
+    await vi.advanceTimersByTimeAsync(30_000);
+    expect(result).toMatchObject({ ok: false, error: { kind: 'timeout', timeoutMs: 30_000 } });
+  });
+});

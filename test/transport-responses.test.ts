@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { PlainClient } from '../src/index.js';
 
 // The transport keeps each attempt's Response aside while it runs, because graphql-request drops the status and
@@ -86,5 +86,55 @@ describe('transport: a fetch that throws before returning a promise', () => {
     const second = await plain.replyToThread({ threadId: 'th_1', textContent: 'Hello' });
     expect(second).toMatchObject({ ok: true, data: { threadId: 'th_1', channel: 'EMAIL' } });
     expect(sent).toEqual(['GetThread', 'ReplyToThread']);
+  });
+});
+
+describe('transport: answers that break while being read', () => {
+  it('a GraphQL error whose message cannot be turned into text: a typed result at once, no unhandled rejection, the next call goes', async () => {
+    const unhandled = vi.fn();
+    process.on('unhandledRejection', unhandled);
+    const answers = [JSON.stringify({ errors: [{ message: { toString: 1 } }] }), OK];
+    let sent = 0;
+    // No timeout: a result that only came from the deadline would never come, and the test would time out.
+    const plain = new PlainClient({ apiKey: 'plainApiKey_test', apiUrl: 'https://plain.test/graphql/v1', maxRetries: 0, timeoutMs: Infinity, fetch: async () => new Response(answers[sent++], { status: 200, headers: JSON_TYPE }) });
+    const first = await reply(plain, 'th_1');
+    expect(first.ok).toBe(false);
+    expect(first.error?.kind).toMatch(/^(graphql_error|unexpected_response)$/);
+    expect(await reply(plain, 'th_1')).toMatchObject({ ok: true });
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    process.off('unhandledRejection', unhandled);
+    expect(unhandled).not.toHaveBeenCalled();
+  });
+
+  it('a fetch error whose message is a Symbol: a network error, not a crash', async () => {
+    const plain = clientWith(async () => {
+      throw Object.assign(new TypeError('x'), { message: Symbol('odd') });
+    });
+    const result = await reply(plain, 'th_1');
+    expect(result.error).toMatchObject({ kind: 'network', attempts: 1 });
+  });
+});
+
+describe('transport: an onRequest hook that replies to the same thread while its lookup starts', () => {
+  it('gets a result of its own, and nothing rejects', async () => {
+    const answers: Record<string, string> = {
+      GetThread: JSON.stringify({ data: { thread: { id: 'th_1', ref: 'T-1', title: 't', channel: 'EMAIL', status: 'TODO', customer: { id: 'c_1' } } } }),
+      ReplyToThread: OK,
+    };
+    const fetch = async (_url: RequestInfo | URL, init?: RequestInit) =>
+      new Response(answers[(JSON.parse(String(init?.body)) as { operationName: string }).operationName], { status: 200, headers: JSON_TYPE });
+    let inner: Promise<unknown> | undefined;
+    const plain: PlainClient = new PlainClient({
+      apiKey: 'plainApiKey_test',
+      apiUrl: 'https://plain.test/graphql/v1',
+      fetch,
+      paceRequests: false,
+      onRequest: (event) => {
+        if (event.operationName === 'GetThread' && !inner) inner = plain.replyToThread({ threadId: 'th_1', textContent: 'from the hook' });
+      },
+    });
+    const outer = await plain.replyToThread({ threadId: 'th_1', textContent: 'Hello' });
+    expect(outer).toMatchObject({ ok: true });
+    expect(await inner).toMatchObject({ ok: true, data: { threadId: 'th_1', channel: 'EMAIL' } });
   });
 });
