@@ -124,13 +124,17 @@ describe('transport: an onRequest hook that replies to the same thread while its
     const fetch = async (_url: RequestInfo | URL, init?: RequestInit) =>
       new Response(answers[(JSON.parse(String(init?.body)) as { operationName: string }).operationName], { status: 200, headers: JSON_TYPE });
     let inner: Promise<unknown> | undefined;
+    let hooked = false;
     const plain: PlainClient = new PlainClient({
       apiKey: 'plainApiKey_test',
       apiUrl: 'https://plain.test/graphql/v1',
       fetch,
       paceRequests: false,
       onRequest: (event) => {
-        if (event.operationName === 'GetThread' && !inner) inner = plain.replyToThread({ threadId: 'th_1', textContent: 'from the hook' });
+        // Once: the hook's own reply starts a lookup too, and so calls this hook again before `inner` is set.
+        if (event.operationName !== 'GetThread' || hooked) return;
+        hooked = true;
+        inner = plain.replyToThread({ threadId: 'th_1', textContent: 'from the hook' });
       },
     });
     const outer = await plain.replyToThread({ threadId: 'th_1', textContent: 'Hello' });
