@@ -129,8 +129,8 @@ export const ABORTABLE_AFTER_TIMEOUT_MS = 5 * 60_000;
  * Sends one GraphQL request with fetch and classifies whatever happens. The one module that talks to the network.
  *
  * It posts `{ query, variables, operationName }` itself rather than through graphql-request: on the warm path of a
- * reply graphql-request alone cost 14 µs per call on loopback (+9 % of a bare fetch, bench/PERFORMANCE.md), and
- * issue 5 allows the whole SDK 10 %. Nothing here parses a document: the operation's name is known at build time.
+ * reply graphql-request alone cost 12 to 21 µs per call on loopback (7 to 12 % of a bare fetch, bench/PERFORMANCE.md),
+ * and issue 5 allows the whole SDK 10 %. Nothing here parses a document: the operation's name is known at build time.
  */
 export class Transport {
   readonly #url: string;
