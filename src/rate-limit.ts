@@ -31,7 +31,6 @@ export function retryAfterMsOf(headers: Headers | undefined, now = Date.now()): 
 /** `reserve()` answer: hold until another request's answer tells us more about the budget. */
 export const UNTIL_AN_ANSWER = Infinity;
 
-
 /**
  * Holds requests while Plain's budget is spent, so that a busy client waits for the reset instead of collecting 429s.
  *

@@ -2,7 +2,8 @@ import { type PlainError, type PlainErrorKind, abortedBeforeSending } from './er
 import { type RateLimitGate, UNTIL_AN_ANSWER } from './rate-limit.js';
 import type { RateLimitInfo } from './result.js';
 import { sleep } from './sleep.js';
-import type { Attempt, Operation, Transport } from './transport.js';
+import type { Operation } from './operations.js';
+import type { Attempt, Transport } from './transport.js';
 
 /** Passed to `onRequest` before each HTTP attempt. Never holds the API key or the message body. */
 export interface RequestEvent {

@@ -2,43 +2,23 @@ import type { PlainError } from './errors.js';
 import { MAY_HAVE_BEEN_SENT, permissionIn } from './errors.js';
 import { rateLimitOf, retryAfterMsOf } from './rate-limit.js';
 import { Deadlines } from './deadlines.js';
+import { type Operation, bodyOf } from './operations.js';
 import { redact } from './redact.js';
 import { MAX_DELAY } from './sleep.js';
 import type { RateLimitInfo } from './result.js';
 
-/** A GraphQL document the client sends, with its result and variable types. */
-export interface Operation<TData, TVariables> {
-  name: string;
-  query: string;
-  /** The request body up to its variables, serialised once: `{"query":…,"operationName":…,"variables":`. */
-  bodyHead: string;
-  /** Mutations are not idempotent: they are retried only when they certainly did not run. */
-  mutation: boolean;
-  /** Phantom: carries the types only. */
-  types?: [TData, TVariables];
-}
-
-/** Builds an Operation once, at module load: whitespace folded, so fewer bytes go out on every call. */
-export function operation<TData, TVariables>(
-  document: { toString(): string; __apiType?: (variables: TVariables) => TData },
-  name: string,
-  mutation = false,
-): Operation<TData, TVariables> {
-  const query = String(document).replace(/\s+/g, ' ').trim();
-  return { name, query, bodyHead: `{"query":${JSON.stringify(query)},"operationName":${JSON.stringify(name)},"variables":`, mutation };
-}
-
 export interface TransportConfig {
   url: string;
-  /** Whether requests carry a Plain API key (else they go to the caller's own backend), for the wording of errors. */
-  hasApiKey: boolean;
   /** Sent on every request (names in lower case), with `content-type` unless given. */
   headers: Record<string, string>;
   fetch?: typeof fetch;
   credentials?: RequestCredentials;
   /** Give every timed request an abort signal, not only after a timeout (see `Transport.attempt`). */
   signalEveryRequest?: boolean;
-  /** The API key: removed from everything an answer brings in, before anything else sees it. */
+  /**
+   * The API key: removed from everything an answer brings in, before anything else (results, hooks) sees it. Absent
+   * when requests go to the caller's own backend, which changes the wording of errors.
+   */
   secret?: string;
 }
 
@@ -137,7 +117,6 @@ export class Transport {
   readonly #headers: Record<string, string>;
   readonly #fetch: typeof fetch | undefined;
   readonly #credentials: RequestCredentials | undefined;
-  readonly #hasApiKey: boolean;
   /** Until when (ms since epoch) attempts give fetch an abort signal even if the caller gave none. */
   #abortableUntil = 0;
   readonly #signalEveryRequest: boolean;
@@ -146,7 +125,6 @@ export class Transport {
 
   constructor(config: TransportConfig) {
     this.#url = config.url;
-    this.#hasApiKey = config.hasApiKey;
     this.#fetch = config.fetch;
     this.#credentials = config.credentials;
     this.#signalEveryRequest = config.signalEveryRequest ?? false;
@@ -175,7 +153,7 @@ export class Transport {
     timeoutMs: number,
     finish: (attempt: Attempt<T>) => R | PromiseLike<R>,
   ): Promise<R> {
-    const body = `${op.bodyHead}${JSON.stringify(variables ?? {})}}`;
+    const body = bodyOf(op, variables);
     // setTimeout fires at once for delays past 2^31 - 1 ms (Infinity included): no timer is the honest "no timeout".
     const timed = timeoutMs <= MAX_DELAY;
     const abortable = signal !== undefined || (timed && (this.#signalEveryRequest || Date.now() < this.#abortableUntil));
@@ -333,11 +311,11 @@ export class Transport {
         ...base,
         kind: 'forbidden',
         ...permissionIn(serverMessage),
-        message: `${this.#hasApiKey ? 'The API key lacks a permission' : 'The server refused the request'}${said || ` (HTTP ${status})`}`,
+        message: `${this.#secret !== undefined ? 'The API key lacks a permission' : 'The server refused the request'}${said || ` (HTTP ${status})`}`,
       });
     }
     if (status === 401 || codes.includes('UNAUTHENTICATED')) {
-      const who = this.#hasApiKey ? 'Plain rejected the API key' : 'The server refused the request as unauthenticated';
+      const who = this.#secret !== undefined ? 'Plain rejected the API key' : 'The server refused the request as unauthenticated';
       return fail({ ...base, kind: 'unauthenticated', message: `${who} (HTTP ${status})${said}` });
     }
     if ((status ?? 0) >= 500 || codes.includes('INTERNAL_SERVER_ERROR')) {

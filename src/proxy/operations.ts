@@ -1,10 +1,10 @@
-import { GetThreadByRefDocument, GetThreadDocument, ReplyToThreadDocument } from '../generated/graphql.js';
+import { GET_THREAD, GET_THREAD_BY_REF, type Operation, REPLY_TO_THREAD } from '../operations.js';
 
 export type ProxiedOperationName = 'GetThread' | 'GetThreadByRef' | 'ReplyToThread';
 
 /**
- * A document's text with insignificant whitespace removed, so that the folded text PlainClient sends
- * (`operation()` in src/transport.ts) and the generated text compare equal. Comments are not removed: a
+ * A document's text with insignificant whitespace removed, so that however a browser lays out one of our documents,
+ * it compares equal to the folded text PlainClient sends (src/operations.ts). Comments are not removed: a
  * document with a comment is simply not one of ours.
  */
 export const canonical = (query: string) =>
@@ -13,15 +13,9 @@ export const canonical = (query: string) =>
     .replace(/ ?([{}():!$,[\]=@]|\.\.\.) ?/g, '$1')
     .trim();
 
-/** Our documents as they are forwarded (folded the same way PlainClient folds them), keyed by canonical text. */
-const KNOWN = new Map<string, { name: ProxiedOperationName; query: string }>(
-  (
-    [
-      ['GetThread', GetThreadDocument],
-      ['GetThreadByRef', GetThreadByRefDocument],
-      ['ReplyToThread', ReplyToThreadDocument],
-    ] as const
-  ).map(([name, document]) => [canonical(String(document)), { name, query: String(document).replace(/\s+/g, ' ').trim() }]),
+/** Our operations, keyed by their canonical text: the proxy forwards these, never the browser's text. */
+const KNOWN = new Map<string, Operation<unknown, unknown> & { name: ProxiedOperationName }>(
+  [GET_THREAD, GET_THREAD_BY_REF, REPLY_TO_THREAD].map((op) => [canonical(op.query), op as Operation<unknown, unknown> & { name: ProxiedOperationName }]),
 );
 
 /**

@@ -1,6 +1,7 @@
 import { PLAIN_API_URL, isUsableApiKey } from '../config.js';
 import type { GetThreadByRefQuery } from '../generated/graphql.js';
 import { redact } from '../redact.js';
+import { bodyOf } from '../operations.js';
 import { MAX_DELAY } from '../sleep.js';
 import { CustomerIdentifier, ReplyToThreadInput, parseInput } from '../validation.js';
 import { type ProxiedOperationName, knownOperation } from './operations.js';
@@ -257,7 +258,7 @@ export function createPlainProxy(options: PlainProxyOptions): (request: Request)
       upstream = await (options.fetch ?? globalThis.fetch)(apiUrl, {
         method: 'POST',
         headers,
-        body: JSON.stringify({ query: known.query, variables, operationName: known.name }),
+        body: bodyOf(known, variables),
         signal: controller.signal,
       });
       text = hide(await upstream.text());
