@@ -81,7 +81,7 @@ export class RateLimitGate {
    * Reports one request let through by `reserve()`: what its answer said (`answered` when an HTTP answer came at
    * all), and `exhausted` when it was a 429.
    */
-  update(info: RateLimitInfo | undefined, { answered, exhausted }: { answered: boolean; exhausted: boolean }, now = Date.now()): void {
+  update(info: RateLimitInfo | undefined, answered: boolean, exhausted: boolean, now = Date.now()): void {
     this.inFlight = Math.max(0, this.inFlight - 1);
     if (info) this.last = info;
     if (answered) this.informed = true;

@@ -5,7 +5,7 @@ import { REPLY_TO_THREAD } from './operations.js';
 import { type Policy, type Sender, send } from './request.js';
 import type { Result } from './result.js';
 import type { ThreadDirectory } from './thread-cache.js';
-import { type KnownThread, ReplyToThreadInput, parseInput } from './validation.js';
+import { type KnownThread, type ReplyToThreadInput, parseReply } from './validation.js';
 
 export type ReplyToThreadResult = Result<{ threadId: string; channel: ThreadChannel }>;
 
@@ -70,7 +70,7 @@ export async function replyToThread(
   options: ReplyOptions,
   policy: Policy,
 ): Promise<ReplyToThreadResult> {
-  const parsed = parseInput(ReplyToThreadInput, input);
+  const parsed = parseReply(input);
   if (!parsed.ok) return { ok: false, error: invalidInput(parsed.issues) };
   const reply = parsed.data;
   const { threadId } = reply;

@@ -115,10 +115,7 @@ function attempt<T, V, R>(sender: Sender, op: Operation<T, V>, variables: V, pol
           : { status: result.error.status, requestId: result.error.requestId, errorKind: result.error.kind }),
       });
     }
-    gate?.update(result.rateLimit, {
-      answered: result.ok || result.error.status !== undefined,
-      exhausted: !result.ok && result.error.kind === 'rate_limited',
-    });
+    gate?.update(result.rateLimit, result.ok || result.error.status !== undefined, !result.ok && result.error.kind === 'rate_limited');
     if (result.ok) return map({ ok: true, data: result.data, attempts: n, requestId: result.requestId, rateLimit: result.rateLimit ?? gate?.last });
 
     const { error, notSent } = result;

@@ -156,7 +156,8 @@ export class Transport {
     const body = bodyOf(op, variables);
     // setTimeout fires at once for delays past 2^31 - 1 ms (Infinity included): no timer is the honest "no timeout".
     const timed = timeoutMs <= MAX_DELAY;
-    const abortable = signal !== undefined || (timed && (this.#signalEveryRequest || Date.now() < this.#abortableUntil));
+    const abortable =
+      signal !== undefined || (timed && (this.#signalEveryRequest || (this.#abortableUntil !== 0 && Date.now() < this.#abortableUntil)));
     const controller = abortable ? new AbortController() : undefined;
     let abort: (() => void) | undefined;
     if (signal) {
@@ -168,15 +169,18 @@ export class Transport {
 
     return new Promise<R>((resolve, reject) => {
       let settled = false;
-      /** Runs once, for whichever comes first: the answer or the timeout. A late answer is dropped. */
-      const settle = (attempt: Attempt<T>) => {
+      /**
+       * Runs once, for whichever comes first: the answer or the timeout. A late answer is dropped. `keyFree` when the
+       * attempt is already known to hold no trace of the key.
+       */
+      const settle = (attempt: Attempt<T>, keyFree = false) => {
         if (settled) return;
         settled = true;
         if (deadline) this.#deadlines.clear(deadline);
         if (abort) signal?.removeEventListener('abort', abort);
         try {
           // The trust boundary: a server (or a proxy, or a fetch error) that echoes the key gets it back nowhere.
-          resolve(finish(this.#secret === undefined ? attempt : redact(attempt, this.#secret)));
+          resolve(finish(keyFree || this.#secret === undefined ? attempt : redact(attempt, this.#secret)));
         } catch (error) {
           reject(error);
         }
@@ -197,7 +201,7 @@ export class Transport {
           // An answer shaped so oddly that reading it threw: still one typed result, and the gate still hears back.
           attempt = this.#unreadable(op);
         }
-        settle(attempt);
+        settle(attempt, attempt.ok && this.#keyFree(exchange, attempt.requestId));
       });
     });
   }
@@ -237,6 +241,18 @@ export class Transport {
       },
       (error: unknown) => done({ stage: 'fetch', error }),
     );
+  }
+
+  /**
+   * Whether a successful answer certainly holds no trace of the key, known without walking what was parsed from it:
+   * with no backslash in its text, every string JSON.parse makes is a slice of that text. (An escape such as `\u0070`
+   * could spell the key out of other characters: such an answer gets the full walk.)
+   */
+  #keyFree(exchange: Exchange, requestId: string | undefined): boolean {
+    const secret = this.#secret;
+    if (secret === undefined || exchange.stage !== 'answered') return secret === undefined;
+    const { text } = exchange;
+    return !text.includes('\\') && !text.includes(secret) && !requestId?.includes(secret);
   }
 
   #unreadable<T, V>(op: Operation<T, V>): Attempt<T> {

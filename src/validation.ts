@@ -100,3 +100,27 @@ export function parseInput<T>(schema: z.ZodMiniType<T>, value: unknown): Parsed<
   if (parsed.success) return { ok: true, data: parsed.data };
   return { ok: false, issues: parsed.error.issues.map((i) => ({ path: pathOf(i.path), message: i.message })) };
 }
+
+/** `ReplyToThreadInput` as the schema gives it back: unknown keys stripped. */
+export type ValidReply = z.output<typeof ReplyToThreadInput>;
+
+const notBlankString = (value: unknown): value is string => typeof value === 'string' && value.trim() !== '';
+
+/**
+ * The common reply, a non-blank `threadId` and `textContent` and none of the optional fields, recognised without
+ * running the schema; `undefined` for anything else. It sends exactly what the schema's output would (a property
+ * test compares the two on arbitrary input). Measured reason: zod's parse is about 0.25 µs in a tight loop but
+ * about 1 % of a loopback reply (bench/PERFORMANCE.md), its generic code being cold between network reads.
+ */
+function commonReply(input: unknown): ValidReply | undefined {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) return undefined;
+  const { threadId, textContent, markdownContent, attachmentIds, impersonation, channelSpecificOptions } = input as Record<string, unknown>;
+  if (markdownContent !== undefined || attachmentIds !== undefined || impersonation !== undefined || channelSpecificOptions !== undefined) return undefined;
+  return notBlankString(threadId) && notBlankString(textContent) ? { threadId, textContent } : undefined;
+}
+
+/** `replyToThread`'s input, validated: the common reply at once, anything else by `ReplyToThreadInput`. */
+export function parseReply(input: unknown): Parsed<ValidReply> {
+  const common = commonReply(input);
+  return common ? { ok: true, data: common } : parseInput(ReplyToThreadInput, input);
+}

@@ -213,6 +213,17 @@ describe('the API key never leaves in a result', () => {
     });
   }
 
+  it('when a successful answer spells it with JSON escapes (the check that skips the walk reads the raw text)', async () => {
+    const escaped = [...API_KEY].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join('');
+    const thread = `{"id":"th_1","ref":"T-1","title":"A thread","channel":"${escaped}","status":"TODO","customer":{"id":"c_1"}}`;
+    plainAnswers(() => new HttpResponse(`{"data":{"thread":${thread}}}`, { headers: { 'content-type': 'application/json' } }));
+    const result = await fresh().replyToThread({ threadId: 'th_1', textContent: 'Hello' });
+    // The channel came back as the key itself: refused locally as a channel Plain does not reply on, key removed.
+    expect(result.error).toMatchObject({ kind: 'cannot_reply_to_thread', source: 'local', channel: '[redacted]' });
+    expect(JSON.stringify(result)).not.toContain(API_KEY);
+    expect(sent).toHaveLength(1);
+  });
+
   it('a thread id that is the key by mistake does not come back in the error that names the thread', async () => {
     plainAnswers(() => json({ data: { thread: null } }));
     const result = await fresh().replyToThread({ threadId: API_KEY, textContent: 'Hello' });

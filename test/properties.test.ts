@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { buildSchema, graphql } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { PlainClient, type PlainClientOptions, type PlainErrorKind, type ReplyToThreadInput, type Result } from '../src/index.js';
+import { PlainClient, type PlainClientOptions, type PlainErrorKind, ReplyToThreadInput, type Result } from '../src/index.js';
+import { parseInput, parseReply } from '../src/validation.js';
 
 // Properties over everything a caller can pass and everything a server can answer. No network: each client gets a
 // custom fetch. Run counts are kept small enough for the file to finish in a few seconds.
@@ -166,6 +167,49 @@ describe('(a) any input: invalid_input with nothing sent, or variables that fit 
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('(a) the common reply is recognised without zod, and gives exactly what the schema gives', () => {
+  /** The schema's verdict and parseReply's, compared as what would be sent: the data as JSON, or the issues. */
+  const sameAsSchema = (input: unknown) => {
+    const bySchema = parseInput(ReplyToThreadInput, input);
+    const byReply = parseReply(input);
+    expect(byReply.ok).toBe(bySchema.ok);
+    if (bySchema.ok && byReply.ok) expect(JSON.stringify(byReply.data)).toBe(JSON.stringify(bySchema.data));
+    else expect(byReply).toEqual(bySchema);
+  };
+  /** Mostly the common shape (two strings, sometimes blank or not strings) with now and then one more field. */
+  const common = fc.record(
+    {
+      threadId: fc.oneof(text, fc.constantFrom('', ' ', '\n'), junk),
+      textContent: fc.oneof(text, fc.constantFrom('', '\t '), junk),
+      markdownContent: fc.oneof(fc.constant(undefined), fc.constant(null), fc.string(), junk),
+      attachmentIds: fc.oneof(fc.constant(undefined), fc.constant(null), fc.array(word(0), { maxLength: 2 })),
+      impersonation: fc.oneof(fc.constant(undefined), fc.constant(null), junk),
+      channelSpecificOptions: fc.oneof(fc.constant(undefined), fc.constant(null), junk),
+      surprise: junk,
+    },
+    { requiredKeys: ['threadId', 'textContent'] },
+  );
+
+  it('on inputs near the common shape, near the valid shape, and anything at all', () => {
+    fc.assert(fc.property(fc.oneof(common, nearlyValid, valid, fc.anything()), sameAsSchema), { numRuns: 2_000 });
+  });
+
+  it('on the edge cases: a class instance, an array, a hidden threadId, a null prototype', () => {
+    class Reply {
+      constructor(
+        readonly threadId: string,
+        readonly textContent: string,
+      ) {}
+    }
+    const hidden = Object.defineProperty({ textContent: 'Hi' }, 'threadId', { value: 'th_1', enumerable: false });
+    const bare = Object.assign(Object.create(null) as object, { threadId: 'th_1', textContent: 'Hi' });
+    for (const input of [new Reply('th_1', 'Hi'), ['th_1', 'Hi'], hidden, bare, { threadId: 'th_1', textContent: 'Hi', markdownContent: undefined }]) {
+      sameAsSchema(input);
+    }
+    expect(parseReply({ threadId: 'th_1', textContent: 'Hi', surprise: 1 })).toEqual({ ok: true, data: { threadId: 'th_1', textContent: 'Hi' } });
   });
 });
 
