@@ -31,15 +31,15 @@ export async function getThread(sender: Sender, by: By, policy: Policy): Promise
 
 /** The lookup's answer as a result: the thread, `thread_not_found` for "null", or `unexpected_response`. */
 export function threadIn(out: Outcome<GetThreadQuery | GetThreadByRefQuery>, by: By): GetThreadResult {
-  const { field, value } = keyOf(by);
   if (!out.ok) return { ok: false, error: out.error as GetThreadError, requestId: out.error.requestId, rateLimit: out.rateLimit };
   const data = out.data as Partial<GetThreadQuery & GetThreadByRefQuery> | null | undefined;
   const thread = 'ref' in by ? data?.threadByRef : data?.thread;
-  const meta = { requestId: out.requestId, rateLimit: out.rateLimit };
-  if (looksLikeThread(thread)) return { ok: true, data: thread, ...meta };
-  const base = { attempts: out.attempts, retryable: false, requestId: out.requestId };
+  const { requestId, rateLimit } = out;
+  if (looksLikeThread(thread)) return { ok: true, data: thread, requestId, rateLimit };
+  const base = { attempts: out.attempts, retryable: false, requestId };
   if (thread === null) {
-    return { ok: false, error: { ...base, kind: 'thread_not_found', [field]: value, message: `No thread with ${field} ${value} in this workspace.` }, ...meta };
+    const { field, value } = keyOf(by);
+    return { ok: false, error: { ...base, kind: 'thread_not_found', [field]: value, message: `No thread with ${field} ${value} in this workspace.` }, requestId, rateLimit };
   }
-  return { ok: false, error: { ...base, kind: 'unexpected_response', message: 'Plain answered the thread lookup without a thread.' }, ...meta };
+  return { ok: false, error: { ...base, kind: 'unexpected_response', message: 'Plain answered the thread lookup without a thread.' }, requestId, rateLimit };
 }

@@ -94,9 +94,10 @@ export async function replyToThread(
 
   const out = await send(sender, REPLY_TO_THREAD, { input: reply }, policy);
   if (!out.ok) return { ok: false, error: out.error, requestId: out.error.requestId, rateLimit: out.rateLimit };
-  const meta = { requestId: out.requestId, rateLimit: out.rateLimit };
+  const { requestId, rateLimit } = out;
+  const meta = { requestId, rateLimit };
   const answer = (out.data as Partial<ReplyToThreadMutation> | null | undefined)?.replyToThread;
-  if (answer && answer.error === null) return { ok: true, data: { threadId, channel }, ...meta };
+  if (answer && answer.error === null) return { ok: true, data: { threadId, channel }, requestId, rateLimit };
   if (answer && isMutationError(answer.error)) {
     const error = fromMutationError(answer.error, threadId, channel, out.attempts, out.requestId);
     if (error.kind === 'thread_not_found' || error.kind === 'cannot_reply_to_thread') threads.forget(threadId);
