@@ -40,7 +40,9 @@ function mentions(value: unknown, secret: string, depth: number): boolean {
   const proto: unknown = Object.getPrototypeOf(value);
   if (proto !== Object.prototype && proto !== null) return true;
   // Own names, hidden ones included: an input's non-enumerable `threadId` is still read by validation.
-  for (const key of Object.getOwnPropertyNames(value)) if (mentions(read(value as Record<string, unknown>, key), secret, depth + 1)) return true;
+  for (const key of Object.getOwnPropertyNames(value)) {
+    if (key.includes(secret) || mentions(read(value as Record<string, unknown>, key), secret, depth + 1)) return true;
+  }
   return false;
 }
 
@@ -57,7 +59,19 @@ function scrubbed<T>(value: T, secret: string, seen: Set<unknown>): T {
   for (const key of keys) {
     const before = read(record, key);
     const after = scrubbed(before, secret, seen);
-    cleaned.set(key, after);
+    // A property named with the key (an answer can use any name) is renamed.
+    const name = key.includes(secret) ? key.split(secret).join('[redacted]') : key;
+    cleaned.set(name, after);
+    if (name !== key) {
+      try {
+        delete record[key];
+        record[name] = after;
+      } catch {
+        // Not configurable: handled below.
+      }
+      if (Object.prototype.hasOwnProperty.call(record, key) || read(record, name) !== after) stuck = true;
+      continue;
+    }
     if (after === before) continue;
     try {
       record[key] = after;

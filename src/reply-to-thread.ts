@@ -5,7 +5,7 @@ import { REPLY_TO_THREAD } from './operations.js';
 import { type Policy, type Sender, send } from './request.js';
 import type { Result } from './result.js';
 import type { ThreadDirectory } from './thread-cache.js';
-import { type KnownThread, type ReplyToThreadInput, parseReply } from './validation.js';
+import { type KnownThread, type ReplyToThreadInput, type ValidReply, parseReply } from './validation.js';
 
 export type ReplyToThreadResult = Result<{ threadId: string; channel: ThreadChannel }>;
 
@@ -62,17 +62,34 @@ function unlessAborted<T>(work: Promise<T>, signal: AbortSignal | undefined, abo
   });
 }
 
+/**
+ * Keeps the API key out of results built from the caller's own values. Answers are cleaned as they arrive (Transport);
+ * a result can still echo the validated thread id (in `data`, and in errors that name the thread) and a `thread`
+ * option (its channel, in a refusal). No other input is ever put in a result, so the message text is not searched.
+ */
+export interface KeyGuard {
+  mayHold(value: unknown): boolean;
+  seal<R>(result: R): R;
+}
+
 /** validate -> know the channel -> check it -> send -> map. */
-export async function replyToThread(
+export function replyToThread(
   sender: Sender,
   threads: ThreadDirectory,
   input: ReplyToThreadInput,
   options: ReplyOptions,
   policy: Policy,
+  guard?: KeyGuard,
 ): Promise<ReplyToThreadResult> {
   const parsed = parseReply(input);
-  if (!parsed.ok) return { ok: false, error: invalidInput(parsed.issues) };
-  const reply = parsed.data;
+  if (!parsed.ok) return Promise.resolve({ ok: false, error: invalidInput(parsed.issues) });
+  const pending = replyValidated(sender, threads, parsed.data, options, policy);
+  // The thread id as validation read it, not read again: a getter could answer differently the second time.
+  const echoesKey = guard !== undefined && (guard.mayHold(parsed.data.threadId) || guard.mayHold(options.thread));
+  return echoesKey ? pending.then((result) => guard.seal(result)) : pending;
+}
+
+async function replyValidated(sender: Sender, threads: ThreadDirectory, reply: ValidReply, options: ReplyOptions, policy: Policy): Promise<ReplyToThreadResult> {
   const { threadId } = reply;
 
   let channel = options.thread?.id === threadId ? options.thread.channel : threads.channelOf(threadId);

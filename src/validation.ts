@@ -114,6 +114,8 @@ const notBlankString = (value: unknown): value is string => typeof value === 'st
  */
 function commonReply(input: unknown): ValidReply | undefined {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) return undefined;
+  // zod asks `in` of each required key (a Proxy's `has` trap answers it) before reading it: so does this.
+  if (!('threadId' in input) || !('textContent' in input)) return undefined;
   const { threadId, textContent, markdownContent, attachmentIds, impersonation, channelSpecificOptions } = input as Record<string, unknown>;
   if (markdownContent !== undefined || attachmentIds !== undefined || impersonation !== undefined || channelSpecificOptions !== undefined) return undefined;
   return notBlankString(threadId) && notBlankString(textContent) ? { threadId, textContent } : undefined;

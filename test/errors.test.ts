@@ -224,6 +224,30 @@ describe('the API key never leaves in a result', () => {
     expect(sent).toHaveLength(1);
   });
 
+  it('nor when an answer uses it as a property name', async () => {
+    const thread = { id: 'th_1', ref: 'T-1', title: 'A thread', channel: 'EMAIL', status: 'TODO', customer: { id: 'c_1' }, [API_KEY]: { [API_KEY]: 1 } };
+    plainAnswers(() => json({ data: { thread } }));
+    const result = await fresh().getThread('th_1');
+    expect(result.ok).toBe(true);
+    expect(JSON.stringify(result)).not.toContain(API_KEY);
+    expect(result.data).toMatchObject({ id: 'th_1', '[redacted]': { '[redacted]': 1 } });
+  });
+
+  it('nor from a thread id getter that gives the key to validation and something else when read again', async () => {
+    plainAnswers(() => json({ data: { thread: null } }));
+    class Reply {
+      reads = 0;
+      textContent = 'Hello';
+      get threadId() {
+        return this.reads++ === 0 ? API_KEY : 'th_1';
+      }
+    }
+    const result = await fresh().replyToThread(new Reply());
+    expect(result.error).toMatchObject({ kind: 'thread_not_found' });
+    expect(JSON.stringify(result)).not.toContain(API_KEY);
+    expect(String(result.error?.message)).not.toContain(API_KEY);
+  });
+
   it('a thread id that is the key by mistake does not come back in the error that names the thread', async () => {
     plainAnswers(() => json({ data: { thread: null } }));
     const result = await fresh().replyToThread({ threadId: API_KEY, textContent: 'Hello' });

@@ -1,3 +1,6 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ThreadChannel } from '../src/index.js';
@@ -76,5 +79,12 @@ describe('ThreadDirectory as an LRU', () => {
     directory.remember('th_new', 'API');
     expect(directory.channelOf('th_99001')).toBeUndefined();
     expect(directory.channelOf('th_99000')).toBe('EMAIL');
+  });
+
+  it('keeps a flat heap when, after the memory overflowed once, replies go only to threads it remembers', async () => {
+    // A Map iterator that never moves keeps alive every table the Map outgrows: 65 MB over these reads before the fix.
+    const child = fileURLToPath(new URL('./thread-cache-heap-child.ts', import.meta.url));
+    const { stdout } = await promisify(execFile)(process.execPath, ['--expose-gc', '--import', 'tsx', child]);
+    expect(Number(stdout.trim())).toBeLessThan(5);
   });
 });
