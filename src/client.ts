@@ -10,6 +10,9 @@ import { ThreadDirectory } from './thread-cache.js';
 import { Transport } from './transport.js';
 import type { ReplyToThreadInput } from './validation.js';
 
+/** Shared by every call made without options (read only). */
+const NO_OPTIONS: ReplyOptions = Object.freeze({});
+
 /** Per-call options of the lookups. */
 export type CallOptions = Omit<ReplyOptions, 'thread'>;
 
@@ -58,7 +61,7 @@ export class PlainClient {
   replyToThread(input: ReplyToThreadInput, options?: ReplyOptions | null): Promise<ReplyToThreadResult> {
     let pending: Promise<ReplyToThreadResult>;
     try {
-      const given = options ?? {};
+      const given = options ?? NO_OPTIONS;
       const policy = this.#policy(given);
       if ('kind' in policy) return Promise.resolve({ ok: false, error: policy });
       pending = replyToThread(this.#sender, this.#threads, input, given, policy, this.#guard);
