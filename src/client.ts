@@ -24,12 +24,11 @@ export class PlainClient {
   readonly #sender: Sender;
   readonly #threads: ThreadDirectory;
   readonly #defaults: Policy;
-  readonly #apiKey: string | undefined;
+  /** Keeps the API key out of results; absent when the client has no key. */
   readonly #guard: KeyGuard | undefined;
 
   constructor(options: PlainClientOptions) {
     const config = normaliseOptions(options);
-    this.#apiKey = config.apiKey;
     const key = config.apiKey;
     this.#guard = key === undefined ? undefined : { mayHold: (value) => mayHold(value, key), seal: (result) => redact(result, key) };
     this.#defaults = { timeoutMs: config.timeoutMs, maxRetries: config.maxRetries, maxRetryDelayMs: config.maxRetryDelayMs };
@@ -75,14 +74,14 @@ export class PlainClient {
 
   /** Looks a thread up by id: its ref, title, channel, status and customer id. */
   async getThread(threadId: string, options?: CallOptions | null): Promise<GetThreadResult> {
-    const policy = this.#policy(options ?? {});
+    const policy = this.#policy(options ?? NO_OPTIONS);
     if ('kind' in policy) return { ok: false, error: policy };
     return this.#remember(await getThread(this.#sender, { threadId }, policy), threadId);
   }
 
   /** Looks a thread up by its reference, such as `T-123`. */
   async getThreadByRef(ref: string, options?: CallOptions | null): Promise<GetThreadResult> {
-    const policy = this.#policy(options ?? {});
+    const policy = this.#policy(options ?? NO_OPTIONS);
     if ('kind' in policy) return { ok: false, error: policy };
     return this.#remember(await getThread(this.#sender, { ref }, policy));
   }
@@ -103,7 +102,7 @@ export class PlainClient {
 
   /** Whatever the server echoed (in an error, a request id, a thread's title...), the key leaves in no result. */
   #seal<R extends Result<unknown>>(result: R): R {
-    return this.#apiKey === undefined ? result : redact(result, this.#apiKey);
+    return this.#guard ? this.#guard.seal(result) : result;
   }
 }
 
@@ -113,4 +112,3 @@ function definedOnly({ timeoutMs, maxRetries, signal }: CallOptions): Partial<Po
   if (maxRetries !== undefined) out.maxRetries = maxRetries;
   return out;
 }
-

@@ -3,6 +3,7 @@ import type { GetThreadByRefQuery, GetThreadQuery, ThreadSummaryFragment } from 
 import { GET_THREAD, GET_THREAD_BY_REF } from './operations.js';
 import { type Outcome, type Policy, type Sender, send } from './request.js';
 import type { Result } from './result.js';
+import { isNonBlankString } from './validation.js';
 
 /** A thread as plain-client reads it: id, ref, title, channel, status and its customer's id. */
 export type Thread = ThreadSummaryFragment;
@@ -23,7 +24,7 @@ const keyOf = (by: By) => ('ref' in by ? { field: 'ref' as const, value: by.ref 
 /** Looks a thread up by id or by ref (`T-123`) and maps "null" to `thread_not_found`. */
 export async function getThread(sender: Sender, by: By, policy: Policy): Promise<GetThreadResult> {
   const { field, value } = keyOf(by);
-  if (typeof value !== 'string' || value.trim() === '') {
+  if (!isNonBlankString(value)) {
     return { ok: false, error: invalidInput([{ path: field, message: 'must be a non-empty string' }]) };
   }
   return 'ref' in by ? threadIn(await send(sender, GET_THREAD_BY_REF, { ref: value }, policy), by) : threadIn(await send(sender, GET_THREAD, { threadId: value }, policy), by);

@@ -60,7 +60,7 @@ function scrubbed<T>(value: T, secret: string, seen: Set<unknown>): T {
     const before = read(record, key);
     const after = scrubbed(before, secret, seen);
     // A property named with the key (an answer can use any name) is renamed.
-    const name = key.includes(secret) ? key.split(secret).join('[redacted]') : key;
+    const name = scrubbed(key, secret, seen);
     cleaned.set(name, after);
     if (name !== key) {
       try {

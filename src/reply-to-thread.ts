@@ -112,14 +112,13 @@ async function replyValidated(sender: Sender, threads: ThreadDirectory, reply: V
   const out = await send(sender, REPLY_TO_THREAD, { input: reply }, policy);
   if (!out.ok) return { ok: false, error: out.error, requestId: out.error.requestId, rateLimit: out.rateLimit };
   const { requestId, rateLimit } = out;
-  const meta = { requestId, rateLimit };
   const answer = (out.data as Partial<ReplyToThreadMutation> | null | undefined)?.replyToThread;
   if (answer && answer.error === null) return { ok: true, data: { threadId, channel }, requestId, rateLimit };
   if (answer && isMutationError(answer.error)) {
-    const error = fromMutationError(answer.error, threadId, channel, out.attempts, out.requestId);
+    const error = fromMutationError(answer.error, threadId, channel, out.attempts, requestId);
     if (error.kind === 'thread_not_found' || error.kind === 'cannot_reply_to_thread') threads.forget(threadId);
-    return { ok: false, error, ...meta };
+    return { ok: false, error, requestId, rateLimit };
   }
   const message = `Plain answered replyToThread with no result.${MAY_HAVE_BEEN_SENT}`;
-  return { ok: false, error: { kind: 'unexpected_response', attempts: out.attempts, retryable: false, mayHaveBeenSent: true, requestId: out.requestId, message }, ...meta };
+  return { ok: false, error: { kind: 'unexpected_response', attempts: out.attempts, retryable: false, mayHaveBeenSent: true, requestId, message }, requestId, rateLimit };
 }

@@ -13,7 +13,7 @@ export class ThreadDirectory {
    * Walks `channels` oldest first, and is kept from one eviction to the next. A Map iterator skips entries deleted
    * since it last moved and reaches entries added since it was made, so each eviction skips only the entries deleted
    * since the one before. A fresh `keys()` per eviction would step again over every deleted entry still in the table
-   * (hundreds, once the memory is full and turning over): 3 µs of a cold reply on loopback, measured.
+   * (hundreds, once the memory is full and turning over): about 0.4 % of a cold reply on loopback, measured.
    */
   private oldest: Iterator<string> | undefined;
   /**
@@ -80,7 +80,7 @@ export class ThreadDirectory {
     const leave = () => {
       if (--lookup.callers > 0) return;
       // Nobody waits for it any more: a later caller starts a fresh lookup instead of joining a cancelled one.
-      if (this.inFlight.get(threadId) === lookup) this.inFlight.delete(threadId);
+      this.unlist(threadId, lookup);
       lookup.controller?.abort();
     };
     if (signal.aborted) leave();
@@ -101,7 +101,7 @@ export class ThreadDirectory {
     lookup.result = sendThen(this.sender, GET_THREAD, { threadId }, controller ? { ...policy, signal: controller.signal } : policy, (out) => {
       answered = true;
       const result = threadIn(out, { threadId });
-      if (this.inFlight.get(threadId) === lookup) this.inFlight.delete(threadId);
+      this.unlist(threadId, lookup);
       if (result.ok) this.remember(result.data.id, result.data.channel);
       return result;
     });
@@ -109,6 +109,11 @@ export class ThreadDirectory {
     // fetch that throws at once has settled it already).
     if (!answered) this.inFlight.set(threadId, lookup);
     return lookup;
+  }
+
+  /** Stops offering `lookup` to new callers, unless a newer lookup of the thread has taken its place. */
+  private unlist(threadId: string, lookup: Lookup): void {
+    if (this.inFlight.get(threadId) === lookup) this.inFlight.delete(threadId);
   }
 }
 

@@ -99,6 +99,13 @@ function graphQLResultIn(text: string): GraphQLResult | undefined {
   return body as GraphQLResult;
 }
 
+/** A failure with no answer to go by: for a mutation, flagged as one that may have run, and said so. */
+function unsure<T, V>(op: Operation<T, V>, what: { kind: 'timeout'; timeoutMs: number } | { kind: 'unexpected_response' }, said: string): Attempt<T> {
+  const message = `${op.name} ${said}${op.mutation ? MAY_HAVE_BEEN_SENT : ''}`;
+  const error: PlainError = { ...what, attempts: 1, retryable: false, ...(op.mutation ? { mayHaveBeenSent: true as const } : {}), message };
+  return { ok: false, error, notSent: false };
+}
+
 /**
  * How long after a timeout every attempt hands fetch an abort signal of its own (see `attempt`).
  * Five minutes: a stall rarely lasts less, and for its whole length each stalled request is then closed on time.
@@ -256,27 +263,11 @@ export class Transport {
   }
 
   #unreadable<T, V>(op: Operation<T, V>): Attempt<T> {
-    const error: PlainError = {
-      kind: 'unexpected_response',
-      attempts: 1,
-      retryable: false,
-      ...(op.mutation ? { mayHaveBeenSent: true as const } : {}),
-      message: `${op.name} got an answer that could not be read.${op.mutation ? MAY_HAVE_BEEN_SENT : ''}`,
-    };
-    return { ok: false, error, notSent: false };
+    return unsure(op, { kind: 'unexpected_response' }, 'got an answer that could not be read.');
   }
 
   #timedOut<T, V>(op: Operation<T, V>, timeoutMs: number): Attempt<T> {
-    const uncertain = op.mutation ? MAY_HAVE_BEEN_SENT : '';
-    const error: PlainError = {
-      kind: 'timeout',
-      timeoutMs,
-      attempts: 1,
-      retryable: false,
-      ...(op.mutation ? { mayHaveBeenSent: true as const } : {}),
-      message: `${op.name} got no answer within ${timeoutMs} ms.${uncertain}`,
-    };
-    return { ok: false, error, notSent: false };
+    return unsure(op, { kind: 'timeout', timeoutMs }, `got no answer within ${timeoutMs} ms.`);
   }
 
   #classify<T, V>(exchange: Exchange, op: Operation<T, V>, signal: AbortSignal | undefined, timeoutMs: number): Attempt<T> {

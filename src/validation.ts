@@ -5,7 +5,9 @@ import type { ThreadChannel } from './generated/graphql.js';
 const typeError = (expected: string) => (issue: { input?: unknown }) =>
   issue.input === undefined ? 'is required' : `must be ${expected}`;
 const anObject = { error: typeError('an object') };
-const notBlank = () => z.string({ error: typeError('a string') }).check(z.refine((s) => s.trim() !== '', 'must not be empty'));
+/** A string with something in it besides whitespace: the rule for ids and text, here and in the proxy. */
+export const isNonBlankString = (value: unknown): value is string => typeof value === 'string' && value.trim() !== '';
+const notBlank = () => z.string({ error: typeError('a string') }).check(z.refine(isNonBlankString, 'must not be empty'));
 
 /** One Cc or Bcc recipient. */
 export const EmailParticipant = z.object(
@@ -104,8 +106,6 @@ export function parseInput<T>(schema: z.ZodMiniType<T>, value: unknown): Parsed<
 /** `ReplyToThreadInput` as the schema gives it back: unknown keys stripped. */
 export type ValidReply = z.output<typeof ReplyToThreadInput>;
 
-const notBlankString = (value: unknown): value is string => typeof value === 'string' && value.trim() !== '';
-
 /**
  * The common reply, a non-blank `threadId` and `textContent` and none of the optional fields, recognised without
  * running the schema; `undefined` for anything else. It sends exactly what the schema's output would (a property
@@ -118,7 +118,7 @@ function commonReply(input: unknown): ValidReply | undefined {
   if (!('threadId' in input) || !('textContent' in input)) return undefined;
   const { threadId, textContent, markdownContent, attachmentIds, impersonation, channelSpecificOptions } = input as Record<string, unknown>;
   if (markdownContent !== undefined || attachmentIds !== undefined || impersonation !== undefined || channelSpecificOptions !== undefined) return undefined;
-  return notBlankString(threadId) && notBlankString(textContent) ? { threadId, textContent } : undefined;
+  return isNonBlankString(threadId) && isNonBlankString(textContent) ? { threadId, textContent } : undefined;
 }
 
 /** `replyToThread`'s input, validated: the common reply at once, anything else by `ReplyToThreadInput`. */

@@ -3,7 +3,7 @@ import type { GetThreadByRefQuery } from '../generated/graphql.js';
 import { redact } from '../redact.js';
 import { bodyOf } from '../operations.js';
 import { MAX_DELAY } from '../sleep.js';
-import { CustomerIdentifier, ReplyToThreadInput, parseInput } from '../validation.js';
+import { CustomerIdentifier, ReplyToThreadInput, isNonBlankString, parseInput } from '../validation.js';
 import { type ProxiedOperationName, knownOperation } from './operations.js';
 
 /** The operation a browser asked for, with its variables checked. */
@@ -119,17 +119,16 @@ async function readBody(request: Request, limit: number): Promise<string> {
 
 const badInput = (message: string) => new Refusal(refuse(400, 'BAD_USER_INPUT', message));
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const nonEmpty = (v: unknown): v is string => typeof v === 'string' && v.trim() !== '';
 
 /** Checks the variables of an operation we know, the same way PlainClient checks its input. */
 function operationOf(name: ProxiedOperationName, variables: unknown): ProxyOperation {
   const vars = isRecord(variables) ? variables : {};
   if (name === 'GetThread') {
-    if (!nonEmpty(vars.threadId)) throw badInput('GetThread needs variables.threadId, a non-empty string.');
+    if (!isNonBlankString(vars.threadId)) throw badInput('GetThread needs variables.threadId, a non-empty string.');
     return { name, variables: { threadId: vars.threadId } };
   }
   if (name === 'GetThreadByRef') {
-    if (!nonEmpty(vars.ref)) throw badInput('GetThreadByRef needs variables.ref, a non-empty string.');
+    if (!isNonBlankString(vars.ref)) throw badInput('GetThreadByRef needs variables.ref, a non-empty string.');
     return { name, variables: { ref: vars.ref } };
   }
   const parsed = parseInput(ReplyToThreadInput, vars.input);
