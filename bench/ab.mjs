@@ -27,34 +27,12 @@ if (process.env.AB_CHILD) {
   const server = fork(fileURLToPath(new URL('./server.mjs', import.meta.url)), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const port = await new Promise((resolve) => server.on('message', (m) => m.port && resolve(m.port)));
   const API_URL = `http://127.0.0.1:${port}/graphql/v1`;
-  const API_KEY = 'plainApiKey_benchmark';
-  const TEXT = 'Thanks, this is fixed now.';
-  const REPLY_QUERY =
-    'mutation ReplyToThread($input: ReplyToThreadInput!) { replyToThread(input: $input) { error { message type code fields { field message type } } } }';
-  const THREAD_QUERY = 'query GetThread($threadId: ID!) { thread(threadId: $threadId) { id ref title channel status customer { id } } }';
-  const HEADERS = { 'content-type': 'application/json', authorization: `Bearer ${API_KEY}` };
-  const post = async (query, variables, operationName) => {
-    const res = await fetch(API_URL, { method: 'POST', headers: HEADERS, body: JSON.stringify({ query, variables, operationName }) });
-    if (!res.ok) throw new Error(`HTTP ${res.status}`);
-    return res.json();
-  };
-  let seq = 0;
-  const freshId = () => `th_C${String(seq++).padStart(25, '0')}`;
+  const { API_KEY, TEXT, handWritten, idMaker } = await import('./hand-written.mjs');
+  const { rawReply, rawLookupAndReply } = handWritten(API_URL);
+  const freshId = idMaker();
   const rows = [
-    {
-      name: 'raw fetch: lookup + mutation',
-      call: async () => {
-        const id = freshId();
-        if ((await post(THREAD_QUERY, { threadId: id }, 'GetThread')).data?.thread?.channel !== 'EMAIL') throw new Error('lookup');
-        if ((await post(REPLY_QUERY, { input: { threadId: id, textContent: TEXT } }, 'ReplyToThread')).data?.replyToThread?.error !== null) throw new Error('reply');
-      },
-    },
-    {
-      name: 'raw fetch: mutation (floor)',
-      call: async () => {
-        if ((await post(REPLY_QUERY, { input: { threadId: 'th_W', textContent: TEXT } }, 'ReplyToThread')).data?.replyToThread?.error !== null) throw new Error('reply');
-      },
-    },
+    { name: 'raw fetch: lookup + mutation', call: () => rawLookupAndReply(freshId()) },
+    { name: 'raw fetch: mutation (floor)', call: () => rawReply('th_W') },
   ];
   for (const asked of rowsAsked) {
     const warm = asked.endsWith('!warm');

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { GraphQLClient } from 'graphql-request';
 import { PlainClient, VERSION } from 'plain-client';
+import { API_KEY, REPLY_QUERY, TEXT, handWritten, idMaker } from './hand-written.mjs';
 
 const STRICT = process.argv.includes('--strict');
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
@@ -29,8 +30,6 @@ const CONCURRENCY = 16;
 const COUNT_CALLS = 100;
 const IMPORT_RUNS = 15;
 
-const API_KEY = 'plainApiKey_benchmark';
-const TEXT = 'Thanks, this is fixed now.';
 const TIMEOUT_MS = 30_000; // plain-client's default per-attempt timeout
 
 // ---------------------------------------------------------------------------------------------- server
@@ -75,27 +74,8 @@ const API_URL = `http://127.0.0.1:${port}/graphql/v1`;
 
 // ---------------------------------------------------------------------------------------------- variants
 
-// What a careful hand-written integration sends: the selections plain-client asks for, written inline.
-const REPLY_QUERY =
-  'mutation ReplyToThread($input: ReplyToThreadInput!) { replyToThread(input: $input) { error { message type code fields { field message type } } } }';
-const THREAD_QUERY = 'query GetThread($threadId: ID!) { thread(threadId: $threadId) { id ref title channel status customer { id } } }';
-const RAW_HEADERS = { 'content-type': 'application/json', authorization: `Bearer ${API_KEY}` };
-const REPLY_CHANNELS = ['API', 'CHAT', 'EMAIL', 'SLACK', 'MS_TEAMS'];
-
-async function rawPost(query, variables, operationName, headers = RAW_HEADERS, signal = undefined) {
-  const res = await fetch(API_URL, { method: 'POST', headers, signal, body: JSON.stringify({ query, variables, operationName }) });
-  if (!res.ok) throw new Error(`raw ${operationName}: HTTP ${res.status}`);
-  return res.json();
-}
-async function rawReply(threadId, headers, signal) {
-  const json = await rawPost(REPLY_QUERY, { input: { threadId, textContent: TEXT } }, 'ReplyToThread', headers, signal);
-  if (json.data?.replyToThread?.error !== null) throw new Error('raw reply: unexpected answer');
-}
-async function rawLookupAndReply(threadId) {
-  const json = await rawPost(THREAD_QUERY, { threadId }, 'GetThread');
-  if (!REPLY_CHANNELS.includes(json.data?.thread?.channel)) throw new Error('raw lookup: unexpected answer');
-  await rawReply(threadId);
-}
+// What a careful hand-written integration does (bench/hand-written.mjs).
+const { rawReply, rawLookupAndReply } = handWritten(API_URL);
 
 // Reference rows. "headers": the floor with exactly the headers plain-client sends. "signal": plus an
 // AbortController per request whose signal goes into fetch, which plain-client does only when the caller gave a
@@ -130,9 +110,8 @@ const coldClient = new PlainClient({ apiKey: API_KEY, apiUrl: API_URL });
 const warmClient = new PlainClient({ apiKey: API_KEY, apiUrl: API_URL });
 const localClient = new PlainClient({ apiKey: API_KEY, apiUrl: API_URL });
 
-// Plain-like ids (`th_` + 26 characters). Ids made by freshId are never repeated in a run.
-let seq = 0;
-const freshId = (tag = 'C') => `th_${tag}${String(seq++).padStart(25, '0')}`;
+// Plain-like ids, never repeated in a run.
+const freshId = idMaker();
 const WARM_ID = 'th_01HWARMTHREAD0000000000000';
 
 async function expectOk(promise) {
