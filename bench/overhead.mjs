@@ -44,7 +44,7 @@ const rows = {
   // graphql-request as plain-client's transport configured it before it posted with fetch itself, with a signal per call.
   gql: (() => {
     const client = new GraphQLClient(API_URL, {
-      headers: { 'plain-sdk': `plain-client/${VERSION}`, authorization: `Bearer ${API_KEY}` },
+      headers: { 'user-agent': `plain-client/${VERSION}`, authorization: `Bearer ${API_KEY}` },
       excludeOperationName: true,
       jsonSerializer: {
         parse: JSON.parse,

@@ -81,7 +81,7 @@ const { rawReply, rawLookupAndReply } = handWritten(API_URL);
 // AbortController per request whose signal goes into fetch, which plain-client does only when the caller gave a
 // signal or a request timed out in the last 5 minutes (src/transport.ts). The graphql-request rows: the transport
 // plain-client used before it posted with fetch itself; they are why it no longer does.
-const SDK_HEADERS = { 'plain-sdk': `plain-client/${VERSION}`, authorization: `Bearer ${API_KEY}` };
+const SDK_HEADERS = { 'user-agent': `plain-client/${VERSION}`, authorization: `Bearer ${API_KEY}` };
 const WIRE_HEADERS = { 'content-type': 'application/json', ...SDK_HEADERS };
 async function withTimeout(work) {
   const controller = new AbortController();
@@ -320,7 +320,7 @@ out.push(
 // from run to run on a shared machine. The no-network table below isolates the JavaScript part; it runs with
 // warm CPU caches, so the same code reads cheaper there than between real network reads.
 const steps = [
-  ['plain-client header (plain-sdk)', latencyDiff('headers', 'floor')],
+  ['plain-client header (user-agent)', latencyDiff('headers', 'floor')],
   ["plain-client's own code (validation, channel memory, timer, mapping)", latencyDiff('warm', 'headers')],
   ['(not paid) an abort signal per request, into fetch', latencyDiff('signal', 'headers')],
   ['(not paid) graphql-request, not parsing the document', latencyDiff('gql', 'signal')],

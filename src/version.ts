@@ -1,2 +1,4 @@
-/** The package version, sent to Plain in the `Plain-SDK` header (`plain-client/0.1.0`). A test keeps it equal to package.json. */
+/** The package version. A test keeps it equal to package.json. */
 export const VERSION = '0.1.0';
+/** How plain-client names itself to Plain, in the `user-agent` header (`plain-client/0.1.0`). */
+export const USER_AGENT = `plain-client/${VERSION}`;

@@ -95,7 +95,9 @@ describe('no key, own backend (the proxy pattern)', () => {
       expect(request.headers.get('authorization')).toBeNull();
       expect(request.headers.get('x-csrf-token')).toBe('csrf-123');
       expect(request.headers.get('content-type')).toMatch(/application\/json/);
-      expect(request.headers.get('plain-sdk')).toBe('plain-client/0.1.0');
+      // Without a key the requests go to the page's own backend: no SDK header, and the browser's user agent stays.
+      expect(request.headers.get('plain-sdk')).toBeNull();
+      expect(request.headers.get('user-agent')).not.toBe('plain-client/0.1.0');
       // In a browser a signal is cheap, so every request can be aborted at its timeout (on Node only after a timeout).
       expect(request.signal).toBeInstanceOf(AbortSignal);
     }

@@ -3,7 +3,7 @@ import { PlainClient, VERSION } from '../src/index.js';
 import { createFakePlain } from '../src/testing/index.js';
 
 describe('client options', () => {
-  it('sends the SDK headers and extra headers on every request', async () => {
+  it('names itself in user-agent and sends extra headers on every request', async () => {
     const fake = createFakePlain();
     const thread = fake.addThread();
     const plain = new PlainClient({ apiKey: fake.apiKey, fetch: fake.fetch, headers: { 'x-tenant': 'acme' } });
@@ -12,7 +12,7 @@ describe('client options', () => {
     for (const request of fake.requests) {
       expect(request.headers).toMatchObject({
         authorization: `Bearer ${fake.apiKey}`,
-        'plain-sdk': `plain-client/${VERSION}`,
+        'user-agent': `plain-client/${VERSION}`,
         'x-tenant': 'acme',
         'content-type': 'application/json',
       });

@@ -85,8 +85,9 @@ describe('createPlainProxy: what it forwards', () => {
     expect(out?.headers.get('authorization')).toBe(`Bearer ${KEY}`);
     expect(out?.headers.get('cookie')).toBeNull();
     expect(out?.headers.get('x-other')).toBeNull();
-    expect(out?.headers.get('plain-sdk')).toBe('plain-client/0.1.0');
+    expect(out?.headers.get('plain-sdk')).toBeNull();
     expect(out?.headers.get('plain-sdk-version')).toBeNull();
+    expect(out?.headers.get('user-agent')).toBe('plain-client/0.1.0');
     expect(out?.body).toEqual({ query: folded(GetThreadDocument), variables: { threadId: 'th_mine' }, operationName: 'GetThread' });
   });
 

@@ -47,7 +47,7 @@ describe('replyToThread on every channel', () => {
           const sent = fake.requests[1]!;
           expect(sent.variables).toEqual({ input });
           expect(sent.headers.authorization).toBe(`Bearer ${fake.apiKey}`);
-          expect(sent.headers['plain-sdk']).toBe('plain-client/0.1.0');
+          expect(sent.headers['user-agent']).toBe('plain-client/0.1.0');
           const [message] = fake.messages(thread.id);
           expect(message!.text).toBe('Fixed in 2.1');
           expect(message!.author).toEqual(

@@ -123,7 +123,7 @@ describe("a caller's signal always reaches fetch", () => {
 });
 
 describe('headers', () => {
-  it('sends authorization, content-type and plain-sdk, and a caller header of any case replaces ours', async () => {
+  it('sends authorization, content-type and user-agent, and a caller header of any case replaces ours', async () => {
     const { sent, fetch } = heldFetch();
     const plain = new PlainClient({ apiKey: 'plainApiKey_test', fetch, headers: { 'Content-Type': 'application/json; charset=utf-8', 'X-Tenant': 'acme' } });
     const pending = reply(plain);
@@ -132,7 +132,7 @@ describe('headers', () => {
     expect(Object.fromEntries(sent[0]!.headers)).toEqual({
       authorization: 'Bearer plainApiKey_test',
       'content-type': 'application/json; charset=utf-8',
-      'plain-sdk': `plain-client/${VERSION}`,
+      'user-agent': `plain-client/${VERSION}`,
       'x-tenant': 'acme',
     });
   });

@@ -3,6 +3,7 @@ import type { GetThreadByRefQuery } from '../generated/graphql.js';
 import { redact } from '../redact.js';
 import { bodyOf } from '../operations.js';
 import { MAX_DELAY } from '../sleep.js';
+import { USER_AGENT } from '../version.js';
 import { CustomerIdentifier, ReplyToThreadInput, isNonBlankString, parseInput } from '../validation.js';
 import { type ProxiedOperationName, knownOperation } from './operations.js';
 
@@ -76,8 +77,6 @@ const PASSED_HEADERS = [
   'x-ratelimit-reset',
   'retry-after',
 ];
-/** Request headers passed on to Plain, to tell it which SDK version called. Everything else is rebuilt. */
-const SDK_HEADERS = ['plain-sdk'];
 
 /** An error answer shaped like a GraphQL one, so that PlainClient reports its message and code. */
 const refuse = (status: number, code: string, message: string, headers: Record<string, string> = {}) =>
@@ -236,15 +235,8 @@ export function createPlainProxy(options: PlainProxyOptions): (request: Request)
       variables = { input: { ...input, impersonation } };
     }
 
-    const headers: Record<string, string> = {
-      'content-type': 'application/json',
-      accept: 'application/json',
-      authorization: `Bearer ${apiKey}`,
-    };
-    for (const name of SDK_HEADERS) {
-      const value = request.headers.get(name);
-      if (value && /^[\w./+-]{1,64}$/.test(value)) headers[name] = value;
-    }
+    // Nothing of the browser's request is passed on: the proxy names itself, as PlainClient does with a key.
+    const headers = { 'content-type': 'application/json', 'user-agent': USER_AGENT, authorization: `Bearer ${apiKey}` };
 
     const controller = new AbortController();
     // setTimeout fires at once past 2^31 - 1 ms (Infinity included): such a timeout means none.
