@@ -19,10 +19,12 @@ const run = promisify(execFile);
 // rests on the slowest 64), ten throughput rounds per row (their median shrugs off a round slowed by other
 // processes). A throughput round is 2,400 calls, about a third of a second: with 800, one garbage-collection pause
 // landing in a round moved that round's ratio by several percent. Latency rounds: on this shared VM one round's
-// cold/raw ratio ranged from 0.83 to 1.11 within a run, so the median of 16 moved by about 2 % between identical
-// runs; 32 halve the rounds' weight each.
-const LATENCY_ROUNDS = 32;
-const LATENCY_CALLS = 200;
+// cold/raw ratio ranged from 0.83 to 1.11 within a run, so the median of 32 rounds of 200 calls moved by about 2 %
+// between identical runs. A round's ratio drifts with the load on the machine between its rows, so shorter rounds
+// (50 calls, about 20 ms per row) and more of them: the cold ratio's quartiles over rounds then span about 6 %, and the median of 128
+// moves by about half a percent.
+const LATENCY_ROUNDS = 128;
+const LATENCY_CALLS = 50;
 const THROUGHPUT_ROUNDS = 10;
 const THROUGHPUT_CALLS = 2_400;
 const OVERHEAD_RUNS = 3;
@@ -406,6 +408,12 @@ for (const [name, value, ok, show] of budgets) {
   if (!pass) failed++;
   out.push(`${pass ? 'PASS' : 'FAIL'}  ${name.padEnd(52)} ${show(value)}`);
 }
+/** How much the rounds' ratios spread in this run: their quartiles, beside the median the budget uses. */
+const spread = (a, b) => {
+  const asc = sorted(roundMedians[a].map((x, r) => x / roundMedians[b][r]));
+  return `rounds' quartiles ${ratio3(percentile(asc, 25))} to ${ratio3(percentile(asc, 75))}`;
+};
+out.push(`      warm: ${spread('warm', 'floor')}; cold: ${spread('cold', 'rawLookup')} (${LATENCY_ROUNDS} rounds)`);
 out.push('');
 out.push(failed ? `${failed} budget(s) or check(s) failed${STRICT ? '' : ' (exit 0; pass --strict to fail the run)'}.` : 'All budgets pass.');
 console.log(out.join('\n'));

@@ -65,8 +65,9 @@ const call = <E>(hook: ((event: E) => void) | undefined, event: E) => {
  * transport's own promise step: each step more is about 1 % of a loopback reply. Waiting and retrying are `patiently`.
  */
 export function send<T, V>(sender: Sender, op: Operation<T, V>, variables: V, policy: Policy): Promise<Outcome<T>> {
-  return sendThen(sender, op, variables, policy, (outcome) => outcome);
+  return sendThen(sender, op, variables, policy, asIs);
 }
+const asIs = <T>(outcome: T) => outcome;
 
 /**
  * `send`, with `map` applied to the final outcome in the same promise step: for a caller that would otherwise
@@ -116,7 +117,12 @@ function attempt<T, V, R>(sender: Sender, op: Operation<T, V>, variables: V, pol
       });
     }
     gate?.update(result.rateLimit, result.ok || result.error.status !== undefined, !result.ok && result.error.kind === 'rate_limited');
-    if (result.ok) return map({ ok: true, data: result.data, attempts: n, requestId: result.requestId, rateLimit: result.rateLimit ?? gate?.last });
+    if (result.ok) {
+      // The attempt becomes the outcome: one object less per request.
+      result.attempts = n;
+      if (result.rateLimit === undefined) result.rateLimit = gate?.last;
+      return map(result);
+    }
 
     const { error, notSent } = result;
     error.attempts = n;

@@ -42,9 +42,13 @@ export class ThreadDirectory {
 
   remember(threadId: string, channel: ThreadChannel): void {
     if (this.capacity <= 0) return;
-    this.delete(threadId);
+    const size = this.channels.size;
+    // Usually a new thread: one Map operation. One already remembered is moved to the newest end.
     this.channels.set(threadId, channel);
-    if (this.channels.size > this.capacity) this.channels.delete(this.nextOldest());
+    if (this.channels.size === size) {
+      this.delete(threadId);
+      this.channels.set(threadId, channel);
+    } else if (size >= this.capacity) this.channels.delete(this.nextOldest());
   }
 
   private delete(threadId: string): void {

@@ -24,7 +24,7 @@ export interface TransportConfig {
 
 /** What one HTTP attempt produced. */
 export type Attempt<T> =
-  | { ok: true; data: T; status: number; requestId?: string; rateLimit?: RateLimitInfo }
+  | { ok: true; data: T; status: number; attempts: number; requestId?: string; rateLimit?: RateLimitInfo }
   | {
       ok: false;
       error: PlainError;
@@ -34,6 +34,7 @@ export type Attempt<T> =
     };
 
 const TIMEOUT = Symbol('timeout');
+const NO_ERRORS: readonly GraphQLErrorEntry[] = [];
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
 
 /** Node's fetch puts the socket error's code on `cause` (or on each of an AggregateError's `errors`). */
@@ -276,9 +277,9 @@ export class Transport {
     const status = response?.status;
     const result = exchange.stage === 'answered' ? graphQLResultIn(exchange.text) : undefined;
     const ok = status !== undefined && status >= 200 && status < 300;
-    const errors = result?.errors ?? [];
+    const errors = result?.errors ?? NO_ERRORS;
     if (ok && result && errors.length === 0) {
-      return { ok: true, data: result.data as T, status, requestId: requestIdOf(headers), rateLimit: rateLimitOf(headers) };
+      return { ok: true, data: result.data as T, status, attempts: 1, requestId: requestIdOf(headers), rateLimit: rateLimitOf(headers) };
     }
 
     const base = { requestId: requestIdOf(headers), attempts: 1, retryable: false, ...(status ? { status } : {}) };
