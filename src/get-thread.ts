@@ -10,7 +10,7 @@ export type Thread = ThreadSummaryFragment;
 export type GetThreadResult = Result<Thread, GetThreadError>;
 
 /** Every field the lookup selects is non-null in the schema; an answer missing one is not a thread. */
-const looksLikeThread = (t: unknown): t is Thread => {
+export const looksLikeThread = (t: unknown): t is Thread => {
   if (typeof t !== 'object' || t === null) return false;
   const { id, ref, title, channel, status, customer } = t as Record<string, unknown>;
   const strings = typeof id === 'string' && typeof ref === 'string' && typeof title === 'string' && typeof channel === 'string' && typeof status === 'string';

@@ -98,8 +98,8 @@ async function replyValidated(sender: Sender, threads: ThreadDirectory, reply: V
     // An aborted caller starts no lookup at all (a started one would reach the network before it could be stopped).
     if (policy.signal?.aborted) return aborted();
     const found = await unlessAborted(threads.lookUp(threadId, policy), policy.signal, aborted);
-    if (!found.ok) return found;
-    channel = found.data.channel;
+    if (typeof found !== 'string') return found;
+    channel = found;
   }
 
   const refusal = channelRefusal(channel, reply);

@@ -1,5 +1,5 @@
 import type { ThreadChannel } from './generated/graphql.js';
-import { type GetThreadResult, threadIn } from './get-thread.js';
+import { type GetThreadResult, looksLikeThread, threadIn } from './get-thread.js';
 import { GET_THREAD } from './operations.js';
 import { type Policy, type Sender, sendThen } from './request.js';
 
@@ -71,11 +71,12 @@ export class ThreadDirectory {
   }
 
   /**
-   * Looks the thread up, joining a lookup already under way for the same id. The lookup is shared, so one caller's
-   * signal does not end it; it is cancelled when every caller waiting for it has aborted, so that an abandoned lookup
-   * is not sent later (e.g. once the rate-limit budget comes back).
+   * Looks the thread up, joining a lookup already under way for the same id: resolves with its channel (all a reply
+   * needs, so no result object is built for it), or with the failed lookup's result. The lookup is shared, so one
+   * caller's signal does not end it; it is cancelled when every caller waiting for it has aborted, so that an abandoned
+   * lookup is not sent later (e.g. once the rate-limit budget comes back).
    */
-  lookUp(threadId: string, policy: Policy): Promise<GetThreadResult> {
+  lookUp(threadId: string, policy: Policy): Promise<ThreadChannel | FailedLookup> {
     const { signal } = policy;
     const lookup = this.inFlight.get(threadId) ?? this.start(threadId, policy);
     lookup.callers++;
@@ -104,10 +105,14 @@ export class ThreadDirectory {
     // The answer is mapped and remembered in the request's own promise step: each step more is about 1 % of a reply.
     lookup.result = sendThen(this.sender, GET_THREAD, { threadId }, controller ? { ...policy, signal: controller.signal } : policy, (out) => {
       answered = true;
-      const result = threadIn(out, { threadId });
       this.unlist(threadId, lookup);
-      if (result.ok) this.remember(result.data.id, result.data.channel);
-      return result;
+      const thread = out.ok ? out.data?.thread : undefined;
+      if (looksLikeThread(thread)) {
+        this.remember(thread.id, thread.channel);
+        return thread.channel;
+      }
+      // Not a thread: the error getThread would give (transport failure, thread_not_found or unexpected_response).
+      return threadIn(out, { threadId }) as FailedLookup;
     });
     // Joinable only once it has a result (an onRequest hook runs before that), and only while it is under way (a
     // fetch that throws at once has settled it already).
@@ -121,8 +126,11 @@ export class ThreadDirectory {
   }
 }
 
+/** A lookup that found no channel: its result, as `getThread` would have given it. */
+export type FailedLookup = Extract<GetThreadResult, { ok: false }>;
+
 interface Lookup {
-  result: Promise<GetThreadResult>;
+  result: Promise<ThreadChannel | FailedLookup>;
   /** Present when the lookup can be abandoned: it was started by a caller with a signal. */
   controller: AbortController | undefined;
   /** Callers still waiting for the result. */
