@@ -137,7 +137,7 @@ export class Transport {
     this.#credentials = config.credentials;
     this.#signalEveryRequest = config.signalEveryRequest ?? false;
     this.#secret = config.secret;
-    // Three headers in all by default (authorization, content-type, plain-sdk): Node's fetch validates and copies
+    // Three headers in all by default (authorization, content-type, user-agent): Node's fetch validates and copies
     // each header of each request, so there is no `accept` (Plain answers JSON whatever it says).
     this.#headers = { 'content-type': 'application/json', ...config.headers };
   }
