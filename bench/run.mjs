@@ -19,12 +19,11 @@ const run = promisify(execFile);
 // rests on the slowest 64), ten throughput rounds per row (their median shrugs off a round slowed by other
 // processes). A throughput round is 2,400 calls, about a third of a second: with 800, one garbage-collection pause
 // landing in a round moved that round's ratio by several percent. Latency rounds: on this shared VM one round's
-// cold/raw ratio ranged from 0.83 to 1.11 within a run, so the median of 32 rounds of 200 calls moved by about 2 %
-// between identical runs. A round's ratio drifts with the load on the machine between its rows, so the rounds are
-// shorter (50 calls, about 20 ms per row) and there are more of them: the cold ratio's quartiles over rounds then
-// span about 6 %, and the median of 128 moves by about half a percent.
-const LATENCY_ROUNDS = 128;
-const LATENCY_CALLS = 50;
+// cold/raw ratio ranged from 0.83 to 1.11 within a run, so the median of 16 moved by about 2 % between identical
+// runs; 32 halve the rounds' weight each. (128 rounds of 50 calls were tried: no tighter, so not kept.) Each run
+// prints the quartiles of its rounds' warm and cold ratios, the spread its medians rest on.
+const LATENCY_ROUNDS = 32;
+const LATENCY_CALLS = 200;
 const THROUGHPUT_ROUNDS = 10;
 const THROUGHPUT_CALLS = 2_400;
 const OVERHEAD_RUNS = 3;
