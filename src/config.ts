@@ -101,12 +101,17 @@ export function normaliseOptions(options: PlainClientOptions) {
     throw new TypeError('PlainClient: apiUrl must be an absolute URL, or a path on the page\'s own origin in a browser.');
   }
   // Lower-case names: fetch sends them so anyway, and Node's fetch lower-cases every name it is given, on every request.
-  // To Plain, the client names itself in `user-agent`, as Plain's own SDK does: a header every request carries anyway,
-  // where a header of its own cost Node's fetch about 0.7 % of a cold reply (bench/PERFORMANCE.md). Without a key the
-  // requests go to your own backend, and a browser's user agent is left alone.
-  const headers: Record<string, string> = apiKey === undefined ? {} : { 'user-agent': USER_AGENT };
   // Names folded to lower case, so that a caller's `Content-Type` replaces ours instead of joining it ("a, b").
+  const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(options.headers ?? {})) headers[name.toLowerCase()] = value;
+  // To Plain, the client names itself in `user-agent`, as Plain's own SDK does: a header every request carries anyway,
+  // where a header of its own cost Node's fetch about 0.7 % of a cold reply (bench/PERFORMANCE.md). A caller's user
+  // agent keeps its place, with ours after it. Not without a key (the requests go to your own backend) nor in a
+  // browser, whose user agent is its own.
+  if (apiKey !== undefined && !isBrowserLike()) {
+    const theirs = headers['user-agent'];
+    headers['user-agent'] = theirs ? `${theirs} ${USER_AGENT}` : USER_AGENT;
+  }
   if (apiKey !== undefined) headers.authorization = `Bearer ${apiKey}`;
   return {
     apiKey,

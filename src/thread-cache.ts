@@ -111,8 +111,12 @@ export class ThreadDirectory {
         this.remember(thread.id, thread.channel);
         return thread.channel;
       }
-      // Not a thread: the error getThread would give (transport failure, thread_not_found or unexpected_response).
-      return threadIn(out, { threadId }) as FailedLookup;
+      // Otherwise what getThread would give: a transport failure, thread_not_found or unexpected_response (and should
+      // it ever accept a thread the check above does not, that thread's channel).
+      const result = threadIn(out, { threadId });
+      if (!result.ok) return result;
+      this.remember(result.data.id, result.data.channel);
+      return result.data.channel;
     });
     // Joinable only once it has a result (an onRequest hook runs before that), and only while it is under way (a
     // fetch that throws at once has settled it already).

@@ -74,7 +74,13 @@ describe('createPlainProxy: what it forwards', () => {
     const response = await proxy(
       post(
         { query: folded(GetThreadDocument), variables: { threadId: 'th_mine' }, operationName: 'GetThread' },
-        { authorization: 'Bearer browser-made-this-up', 'plain-sdk': 'plain-client/0.1.0', 'plain-sdk-version': '0.1.0', 'x-other': '1' },
+        {
+          authorization: 'Bearer browser-made-this-up',
+          'plain-sdk': 'plain-client/0.1.0',
+          'plain-sdk-version': '0.1.0',
+          'user-agent': 'Mozilla/5.0 (X11; Linux x86_64)',
+          'x-other': '1',
+        },
       ),
     );
     expect(response.status).toBe(200);
@@ -88,6 +94,7 @@ describe('createPlainProxy: what it forwards', () => {
     expect(out?.headers.get('plain-sdk')).toBeNull();
     expect(out?.headers.get('plain-sdk-version')).toBeNull();
     expect(out?.headers.get('user-agent')).toBe('plain-client/0.1.0');
+    expect(out?.headers.get('accept')).toBeNull();
     expect(out?.body).toEqual({ query: folded(GetThreadDocument), variables: { threadId: 'th_mine' }, operationName: 'GetThread' });
   });
 

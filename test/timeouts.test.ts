@@ -136,6 +136,15 @@ describe('headers', () => {
       'x-tenant': 'acme',
     });
   });
+
+  it("keeps a caller's user agent first, with plain-client's after it", async () => {
+    const { sent, fetch } = heldFetch();
+    const plain = new PlainClient({ apiKey: 'plainApiKey_test', fetch, headers: { 'User-Agent': 'acme-support-bot/2.3' } });
+    const pending = reply(plain);
+    sent[0]!.answer();
+    await pending;
+    expect(sent[0]!.headers.get('user-agent')).toBe(`acme-support-bot/2.3 plain-client/${VERSION}`);
+  });
 });
 
 describe('timeouts under fake timers and clock steps', () => {
