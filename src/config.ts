@@ -54,7 +54,7 @@ export const fetchCostsPerSignal = () => {
 };
 
 /** A whole number >= min, or Infinity. NaN fails: `attempt > NaN` is never true, so it would mean endless retries. */
-const isWhole = (value: unknown, min: number) =>
+export const isWhole = (value: unknown, min: number) =>
   typeof value === 'number' && value >= min && (value === Infinity || Number.isInteger(value));
 
 function whole(name: string, value: number | undefined, fallback: number, min: number): number {

@@ -18,9 +18,12 @@ function readHeaders(headers: Headers): RateLimitInfo | undefined {
 /** Plain's `x-ratelimit-*` headers, when present and readable. */
 export const rateLimitOf = (headers: Headers | undefined) => (headers ? readHeaders(headers) : undefined);
 
-/** Milliseconds to wait before retrying: `x-ratelimit-reset`, else `Retry-After` (seconds or an HTTP date). */
-export function retryAfterMsOf(headers: Headers | undefined, now = Date.now()): number | undefined {
-  const resetAt = rateLimitOf(headers)?.resetAt;
+/**
+ * Milliseconds to wait before retrying: `x-ratelimit-reset` (from `rateLimit`, the same headers already read), else
+ * `Retry-After` (seconds or an HTTP date).
+ */
+export function retryAfterMsOf(headers: Headers | undefined, rateLimit: RateLimitInfo | undefined, now = Date.now()): number | undefined {
+  const resetAt = rateLimit?.resetAt;
   if (resetAt) return Math.max(0, resetAt.getTime() - now);
   const retryAfter = headers?.get('retry-after');
   if (!retryAfter) return undefined;

@@ -286,7 +286,8 @@ export class Transport {
     const uncertain = op.mutation ? MAY_HAVE_BEEN_SENT : '';
     // For a mutation that reached Plain and got no clear answer: it may have run.
     const maybe = op.mutation ? { mayHaveBeenSent: true as const } : {};
-    const fail = (e: PlainError, notSent = false): Attempt<T> => ({ ok: false, error: e, notSent, rateLimit: rateLimitOf(headers) });
+    const rateLimit = rateLimitOf(headers);
+    const fail = (e: PlainError, notSent = false): Attempt<T> => ({ ok: false, error: e, notSent, rateLimit });
 
     if (signal?.aborted && exchange.stage !== 'answered') {
       if (signal.reason === TIMEOUT) return this.#timedOut(op, timeoutMs);
@@ -310,7 +311,7 @@ export class Transport {
     const serverMessage = errors.map((e) => asText(e?.message)).join('; ');
     const said = serverMessage ? `: ${serverMessage}` : '';
     if (status === 429 || codes.includes('RATE_LIMITED')) {
-      const retryAfterMs = retryAfterMsOf(headers);
+      const retryAfterMs = retryAfterMsOf(headers, rateLimit);
       const when = retryAfterMs === undefined ? '' : ` Try again in ${Math.ceil(retryAfterMs / 1000)} s.`;
       return fail({ ...base, kind: 'rate_limited', retryAfterMs, message: `Plain's rate limit was reached.${when}` }, true);
     }

@@ -220,7 +220,9 @@ describe('createPlainProxy: what it refuses', () => {
   });
 
   it('checks its numeric options, and an unbounded timeout means none', async () => {
-    expect(() => createPlainProxy({ apiKey: 'plainApiKey_x', authorize: () => false, timeoutMs: 0 })).toThrow(/timeoutMs must be a number >= 1/);
+    expect(() => createPlainProxy({ apiKey: 'plainApiKey_x', authorize: () => false, timeoutMs: 0 })).toThrow(/timeoutMs must be a whole number >= 1/);
+    expect(() => createPlainProxy({ apiKey: 'plainApiKey_x', authorize: () => false, timeoutMs: 1.5 })).toThrow(/timeoutMs must be a whole number >= 1/);
+    expect(() => createPlainProxy({ apiKey: 'plainApiKey_x', authorize: () => false, maxBodyBytes: 100.5 })).toThrow(/maxBodyBytes must be a whole number >= 1/);
     const { proxy } = proxyWith(() => ({ threads: 'any', impersonate: false }), undefined, { timeoutMs: Infinity });
     expect((await proxy(post({ query: folded(GetThreadDocument), variables: { threadId: 'th_mine' } }))).status).toBe(200);
   });

@@ -1,4 +1,4 @@
-import { PLAIN_API_URL, isUsableApiKey } from '../config.js';
+import { PLAIN_API_URL, isUsableApiKey, isWhole } from '../config.js';
 import type { GetThreadByRefQuery } from '../generated/graphql.js';
 import { redact } from '../redact.js';
 import { bodyOf } from '../operations.js';
@@ -164,7 +164,8 @@ export function createPlainProxy(options: PlainProxyOptions): (request: Request)
   if (typeof authorize !== 'function') throw new TypeError('createPlainProxy: authorize must be a function.');
   new URL(apiUrl);
   for (const [name, value] of [['timeoutMs', timeoutMs], ['maxBodyBytes', maxBodyBytes]] as const) {
-    if (typeof value !== 'number' || !(value >= 1)) throw new RangeError(`createPlainProxy: ${name} must be a number >= 1.`);
+    // The same rule as PlainClient's options: a whole number (or Infinity), so `timeoutMs: 0.5` is not taken as 1 ms.
+    if (!isWhole(value, 1)) throw new RangeError(`createPlainProxy: ${name} must be a whole number >= 1.`);
   }
   // The key could come back in an answer as is or JSON-escaped; both are cut out.
   const hide = (text: string) => redact(redact(text, apiKey), JSON.stringify(apiKey).slice(1, -1));
