@@ -108,11 +108,11 @@ export function normaliseOptions(options: PlainClientOptions) {
   // where a header of its own cost Node's fetch about 0.7 % of a cold reply (bench/PERFORMANCE.md). A caller's user
   // agent keeps its place, with ours after it. Not without a key (the requests go to your own backend) nor in a
   // browser, whose user agent is its own.
-  if (apiKey !== undefined && !isBrowserLike()) {
+  if (apiKey !== undefined) {
     const theirs = headers['user-agent'];
-    headers['user-agent'] = theirs ? `${theirs} ${USER_AGENT}` : USER_AGENT;
+    if (!isBrowserLike()) headers['user-agent'] = theirs ? `${theirs} ${USER_AGENT}` : USER_AGENT;
+    headers.authorization = `Bearer ${apiKey}`;
   }
-  if (apiKey !== undefined) headers.authorization = `Bearer ${apiKey}`;
   return {
     apiKey,
     apiUrl: url,

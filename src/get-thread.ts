@@ -30,13 +30,28 @@ export async function getThread(sender: Sender, by: By, policy: Policy): Promise
   return 'ref' in by ? threadIn(await send(sender, GET_THREAD_BY_REF, { ref: value }, policy), by) : threadIn(await send(sender, GET_THREAD, { threadId: value }, policy), by);
 }
 
-/** The lookup's answer as a result: the thread, `thread_not_found` for "null", or `unexpected_response`. */
-export function threadIn(out: Outcome<GetThreadQuery | GetThreadByRefQuery>, by: By): GetThreadResult {
-  if (!out.ok) return { ok: false, error: out.error as GetThreadError, requestId: out.error.requestId, rateLimit: out.rateLimit };
+type LookupOutcome = Outcome<GetThreadQuery | GetThreadByRefQuery>;
+/** A lookup that gave no thread, as a result. */
+export type FailedLookup = Extract<GetThreadResult, { ok: false }>;
+
+/** The thread an answer holds (or what stands in its place), looked for where `by` puts it. */
+export const threadOf = (out: LookupOutcome, by: By): unknown => {
+  if (!out.ok) return undefined;
   const data = out.data as Partial<GetThreadQuery & GetThreadByRefQuery> | null | undefined;
-  const thread = 'ref' in by ? data?.threadByRef : data?.thread;
+  return 'ref' in by ? data?.threadByRef : data?.thread;
+};
+
+/** The lookup's answer as a result: the thread, `thread_not_found` for "null", or `unexpected_response`. */
+export function threadIn(out: LookupOutcome, by: By): GetThreadResult {
+  const thread = threadOf(out, by);
+  if (out.ok && looksLikeThread(thread)) return { ok: true, data: thread, requestId: out.requestId, rateLimit: out.rateLimit };
+  return noThreadIn(out, thread, by);
+}
+
+/** Why a lookup gave no thread: the request's own failure, `thread_not_found` for "null", or `unexpected_response`. */
+export function noThreadIn(out: LookupOutcome, thread: unknown, by: By): FailedLookup {
+  if (!out.ok) return { ok: false, error: out.error as GetThreadError, requestId: out.error.requestId, rateLimit: out.rateLimit };
   const { requestId, rateLimit } = out;
-  if (looksLikeThread(thread)) return { ok: true, data: thread, requestId, rateLimit };
   const base = { attempts: out.attempts, retryable: false, requestId };
   if (thread === null) {
     const { field, value } = keyOf(by);

@@ -1,5 +1,5 @@
 import type { ThreadChannel } from './generated/graphql.js';
-import { type GetThreadResult, looksLikeThread, threadIn } from './get-thread.js';
+import { type FailedLookup, looksLikeThread, noThreadIn, threadOf } from './get-thread.js';
 import { GET_THREAD } from './operations.js';
 import { type Policy, type Sender, sendThen } from './request.js';
 
@@ -106,17 +106,11 @@ export class ThreadDirectory {
     lookup.result = sendThen(this.sender, GET_THREAD, { threadId }, controller ? { ...policy, signal: controller.signal } : policy, (out) => {
       answered = true;
       this.unlist(threadId, lookup);
-      const thread = out.ok ? out.data?.thread : undefined;
-      if (looksLikeThread(thread)) {
-        this.remember(thread.id, thread.channel);
-        return thread.channel;
-      }
-      // Otherwise what getThread would give: a transport failure, thread_not_found or unexpected_response (and should
-      // it ever accept a thread the check above does not, that thread's channel).
-      const result = threadIn(out, { threadId });
-      if (!result.ok) return result;
-      this.remember(result.data.id, result.data.channel);
-      return result.data.channel;
+      const by = { threadId };
+      const thread = threadOf(out, by);
+      if (!looksLikeThread(thread)) return noThreadIn(out, thread, by); // what getThread would give
+      this.remember(thread.id, thread.channel);
+      return thread.channel;
     });
     // Joinable only once it has a result (an onRequest hook runs before that), and only while it is under way (a
     // fetch that throws at once has settled it already).
@@ -129,9 +123,6 @@ export class ThreadDirectory {
     if (this.inFlight.get(threadId) === lookup) this.inFlight.delete(threadId);
   }
 }
-
-/** A lookup that found no channel: its result, as `getThread` would have given it. */
-export type FailedLookup = Extract<GetThreadResult, { ok: false }>;
 
 interface Lookup {
   result: Promise<ThreadChannel | FailedLookup>;
