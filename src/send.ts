@@ -3,7 +3,7 @@ import { type Operation, requestBody } from './operations.js';
 import { type RateLimitGate, readRateLimit } from './rate-limit.js';
 import type { RateLimitInfo } from './result.js';
 import { backoffMs, isSafeToRetry } from './retry.js';
-import { type TransportConfig, postGraphQL } from './transport.js';
+import { type Exchange, type TransportConfig, postGraphQL } from './transport.js';
 import { waitUnlessAborted } from './wait.js';
 
 /** Passed to `onRequest` before each HTTP attempt. Never holds the API key or the message body. */
@@ -74,8 +74,13 @@ export async function send<T, V>(sender: Sender, op: Operation<T, V>, variables:
     }
 
     callHook(sender.onRequest, { operationName: op.name, attempt });
-    const exchange = await postGraphQL(transport, body, { signal, timeoutMs: policy.timeoutMs });
-    acquired?.permit.release({ status: exchange.status, headers: exchange.headers, receivedAt: exchange.receivedAt });
+    let exchange: Exchange | undefined;
+    try {
+      exchange = await postGraphQL(transport, body, { signal, timeoutMs: policy.timeoutMs });
+    } finally {
+      // The gate hears back from every request it let through, whatever happened to it.
+      acquired?.permit.release(exchange && { status: exchange.status, headers: exchange.headers, receivedAt: exchange.receivedAt });
+    }
     rateLimit = readRateLimit(exchange.headers, exchange.receivedAt) ?? gate?.last ?? rateLimit;
 
     const result = interpretExchange(exchange, op, { hasKey: transport.apiKey !== undefined, timeoutMs: policy.timeoutMs });
