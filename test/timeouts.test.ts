@@ -37,7 +37,7 @@ afterEach(() => vi.restoreAllMocks());
 
 describe('a timed-out request is cancelled', () => {
   it('resolves timeout on time, aborts the request, and drops its late answer', async () => {
-    const { sent, arrived, fetch } = heldFetch();
+    const { sent, fetch } = heldFetch();
     const plain = new PlainClient({ apiKey: 'plainApiKey_test', fetch, timeoutMs: 20 });
     const unhandled = vi.fn();
     process.on('unhandledRejection', unhandled);
@@ -84,7 +84,7 @@ describe("a caller's signal always reaches fetch", () => {
   });
 
   it('its request is also aborted at the timeout', async () => {
-    const { sent, arrived, fetch } = heldFetch();
+    const { sent, fetch } = heldFetch();
     const plain = new PlainClient({ apiKey: 'plainApiKey_test', fetch, timeoutMs: 20 });
     const result = await reply(plain, { signal: new AbortController().signal });
     expect(result).toMatchObject({ ok: false, error: { kind: 'timeout', timeoutMs: 20 } });
