@@ -1,5 +1,5 @@
 import type { InputIssue } from './errors.js';
-import type { RequestEvent, ResponseEvent } from './request.js';
+import type { RequestEvent, ResponseEvent } from './send.js';
 import { USER_AGENT } from './version.js';
 
 /** Plain's GraphQL endpoint (UK region, the only one Plain documents). */
@@ -22,8 +22,10 @@ export interface PlainClientOptions {
   maxRetries?: number;
   /** Longest wait before a retry, or for the rate-limit budget, in milliseconds; a longer one fails instead. @default 60000 */
   maxRetryDelayMs?: number;
-  /** Threads whose channel is remembered (least recently used out). `0` disables the memory. @default 1000 */
+  /** Threads whose channel is cached (least recently used out). `0` turns the thread cache off. @default 1000 */
   threadCacheSize?: number;
+  /** The largest answer read, in bytes (after decompression); a larger one is cancelled and reported. @default 4194304 (4 MiB) */
+  maxResponseBytes?: number;
   /** Hold requests while Plain's rate-limit budget (`x-ratelimit-remaining`) is spent, instead of sending them into 429s. @default true */
   paceRequests?: boolean;
   /** Allow an `apiKey` in a browser. Anyone who can open the page can read the key: proxy through your backend instead. @default false */
@@ -41,17 +43,6 @@ const isBrowserLike = () =>
   (typeof self === 'object' &&
     /WorkerGlobalScope/.test(String((self as { constructor?: { name?: string } }).constructor?.name)) &&
     (globalThis as { navigator?: { userAgent?: string } }).navigator?.userAgent !== 'Cloudflare-Workers');
-
-/**
- * Node's fetch (undici) pays 5 to 9 µs per request for any abort signal; a browser's fetch does not. Elsewhere than
- * Node, every timed request gets a signal: a browser would otherwise keep a timed-out request holding one of its few
- * connections per origin.
- */
-export const fetchCostsPerSignal = () => {
-  const g = globalThis as { process?: { versions?: { node?: unknown; bun?: unknown } }; Deno?: unknown };
-  // Bun and Deno also set process.versions.node; their fetch is their own.
-  return typeof g.process?.versions?.node === 'string' && g.process.versions.bun === undefined && g.Deno === undefined && !isBrowserLike();
-};
 
 /** A whole number >= min, or Infinity. NaN fails: `attempt > NaN` is never true, so it would mean endless retries. */
 export const isWhole = (value: unknown, min: number) =>
@@ -100,14 +91,13 @@ export function normaliseOptions(options: PlainClientOptions) {
   } catch {
     throw new TypeError('PlainClient: apiUrl must be an absolute URL, or a path on the page\'s own origin in a browser.');
   }
-  // Lower-case names: fetch sends them so anyway, and Node's fetch lower-cases every name it is given, on every request.
-  // Names folded to lower case, so that a caller's `Content-Type` replaces ours instead of joining it ("a, b").
-  const headers: Record<string, string> = {};
+  // Names folded to lower case, so that a caller's `Content-Type` replaces ours instead of joining it ("a, b"). Answers
+  // are asked for uncompressed (fetch still inflates one that comes compressed, and the size cap counts inflated bytes).
+  const headers: Record<string, string> = { 'content-type': 'application/json', 'accept-encoding': 'identity' };
   for (const [name, value] of Object.entries(options.headers ?? {})) headers[name.toLowerCase()] = value;
-  // To Plain, the client names itself in `user-agent`, as Plain's own SDK does: a header every request carries anyway,
-  // where a header of its own cost Node's fetch about 0.7 % of a cold reply (bench/PERFORMANCE.md). A caller's user
-  // agent keeps its place, with ours after it. Not without a key (the requests go to your own backend) nor in a
-  // browser, whose user agent is its own.
+  // To Plain, the client names itself in `user-agent`, as Plain's own SDK does. A caller's user agent keeps its place,
+  // with ours after it. Not without a key (the requests go to your own backend) nor in a browser, whose user agent is
+  // its own.
   if (apiKey !== undefined) {
     const theirs = headers['user-agent'];
     if (!isBrowserLike()) headers['user-agent'] = theirs ? `${theirs} ${USER_AGENT}` : USER_AGENT;
@@ -121,5 +111,6 @@ export function normaliseOptions(options: PlainClientOptions) {
     maxRetries: whole('maxRetries', options.maxRetries, 2, 0),
     maxRetryDelayMs: whole('maxRetryDelayMs', options.maxRetryDelayMs, 60_000, 0),
     threadCacheSize: whole('threadCacheSize', options.threadCacheSize, 1000, 0),
+    maxResponseBytes: whole('maxResponseBytes', options.maxResponseBytes, 4 * 1024 * 1024, 1),
   };
 }

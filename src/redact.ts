@@ -1,88 +1,76 @@
-const read = (record: Record<string, unknown>, key: string): unknown => {
-  try {
-    return record[key];
-  } catch {
-    return undefined;
+/**
+ * Keeps the API key out of everything that comes back from the network: the one place that removes it.
+ *
+ * A server, a proxy or a fetch error may echo the key: raw, or inside a JSON string where any character can be
+ * written as a `\uXXXX` escape and `/`, `"` and `\` as `\/`, `\"` and `\\`. Every form is replaced by `[redacted]`.
+ *
+ * It never changes a result for a key that is not a real secret: a key shorter than MIN_SECRET_LENGTH (`test`, `k`,
+ * what people use in tests) is not searched for at all, so ids, field names and messages stay as they are. A real key
+ * is long and random: wherever its characters appear in a row, they are the key, even inside a longer word.
+ */
+
+/** Plain's keys are far longer (`plainApiKey_` and a long random part); anything shorter is not treated as a secret. */
+export const MIN_SECRET_LENGTH = 12;
+
+export const REDACTED = '[redacted]';
+
+const patterns = new Map<string, RegExp>();
+
+/** One character of the key in each form JSON text may spell it. */
+function charPattern(char: string): string {
+  const code = char.charCodeAt(0).toString(16).padStart(4, '0');
+  // Hex digits of an escape may be written in either case.
+  const hex = [...code].map((digit) => (/[a-f]/.test(digit) ? `[${digit}${digit.toUpperCase()}]` : digit)).join('');
+  const forms = [char.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&'), `\\\\u${hex}`];
+  if (char === '/' || char === '"' || char === '\\') forms.push(`\\\\\\${char}`);
+  return `(?:${forms.join('|')})`;
+}
+
+/** The key in all its forms. */
+function patternFor(key: string): RegExp {
+  let pattern = patterns.get(key);
+  if (!pattern) {
+    pattern = new RegExp([...key].map(charPattern).join(''), 'g');
+    // One client has one key; a bound keeps a process that makes many clients with many keys from growing.
+    if (patterns.size > 100) patterns.clear();
+    patterns.set(key, pattern);
   }
-};
+  return pattern;
+}
+
+/** `text` with every occurrence of `key` (raw or JSON-escaped) replaced by `[redacted]`. Never throws. */
+export function redactKey(text: string, key: string | undefined): string {
+  if (key === undefined || key.length < MIN_SECRET_LENGTH || typeof text !== 'string') return text;
+  // Every form of the key holds its last character or a backslash: most texts are ruled out without the regex.
+  if (!text.includes(key.slice(-1)) && !text.includes('\\')) return text;
+  return text.replace(patternFor(key), REDACTED);
+}
 
 /**
- * Replaces every occurrence of `secret` in the strings of a value: objects and arrays are cleaned in place, including
- * an Error's non-enumerable `message`, `stack` and `cause`. An object that cannot be rewritten (frozen, or a
- * getter-only `message` as on DOMException) is replaced by a cleaned copy. Never throws.
+ * Removes the key from the strings of a result the client built, in place, and returns it. Answers are cleaned as
+ * they arrive (the transport); this catches what a result echoes of the caller's own values (a thread id that is the
+ * key by mistake). Bounded: it goes at most MAX_DEPTH levels into plain objects and arrays, and never throws.
  */
-export function redact<T>(value: T, secret: string): T {
-  // Nearly every result holds no trace of the key: a read-only look first, so that those allocate nothing.
-  return mayHold(value, secret) ? scrubbed(value, secret, new Set()) : value;
-}
-
-/** Whether `secret` may occur in a string reachable from `value` (false only when it certainly does not). Never throws. */
-export function mayHold(value: unknown, secret: string): boolean {
+export function redactResult<T>(result: T, key: string | undefined): T {
+  if (key === undefined || key.length < MIN_SECRET_LENGTH) return result;
   try {
-    return mentions(value, secret, 0);
+    scrub(result, key, 0);
   } catch {
-    return true; // a Proxy or getter that throws: let the full walk, which never throws, decide
+    // A value that cannot be rewritten keeps its text; nothing in a result the client built is such a value.
   }
+  return result;
 }
 
-/**
- * Whether `secret` may occur in a string reachable from `value`. Errors (hidden `message`, `stack`, `cause`), and
- * anything nested deeper than a result ever is, count as "may": the full walk then decides.
- */
-function mentions(value: unknown, secret: string, depth: number): boolean {
-  if (typeof value === 'string') return value.includes(secret);
-  if (value === null || typeof value !== 'object') return false;
-  if (depth > 8) return true;
-  if (Array.isArray(value)) return value.some((item) => mentions(item, secret, depth + 1));
-  if (value instanceof Date) return false;
-  // Errors (`message` behind a getter on DOMException, `stack`, `cause`) and other class instances may keep strings
-  // on their prototype: the full walk handles those.
-  const proto: unknown = Object.getPrototypeOf(value);
-  if (proto !== Object.prototype && proto !== null) return true;
-  // Own names, hidden ones included: an input's non-enumerable `threadId` is still read by validation.
-  for (const key of Object.getOwnPropertyNames(value)) {
-    if (key.includes(secret) || mentions(read(value as Record<string, unknown>, key), secret, depth + 1)) return true;
-  }
-  return false;
-}
+const MAX_DEPTH = 8;
 
-function scrubbed<T>(value: T, secret: string, seen: Set<unknown>): T {
-  if (typeof value === 'string') return (value.includes(secret) ? value.split(secret).join('[redacted]') : value) as T;
-  if (value === null || typeof value !== 'object' || seen.has(value)) return value;
-  seen.add(value);
+function scrub(value: unknown, key: string, depth: number): void {
+  if (depth > MAX_DEPTH || typeof value !== 'object' || value === null) return;
   const record = value as Record<string, unknown>;
-  const keys = new Set(Object.getOwnPropertyNames(value));
-  // DOMException and some other errors keep `message` behind a getter on their prototype.
-  if (value instanceof Error) keys.add('message');
-  let stuck = false;
-  const cleaned = new Map<string, unknown>();
-  for (const key of keys) {
-    const before = read(record, key);
-    const after = scrubbed(before, secret, seen);
-    // A property named with the key (an answer can use any name) is renamed.
-    const name = scrubbed(key, secret, seen);
-    cleaned.set(name, after);
-    if (name !== key) {
-      try {
-        delete record[key];
-        record[name] = after;
-      } catch {
-        // Not configurable: handled below.
-      }
-      if (Object.prototype.hasOwnProperty.call(record, key) || read(record, name) !== after) stuck = true;
-      continue;
-    }
-    if (after === before) continue;
-    try {
-      record[key] = after;
-    } catch {
-      // Read-only: handled below.
-    }
-    if (read(record, key) !== after) stuck = true;
+  for (const name of Object.keys(record)) {
+    const item = record[name];
+    if (typeof item === 'string') {
+      const clean = redactKey(item, key);
+      if (clean !== item) record[name] = clean;
+    } else scrub(item, key, depth + 1);
   }
-  if (!stuck) return value;
-  const copy = (value instanceof Error ? new Error(String(cleaned.get('message'))) : Array.isArray(value) ? [] : {}) as Record<string, unknown>;
-  for (const [key, v] of cleaned) copy[key] = v;
-  if (value instanceof Error) copy.name = value.name;
-  return copy as T;
 }

@@ -121,11 +121,13 @@ describe('every error kind from the wire', () => {
     expect(result.error).toMatchObject({ kind: 'unexpected_response', requestId: 'req-abc', mayHaveBeenSent: true });
   });
 
-  it('404 from a wrong apiUrl: unexpected_response', async () => {
-    plainAnswers(() => new HttpResponse('Not Found', { status: 404 }));
-    const notFound = (await reply()).error;
-    expect(notFound).toMatchObject({ kind: 'unexpected_response', status: 404 });
-    expect(notFound).not.toHaveProperty('mayHaveBeenSent');
+  it('404 or 400 that is not a GraphQL result: unexpected_response, and the reply may have been sent', async () => {
+    // Whoever answered (a wrong apiUrl, a gateway) is not Plain refusing the request: it may have gone through.
+    for (const status of [404, 400]) {
+      plainAnswers(() => new HttpResponse('Not Found', { status }));
+      const error = (await reply()).error;
+      expect(error).toMatchObject({ kind: 'unexpected_response', status, mayHaveBeenSent: true, retryable: false });
+    }
   });
 
   it('top-level GraphQL errors: graphql_error with each error', async () => {

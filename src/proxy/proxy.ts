@@ -1,8 +1,8 @@
 import { PLAIN_API_URL, isUsableApiKey, isWhole } from '../config.js';
 import type { GetThreadByRefQuery } from '../generated/graphql.js';
-import { redact } from '../redact.js';
-import { bodyOf } from '../operations.js';
-import { MAX_DELAY } from '../sleep.js';
+import { redactKey } from '../redact.js';
+import { requestBody as bodyOf } from '../operations.js';
+import { MAX_TIMER_MS as MAX_DELAY } from '../wait.js';
 import { USER_AGENT } from '../version.js';
 import { CustomerIdentifier, ReplyToThreadInput, isNonBlankString, parseInput } from '../validation.js';
 import { type ProxiedOperationName, knownOperation } from './operations.js';
@@ -168,7 +168,7 @@ export function createPlainProxy(options: PlainProxyOptions): (request: Request)
     if (!isWhole(value, 1)) throw new RangeError(`createPlainProxy: ${name} must be a whole number >= 1.`);
   }
   // The key could come back in an answer as is or JSON-escaped; both are cut out.
-  const hide = (text: string) => redact(redact(text, apiKey), JSON.stringify(apiKey).slice(1, -1));
+  const hide = (text: string) => redactKey(text, apiKey);
 
   async function handle(request: Request): Promise<Response> {
     if (request.method !== 'POST') {

@@ -1,0 +1,116 @@
+import { type PlainError, type PlainErrorKind, abortedBeforeSending, interpretExchange } from './errors.js';
+import { type Operation, requestBody } from './operations.js';
+import { type RateLimitGate, readRateLimit } from './rate-limit.js';
+import type { RateLimitInfo } from './result.js';
+import { backoffMs, isSafeToRetry } from './retry.js';
+import { type Exchange, type TransportConfig, postGraphQL } from './transport.js';
+import { waitUnlessAborted } from './wait.js';
+
+/** Passed to `onRequest` before each HTTP attempt. Never holds the API key or the message body. */
+export interface RequestEvent {
+  operationName: string;
+  /** 1 for the first try, 2 for the first retry... */
+  attempt: number;
+}
+/** Passed to `onResponse` after each HTTP attempt. */
+export interface ResponseEvent extends RequestEvent {
+  /** HTTP status, when an answer came. */
+  status?: number;
+  durationMs: number;
+  requestId?: string;
+  /** Set when the attempt failed. */
+  errorKind?: PlainErrorKind;
+}
+
+/** Everything a request needs from its client, normalised once. */
+export interface Sender {
+  transport: TransportConfig;
+  /** Absent when the client does not pace itself (`paceRequests: false`). */
+  gate: RateLimitGate | undefined;
+  onRequest?: (event: RequestEvent) => void;
+  onResponse?: (event: ResponseEvent) => void;
+}
+
+/** How one call may spend its time and retries. */
+export interface Policy {
+  timeoutMs: number;
+  maxRetries: number;
+  maxRetryDelayMs: number;
+  signal?: AbortSignal;
+}
+
+export type Outcome<T> =
+  | { ok: true; data: T; attempts: number; requestId?: string; rateLimit?: RateLimitInfo }
+  | { ok: false; error: PlainError; rateLimit?: RateLimitInfo };
+
+/** Calls a user's hook; neither its exception nor its rejected promise reaches the call. */
+function callHook<E>(hook: ((event: E) => void) | undefined, event: E): void {
+  if (!hook) return;
+  try {
+    const returned: unknown = hook(event);
+    if (returned instanceof Promise) returned.catch(() => {});
+  } catch {
+    // A throwing hook must not turn a reply into a failure.
+  }
+}
+
+/**
+ * Sends one operation: waits for the rate-limit budget, makes an attempt, and retries what is safe to retry, until it
+ * has an answer or a failure to report. Never rejects.
+ */
+export async function send<T, V>(sender: Sender, op: Operation<T, V>, variables: V, policy: Policy): Promise<Outcome<T>> {
+  const { gate, transport } = sender;
+  const { signal } = policy;
+  const mutation = op.mutationField !== undefined;
+  const body = requestBody(op, variables);
+  let rateLimit: RateLimitInfo | undefined;
+
+  for (let attempt = 1; ; attempt++) {
+    if (signal?.aborted) return { ok: false, error: abortedBeforeSending(op.name, attempt - 1), rateLimit };
+    const acquired = gate ? await gate.acquire({ signal, maxWaitMs: policy.maxRetryDelayMs }) : undefined;
+    if (acquired && !acquired.ok) {
+      if (acquired.reason === 'aborted') return { ok: false, error: abortedBeforeSending(op.name, attempt - 1), rateLimit };
+      return { ok: false, error: budgetSpent(attempt - 1, acquired.waitMs), rateLimit: gate?.last ?? rateLimit };
+    }
+
+    callHook(sender.onRequest, { operationName: op.name, attempt });
+    let exchange: Exchange | undefined;
+    try {
+      exchange = await postGraphQL(transport, body, { signal, timeoutMs: policy.timeoutMs });
+    } finally {
+      // The gate hears back from every request it let through, whatever happened to it.
+      acquired?.permit.release(exchange && { status: exchange.status, headers: exchange.headers, receivedAt: exchange.receivedAt });
+    }
+    rateLimit = readRateLimit(exchange.headers, exchange.receivedAt) ?? gate?.last ?? rateLimit;
+
+    const result = interpretExchange(exchange, op, { hasKey: transport.apiKey !== undefined, timeoutMs: policy.timeoutMs });
+    callHook(sender.onResponse, {
+      operationName: op.name,
+      attempt,
+      durationMs: exchange.durationMs,
+      ...(exchange.status !== undefined ? { status: exchange.status } : {}),
+      ...(exchange.requestId !== undefined ? { requestId: exchange.requestId } : {}),
+      ...(result.ok ? {} : { errorKind: result.error.kind }),
+    });
+    if (result.ok) return { ok: true, data: result.data, attempts: attempt, requestId: result.requestId, rateLimit };
+
+    const { error } = result;
+    error.attempts = attempt;
+    error.retryable = isSafeToRetry(error, { mutation, notSent: result.notSent });
+    if (!error.retryable || attempt > policy.maxRetries) return { ok: false, error, rateLimit };
+    const delay = error.kind === 'rate_limited' ? (error.retryAfterMs ?? backoffMs(attempt)) : backoffMs(attempt);
+    if (delay > policy.maxRetryDelayMs) return { ok: false, error, rateLimit };
+    if (!(await waitUnlessAborted(delay, signal))) return { ok: false, error: abortedBeforeSending(op.name, attempt), rateLimit };
+  }
+}
+
+/** `rate_limited` without sending: the budget comes back later than the call may wait. */
+function budgetSpent(attempts: number, waitMs: number): PlainError {
+  return {
+    kind: 'rate_limited',
+    attempts,
+    retryable: true,
+    retryAfterMs: waitMs,
+    message: `The rate limit is spent for another ${Math.ceil(waitMs / 1000)} s, longer than maxRetryDelayMs allows; nothing was sent.`,
+  };
+}
