@@ -1,8 +1,7 @@
 import { PLAIN_API_URL, isUsableApiKey, isWhole } from '../config.js';
-import type { GetThreadByRefQuery } from '../generated/graphql.js';
+import { requestBody } from '../operations.js';
 import { redactKey } from '../redact.js';
-import { requestBody as bodyOf } from '../operations.js';
-import { MAX_TIMER_MS as MAX_DELAY } from '../wait.js';
+import { type Exchange, postGraphQL } from '../transport.js';
 import { USER_AGENT } from '../version.js';
 import { CustomerIdentifier, ReplyToThreadInput, isNonBlankString, parseInput } from '../validation.js';
 import { type ProxiedOperationName, knownOperation } from './operations.js';
@@ -40,7 +39,10 @@ export interface ProxyGrant {
   allowAttachments?: boolean;
 }
 
-/** `false` answers 403; a `Response` (e.g. a 401 for an expired session) is sent as it is. */
+/**
+ * `false` answers 403; a `Response` (e.g. a 401 for an expired session) is sent as it is, every `Set-Cookie`
+ * included.
+ */
 export type ProxyDecision = ProxyGrant | false | Response;
 
 export interface PlainProxyOptions {
@@ -50,7 +52,8 @@ export interface PlainProxyOptions {
   apiUrl?: string;
   /**
    * Decides, per request, whether to forward it. `request` is the browser's request (its body is already read:
-   * use `operation`), so you can check its session cookie or token.
+   * use `operation`), so you can check its session cookie or token. Behind `toNodeHandler`, `request.url` is
+   * `http://localhost` and the path: the browser's `Host` header is never trusted to build a URL.
    * @example
    * authorize: async (request) => {
    *   const user = await userFromSession(request);
@@ -61,15 +64,16 @@ export interface PlainProxyOptions {
   authorize: (request: Request, operation: ProxyOperation) => ProxyDecision | Promise<ProxyDecision>;
   /** A fetch implementation for calls to Plain. @default globalThis.fetch */
   fetch?: typeof fetch;
-  /** How long to wait for Plain, in milliseconds. @default 30000 */
+  /** How long to wait for Plain's whole answer, in milliseconds. @default 30000 */
   timeoutMs?: number;
-  /** Largest request body accepted, in bytes. @default 1048576 */
+  /** Largest request body accepted, in bytes. @default 1048576 (1 MiB) */
   maxBodyBytes?: number;
+  /** Largest answer read from Plain, in bytes after decompression; a larger one is cancelled and answered 502. @default 4194304 (4 MiB) */
+  maxResponseBytes?: number;
 }
 
-/** Answer headers passed on to the browser; all others (cookies included) are dropped. */
+/** Plain's answer headers passed on to the browser; all others (cookies included) are dropped. */
 const PASSED_HEADERS = [
-  'content-type',
   'apigw-requestid',
   'x-request-id',
   'x-ratelimit-limit',
@@ -78,42 +82,50 @@ const PASSED_HEADERS = [
   'retry-after',
 ];
 
+/** Headers on every answer the proxy writes itself: JSON, never sniffed as anything else, never cached. */
+const OWN_HEADERS = {
+  'content-type': 'application/json',
+  'x-content-type-options': 'nosniff',
+  'cache-control': 'no-store',
+};
+
 /** An error answer shaped like a GraphQL one, so that PlainClient reports its message and code. */
 const refuse = (status: number, code: string, message: string, headers: Record<string, string> = {}) =>
-  Response.json(
-    { errors: [{ message, extensions: { code } }] },
-    { status, headers: { 'cache-control': 'no-store', ...headers } },
-  );
+  new Response(JSON.stringify({ errors: [{ message, extensions: { code } }] }), {
+    status,
+    headers: { ...headers, ...OWN_HEADERS },
+  });
+
+/** What a ref lookup answers when there is no thread the browser may see: Plain's own answer for an unknown ref. */
+const NO_THREAD_BY_REF = '{"data":{"threadByRef":null}}';
 
 class Refusal {
   constructor(readonly response: Response) {}
 }
 
-/** Reads at most `limit` bytes of the body; more is a 413. */
+const tooLarge = (limit: number) => new Refusal(refuse(413, 'PAYLOAD_TOO_LARGE', `The request body is over ${limit} bytes.`));
+
+/** Reads at most `limit` bytes of the browser's body; more is a 413, a body that fails to arrive a 400. */
 async function readBody(request: Request, limit: number): Promise<string> {
-  const declared = Number(request.headers.get('content-length'));
-  if (declared > limit) throw new Refusal(refuse(413, 'PAYLOAD_TOO_LARGE', `The request body is over ${limit} bytes.`));
+  if (Number(request.headers.get('content-length')) > limit) throw tooLarge(limit);
   if (!request.body) return '';
   const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
+  const decoder = new TextDecoder();
+  let text = '';
   let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      void reader.cancel();
-      throw new Refusal(refuse(413, 'PAYLOAD_TOO_LARGE', `The request body is over ${limit} bytes.`));
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return text + decoder.decode();
+      size += value.byteLength;
+      if (size > limit) throw tooLarge(limit);
+      text += decoder.decode(value, { stream: true });
     }
-    chunks.push(value);
+  } catch (error) {
+    reader.cancel().catch(() => {});
+    if (error instanceof Refusal) throw error;
+    throw new Refusal(refuse(400, 'BAD_REQUEST', 'The request body could not be read.'));
   }
-  const all = new Uint8Array(size);
-  let at = 0;
-  for (const chunk of chunks) {
-    all.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  return new TextDecoder().decode(all);
 }
 
 const badInput = (message: string) => new Refusal(refuse(400, 'BAD_USER_INPUT', message));
@@ -138,7 +150,8 @@ function operationOf(name: ProxiedOperationName, variables: unknown): ProxyOpera
   return { name, variables: { input: parsed.data as ReplyToThreadInput } };
 }
 
-const misconfigured = (message: string) => new Refusal(refuse(500, 'INTERNAL_SERVER_ERROR', `The proxy is misconfigured: ${message}`));
+const misconfigured = (message: string) =>
+  new Refusal(refuse(500, 'INTERNAL_SERVER_ERROR', `The proxy is misconfigured: ${message}`));
 
 async function threadAllowed(rule: ThreadRule, threadId: string): Promise<boolean> {
   if (rule === 'any') return true;
@@ -148,6 +161,29 @@ async function threadAllowed(rule: ThreadRule, threadId: string): Promise<boolea
 
 const notAllowed = () => new Refusal(refuse(403, 'FORBIDDEN', 'Refused by the proxy: this thread is not one you may use.'));
 
+/** A JSON object of GraphQL's result shape: `data` (an object or null) and/or `errors` (a list), nothing else checked. */
+const isGraphQLResult = (value: unknown): value is { data?: Record<string, unknown> | null; errors?: unknown[] } =>
+  isRecord(value) &&
+  ('data' in value || 'errors' in value) &&
+  (value.data === undefined || value.data === null || isRecord(value.data)) &&
+  (value.errors === undefined || Array.isArray(value.errors));
+
+/** Why the proxy has no answer of Plain's to pass on, as the browser is told. */
+function failedExchange(exchange: Exchange, limits: { timeoutMs: number; maxResponseBytes: number }): Response {
+  switch (exchange.ending) {
+    case 'timeout':
+    case 'aborted':
+      return refuse(504, 'GATEWAY_TIMEOUT', `Plain did not answer the proxy within ${limits.timeoutMs} ms.`);
+    case 'too_large':
+      return refuse(502, 'BAD_GATEWAY', `Plain's answer was larger than ${limits.maxResponseBytes} bytes.`);
+    case 'redirected':
+      return refuse(502, 'BAD_GATEWAY', 'Plain answered with a redirect, which the proxy does not follow.');
+    default:
+      // The fetch error may carry the request (and so the key): only a fixed message goes out.
+      return refuse(502, 'BAD_GATEWAY', 'The proxy could not reach Plain.');
+  }
+}
+
 /**
  * A fetch-style handler, `(request) => Promise<Response>`, that forwards PlainClient's requests from a browser to
  * Plain with your API key. It forwards only PlainClient's own operations (GetThread, GetThreadByRef,
@@ -155,20 +191,42 @@ const notAllowed = () => new Refusal(refuse(403, 'FORBIDDEN', 'Refused by the pr
  * impersonation `authorize` chose. Mount it where the browser's `PlainClient({ apiUrl })` points.
  * It accepts only `POST` with `Content-Type: application/json`, which a cross-site form cannot send without
  * a CORS preflight: with cookie sessions, that is what keeps other sites from posting through it.
+ * What goes back is always JSON: Plain's answer parsed, checked to be a GraphQL result and written anew, or the
+ * proxy's own error. It never rejects.
  */
 export function createPlainProxy(options: PlainProxyOptions): (request: Request) => Promise<Response> {
-  const { apiKey, apiUrl = PLAIN_API_URL, authorize, timeoutMs = 30_000, maxBodyBytes = 1_048_576 } = options;
+  const {
+    apiKey,
+    apiUrl = PLAIN_API_URL,
+    authorize,
+    timeoutMs = 30_000,
+    maxBodyBytes = 1_048_576,
+    maxResponseBytes = 4 * 1_048_576,
+  } = options;
   if (!isUsableApiKey(apiKey)) {
     throw new TypeError('createPlainProxy: apiKey must be a non-empty string without spaces or line breaks.');
   }
   if (typeof authorize !== 'function') throw new TypeError('createPlainProxy: authorize must be a function.');
   new URL(apiUrl);
-  for (const [name, value] of [['timeoutMs', timeoutMs], ['maxBodyBytes', maxBodyBytes]] as const) {
+  const limits = { timeoutMs, maxBodyBytes, maxResponseBytes };
+  for (const [name, value] of Object.entries(limits)) {
     // The same rule as PlainClient's options: a whole number (or Infinity), so `timeoutMs: 0.5` is not taken as 1 ms.
     if (!isWhole(value, 1)) throw new RangeError(`createPlainProxy: ${name} must be a whole number >= 1.`);
   }
-  // The key could come back in an answer as is or JSON-escaped; both are cut out.
-  const hide = (text: string) => redactKey(text, apiKey);
+  // Nothing of the browser's request is passed on: the proxy names itself, as PlainClient does with a key, and asks
+  // for an uncompressed answer (one that comes compressed anyway is counted after inflating).
+  const transport = {
+    url: apiUrl,
+    headers: {
+      'content-type': 'application/json',
+      'accept-encoding': 'identity',
+      'user-agent': USER_AGENT,
+      authorization: `Bearer ${apiKey}`,
+    },
+    fetch: options.fetch,
+    apiKey,
+    maxResponseBytes,
+  };
 
   async function handle(request: Request): Promise<Response> {
     if (request.method !== 'POST') {
@@ -178,11 +236,11 @@ export function createPlainProxy(options: PlainProxyOptions): (request: Request)
     if (type !== 'application/json') {
       return refuse(415, 'UNSUPPORTED_MEDIA_TYPE', 'The request must be JSON (Content-Type: application/json).');
     }
+    const text = await readBody(request, maxBodyBytes);
     let body: unknown;
     try {
-      body = JSON.parse(await readBody(request, maxBodyBytes));
-    } catch (error) {
-      if (error instanceof Refusal) throw error;
+      body = JSON.parse(text);
+    } catch {
       return refuse(400, 'BAD_REQUEST', 'The request body is not valid JSON.');
     }
     if (!isRecord(body) || typeof body.query !== 'string') {
@@ -190,10 +248,19 @@ export function createPlainProxy(options: PlainProxyOptions): (request: Request)
     }
     const known = knownOperation(body.query);
     if (!known) {
-      return refuse(400, 'OPERATION_NOT_ALLOWED', 'This endpoint forwards only plain-client\'s own operations (GetThread, GetThreadByRef, ReplyToThread), and the query is none of them.');
+      return refuse(
+        400,
+        'OPERATION_NOT_ALLOWED',
+        "This endpoint forwards only plain-client's own operations (GetThread, GetThreadByRef, ReplyToThread), and the query is none of them.",
+      );
     }
-    if (body.operationName != null && body.operationName !== known.name) {
-      return refuse(400, 'OPERATION_NOT_ALLOWED', `operationName ${JSON.stringify(String(body.operationName).slice(0, 100))} does not match the query, which is ${known.name}.`);
+    const { operationName } = body;
+    if (operationName !== undefined && operationName !== null && typeof operationName !== 'string') {
+      return refuse(400, 'BAD_REQUEST', 'operationName must be a string.');
+    }
+    if (typeof operationName === 'string' && operationName !== known.name) {
+      const shown = JSON.stringify(operationName.slice(0, 100));
+      return refuse(400, 'OPERATION_NOT_ALLOWED', `operationName ${shown} does not match the query, which is ${known.name}.`);
     }
     const operation = operationOf(known.name, body.variables);
 
@@ -227,61 +294,53 @@ export function createPlainProxy(options: PlainProxyOptions): (request: Request)
       if (grant.impersonate === undefined) {
         throw misconfigured('for ReplyToThread, authorize() must set impersonate: a customer identifier, or false to reply as the machine user.');
       }
-      let impersonation;
+      let impersonation: { asCustomer: { customerIdentifier: CustomerIdentifier } } | undefined;
       if (grant.impersonate !== false) {
         const who = parseInput(CustomerIdentifier, grant.impersonate);
         if (!who.ok) throw misconfigured('authorize() returned an impersonate that is not exactly one of emailAddress, customerId or externalId.');
-        impersonation = { asCustomer: { customerIdentifier: who.data } };
+        impersonation = { asCustomer: { customerIdentifier: who.data as CustomerIdentifier } };
       }
       variables = { input: { ...input, impersonation } };
     }
 
-    // Nothing of the browser's request is passed on: the proxy names itself, as PlainClient does with a key.
-    const headers = { 'content-type': 'application/json', 'user-agent': USER_AGENT, authorization: `Bearer ${apiKey}` };
-
-    const controller = new AbortController();
-    // setTimeout fires at once past 2^31 - 1 ms (Infinity included): such a timeout means none.
-    const timer = timeoutMs <= MAX_DELAY ? setTimeout(() => controller.abort(), timeoutMs) : undefined;
-    const onClientGone = () => controller.abort();
-    request.signal?.addEventListener('abort', onClientGone);
-    let upstream: Response;
-    let text: string;
-    try {
-      upstream = await (options.fetch ?? globalThis.fetch)(apiUrl, {
-        method: 'POST',
-        headers,
-        body: bodyOf(known, variables),
-        signal: controller.signal,
-      });
-      text = hide(await upstream.text());
-    } catch {
-      // The fetch error may carry the request (and so the key): only a fixed message goes out.
-      return controller.signal.aborted
-        ? refuse(504, 'GATEWAY_TIMEOUT', `Plain did not answer the proxy within ${timeoutMs} ms.`)
-        : refuse(502, 'BAD_GATEWAY', 'The proxy could not reach Plain.');
-    } finally {
-      clearTimeout(timer);
-      request.signal?.removeEventListener('abort', onClientGone);
-    }
-
-    // A ref names a thread only once Plain has answered: check the thread it found.
-    if (operation.name === 'GetThreadByRef' && rule !== 'any') {
-      let found: unknown;
-      try {
-        found = (JSON.parse(text) as { data?: Partial<GetThreadByRefQuery> }).data?.threadByRef;
-      } catch {
-        found = undefined;
-      }
-      const id = isRecord(found) ? found.id : undefined;
-      if (typeof id === 'string' && !(await threadAllowed(rule, id))) throw notAllowed();
-    }
-
-    const out = new Headers({ 'cache-control': 'no-store' });
+    // The transport reads the answer with the size cap and the deadline, follows no redirect, and has already cut
+    // the key out of the text (in every JSON spelling); the browser going away cancels the call.
+    const exchange = await postGraphQL(transport, requestBody(known, variables), { signal: request.signal, timeoutMs });
+    const headers: Record<string, string> = {};
     for (const name of PASSED_HEADERS) {
-      const value = upstream.headers.get(name);
-      if (value !== null) out.set(name, hide(value));
+      const value = exchange.headers?.get(name);
+      if (value !== null && value !== undefined) headers[name] = redactKey(value, apiKey);
     }
-    return new Response(text, { status: upstream.status, headers: out });
+    if (exchange.ending !== 'answered') return failedExchange(exchange, limits);
+
+    let result: unknown;
+    try {
+      result = JSON.parse(exchange.text ?? '');
+    } catch {
+      result = undefined;
+    }
+    if (!isGraphQLResult(result)) return refuse(502, 'BAD_GATEWAY', 'Plain answered with something other than a GraphQL result.', headers);
+
+    // A ref names a thread only once Plain has answered. A thread the browser may not see is answered exactly as a
+    // ref that does not exist, so that the answers tell nothing about threads of others.
+    if (operation.name === 'GetThreadByRef' && result.data && 'threadByRef' in result.data) {
+      const found = result.data.threadByRef;
+      const id = isRecord(found) ? found.id : undefined;
+      // A check that throws fails closed, as "no such thread", for the same reason.
+      const hidden = found !== null && !(typeof id === 'string' && (await threadAllowed(rule, id).catch(() => false)));
+      if (hidden || (found === null && result.errors === undefined)) {
+        return new Response(NO_THREAD_BY_REF, { status: 200, headers: { ...headers, ...OWN_HEADERS } });
+      }
+    }
+
+    let json: string;
+    try {
+      json = JSON.stringify(result);
+    } catch {
+      // Nested deeper than JSON.stringify can go.
+      return refuse(502, 'BAD_GATEWAY', 'Plain answered with something other than a GraphQL result.', headers);
+    }
+    return new Response(json, { status: exchange.status ?? 502, headers: { ...headers, ...OWN_HEADERS } });
   }
 
   return async (request) => {
