@@ -2,6 +2,7 @@ import { setupServer } from 'msw/node';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PlainClient } from '../src/index.js';
 import { createFakePlain } from '../src/testing/index.js';
+import { mswHandlers } from '../src/testing/msw.js';
 
 // The fake's rules are a product: users test their integrations against them.
 describe('createFakePlain', () => {
@@ -101,17 +102,91 @@ describe('createFakePlain', () => {
     }
   });
 
-  describe('as MSW handlers for a custom URL', () => {
+  it('accepts every recipient Plain would deliver to, and refuses what is not an address', async () => {
+    const fake = createFakePlain();
+    const thread = fake.addThread({ channel: 'EMAIL' });
+    const replyWithCc = async (email: string) => {
+      const response = await fake.fetch('https://x.test', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${fake.apiKey}` },
+        body: JSON.stringify({
+          query: 'mutation ReplyToThread($input: ReplyToThreadInput!) { replyToThread(input: $input) { error { code fields { field } } } }',
+          variables: { input: { threadId: thread.id, textContent: 'x', channelSpecificOptions: { email: { additionalRecipients: [{ email }] } } } },
+        }),
+      });
+      return ((await response.json()) as { data: { replyToThread: { error: unknown } } }).data.replyToThread.error;
+    };
+    const deliverable = [
+      'a&b@example.com',
+      'customer/department=shipping@example.com',
+      "o'brien+tag@example.com",
+      'user@bücher.de',
+      'josé@example.com',
+      'user@xn--bcher-kva.de',
+      '用户@例子.广告',
+    ];
+    for (const email of deliverable) expect(await replyWithCc(email)).toBeNull();
+    for (const email of ['no-at-sign', '@example.com', 'user@', 'a b@example.com', 'a@b@example.com', 'user@localhost']) {
+      expect(await replyWithCc(email)).toMatchObject({ code: 'input_validation', fields: [{ field: 'channelSpecificOptions' }] });
+    }
+    expect(fake.messages(thread.id)).toHaveLength(deliverable.length);
+  });
+
+  it('answers a body that is JSON but not one request with a 400, as Plain does', async () => {
+    const fake = createFakePlain();
+    for (const body of ['null', '[]', '"query"', '42']) {
+      const response = await fake.fetch('https://x.test', { method: 'POST', headers: { authorization: `Bearer ${fake.apiKey}` }, body });
+      expect(response.status).toBe(400);
+    }
+  });
+
+  it('loads without msw: nothing plain-client/testing imports reaches it', async () => {
+    const { build } = await import('esbuild');
+    const { metafile } = await build({
+      entryPoints: ['src/testing/index.ts'],
+      bundle: true,
+      write: false,
+      metafile: true,
+      platform: 'node',
+      format: 'esm',
+      logLevel: 'silent',
+    });
+    const inputs = Object.keys(metafile.inputs);
+    expect(inputs).toContain('src/testing/index.ts');
+    expect(inputs.filter((path) => /(^|\/)msw(\/|$)/.test(path))).toEqual([]);
+  });
+
+  it('points the old fake.handlers to plain-client/testing/msw', () => {
+    const fake = createFakePlain();
+    expect(() => (fake as unknown as { handlers: unknown }).handlers).toThrow(/import \{ mswHandlers \} from 'plain-client\/testing\/msw'/);
+    expect(() => (fake as unknown as { handlersFor: unknown }).handlersFor).toThrow(/mswHandlers\(fake, url\)/);
+    expect(Object.keys(fake)).not.toContain('handlers');
+    expect({ ...fake }).toMatchObject({ apiKey: fake.apiKey });
+  });
+
+  describe('as MSW handlers (plain-client/testing/msw)', () => {
     const fake = createFakePlain({ apiUrl: 'https://staging.example/graphql' });
-    const server = setupServer(...fake.handlers);
+    const server = setupServer(...mswHandlers(fake), ...mswHandlers(fake, 'https://other.example/graphql'));
     afterEach(() => server.close());
 
-    it('answers at that URL only', async () => {
+    it('answers at the fake\'s URL, or the one given', async () => {
       server.listen({ onUnhandledRequest: 'error' });
       const thread = fake.addThread();
-      const plain = new PlainClient({ apiKey: fake.apiKey, apiUrl: 'https://staging.example/graphql' });
-      expect((await plain.replyToThread({ threadId: thread.id, textContent: 'x' })).ok).toBe(true);
-      expect(fake.handlersFor('https://other.example/graphql')).toHaveLength(1);
+      for (const apiUrl of ['https://staging.example/graphql', 'https://other.example/graphql']) {
+        const plain = new PlainClient({ apiKey: fake.apiKey, apiUrl });
+        expect((await plain.replyToThread({ threadId: thread.id, textContent: apiUrl })).ok).toBe(true);
+      }
+      expect(fake.messages(thread.id).map((m) => m.text)).toEqual(['https://staging.example/graphql', 'https://other.example/graphql']);
+    });
+
+    it('turns a dropped connection into a network error', async () => {
+      server.listen({ onUnhandledRequest: 'error' });
+      const thread = fake.addThread();
+      fake.failNext({ drop: 'after', operation: 'ReplyToThread' });
+      const plain = new PlainClient({ apiKey: fake.apiKey, apiUrl: 'https://staging.example/graphql', maxRetries: 0 });
+      const result = await plain.replyToThread({ threadId: thread.id, textContent: 'dropped' });
+      expect(result.error).toMatchObject({ kind: 'network', mayHaveBeenSent: true });
+      expect(fake.messages(thread.id).map((m) => m.text)).toEqual(['dropped']);
     });
   });
 });

@@ -1,4 +1,4 @@
-import { http, HttpResponse, type HttpHandler } from 'msw';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PLAIN_API_URL } from '../config.js';
 import type { ThreadChannel, ThreadStatus } from '../generated/graphql.js';
 import { type FakeFault, type FakeOperationName, type FaultPolicy, FaultQueue } from './faults.js';
@@ -16,7 +16,7 @@ export type { FakeCustomer, FakeMessage, FakeParticipant, FakePermission, FakeTh
 export type { FakeFault, FakeOperationName, FaultPolicy } from './faults.js';
 
 export interface FakePlainOptions {
-  /** The endpoint the MSW handlers answer. @default Plain's own endpoint */
+  /** The endpoint `fake.apiUrl` names, which `mswHandlers(fake)` from plain-client/testing/msw answers. @default Plain's own endpoint */
   apiUrl?: string;
   /** Whether the workspace's plan includes impersonation. @default true */
   impersonation?: boolean;
@@ -59,7 +59,8 @@ function wait(ms: number, signal?: AbortSignal | null): Promise<void> {
 
 /**
  * A stateful fake of Plain's GraphQL API that applies Plain's rules: channels, impersonation, Cc/Bcc, permissions,
- * Plain's error shapes and HTTP statuses. Use it through `fake.fetch`, MSW (`fake.handlers`) or real HTTP (`fake.listen()`).
+ * Plain's error shapes and HTTP statuses. Use it through `fake.fetch`, MSW (`mswHandlers(fake)` from
+ * plain-client/testing/msw) or real HTTP (`fake.listen()`).
  * @example
  * const fake = createFakePlain();
  * const thread = fake.addThread({ channel: 'EMAIL' });
@@ -148,13 +149,15 @@ export function createFakePlain(options: FakePlainOptions = {}) {
   /** Everything Plain would do with one HTTP request. */
   async function handle(request: Request): Promise<Outcome> {
     const requestId = `fake-req-${++requestCount}`;
-    let body: { query?: unknown; variables?: Record<string, unknown> } = {};
+    let body: { query?: unknown; variables?: Record<string, unknown> };
     try {
-      body = JSON.parse(await request.text());
+      const parsed: unknown = JSON.parse(await request.text());
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new TypeError('not one request');
+      body = parsed;
     } catch {
       return { response: respond({ status: 400, body: { errors: [{ message: 'Syntax Error: invalid JSON body', extensions: { code: 'GRAPHQL_PARSE_FAILED' } }] } }, requestId) };
     }
-    const query = typeof body?.query === 'string' ? body.query : '';
+    const query = typeof body.query === 'string' ? body.query : '';
     const operationName = OPERATIONS.find(([pattern]) => pattern.test(query))?.[1];
     const fault = operationName ? faults.take(operationName, requestCount) : undefined;
     if (fault?.drop === 'refused') return { drop: 'refused' };
@@ -204,12 +207,7 @@ export function createFakePlain(options: FakePlainOptions = {}) {
     throw networkError('UND_ERR_SOCKET', 'other side closed');
   }
 
-  const mswResolver = async ({ request }: { request: Request }) => {
-    const outcome = await handle(request);
-    return 'response' in outcome ? outcome.response : HttpResponse.error();
-  };
-
-  return {
+  const fake = {
     /** An API key holding every permission. */
     apiKey: defaultKey,
     apiUrl,
@@ -249,37 +247,78 @@ export function createFakePlain(options: FakePlainOptions = {}) {
     fetch: fakeFetch,
     /** Answers one Request (a fetch-style handler); dropped connections reject. */
     handle: (request: Request) => fakeFetch(request),
-    /** MSW handlers for `apiUrl`. `fake.handlersFor(url)` for another endpoint. */
-    get handlers(): HttpHandler[] {
-      return [http.post(apiUrl, mswResolver)];
-    },
-    handlersFor: (url: string): HttpHandler[] => [http.post(url, mswResolver)],
     /** Serves the fake over real HTTP on 127.0.0.1, for tools that are not in-process. */
     listen: (port = 0) => listen(handle, port),
   };
+  // The MSW handlers live in plain-client/testing/msw, so that this entry loads without msw installed. The names
+  // they had here explain where they went (hidden from spreads and printing, which would otherwise throw).
+  for (const name of ['handlers', 'handlersFor']) {
+    Object.defineProperty(fake, name, {
+      enumerable: false,
+      get() {
+        throw new Error(
+          `fake.${name} moved to plain-client/testing/msw: import { mswHandlers } from 'plain-client/testing/msw' ` +
+            'and use setupServer(...mswHandlers(fake)), or mswHandlers(fake, url) for another endpoint.',
+        );
+      },
+    });
+  }
+  return fake;
 }
 
 export type FakePlain = ReturnType<typeof createFakePlain>;
 
+/** The fake's answer to a method other than POST (and OPTIONS, a CORS preflight). */
+const methodNotAllowed = (method: string) =>
+  JSON.stringify({ errors: [{ message: `${method} is not accepted: Plain's API takes POST.`, extensions: { code: 'METHOD_NOT_ALLOWED' } }] });
+
+/**
+ * Answers one HTTP request with the fake. Whatever the client sends (any method, any Host, a body cut short), it
+ * answers or drops that one connection: nothing it does can reject.
+ */
+async function answerOverHttp(handle: (request: Request) => Promise<Outcome>, req: IncomingMessage, res: ServerResponse) {
+  const cors = { 'access-control-allow-origin': '*' };
+  if (req.method === 'OPTIONS') {
+    res.writeHead(204, { ...cors, 'access-control-allow-headers': '*', 'access-control-allow-methods': 'POST' }).end();
+    return;
+  }
+  if (req.method !== 'POST') {
+    res.writeHead(405, { ...cors, allow: 'POST', 'content-type': 'application/json' }).end(methodNotAllowed(String(req.method)));
+    return;
+  }
+  const chunks: Buffer[] = [];
+  try {
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+  } catch {
+    // The client went away mid-body: there is no request to act on.
+    req.socket.destroy();
+    return;
+  }
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (typeof value !== 'string') continue;
+    try {
+      headers.set(name, value);
+    } catch {
+      // A header fetch cannot carry is not one the fake reads.
+    }
+  }
+  // A fixed URL: the fake answers any path, and the Host header (the client's to write) builds nothing.
+  const outcome = await handle(new Request('http://127.0.0.1/graphql/v1', { method: 'POST', headers, body: Buffer.concat(chunks) }));
+  if (!('response' in outcome)) {
+    req.socket.destroy();
+    return;
+  }
+  const { response } = outcome;
+  const body = Buffer.from(await response.arrayBuffer());
+  res.writeHead(response.status, { ...Object.fromEntries(response.headers), ...cors, 'access-control-expose-headers': '*' });
+  res.end(body);
+}
+
 async function listen(handle: (request: Request) => Promise<Outcome>, port: number): Promise<{ url: string; close: () => Promise<void> }> {
   const { createServer } = await import('node:http');
-  const server = createServer(async (req, res) => {
-    if (req.method === 'OPTIONS') {
-      res.writeHead(204, { 'access-control-allow-origin': '*', 'access-control-allow-headers': '*', 'access-control-allow-methods': 'POST' }).end();
-      return;
-    }
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const headers = new Headers();
-    for (const [name, value] of Object.entries(req.headers)) if (typeof value === 'string') headers.set(name, value);
-    const outcome = await handle(new Request(`http://${req.headers.host}${req.url}`, { method: req.method, headers, body: Buffer.concat(chunks) }));
-    if (!('response' in outcome)) {
-      req.socket.destroy();
-      return;
-    }
-    const { response } = outcome;
-    res.writeHead(response.status, { ...Object.fromEntries(response.headers), 'access-control-allow-origin': '*', 'access-control-expose-headers': '*' });
-    res.end(Buffer.from(await response.arrayBuffer()));
+  const server = createServer((req, res) => {
+    answerOverHttp(handle, req, res).catch(() => req.socket.destroy());
   });
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   const address = server.address() as { port: number };
