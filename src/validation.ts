@@ -235,6 +235,3 @@ export function parseInput<T>(schema: z.ZodMiniType<T>, value: unknown): Parsed<
 
 /** `ReplyToThreadInput` as the schema gives it back: unknown keys stripped, unused customer identifiers dropped. */
 export type ValidReply = z.output<typeof ReplyToThreadInput>;
-
-/** Stand-in for the old entry point until the reply pipeline calls `parseInput(ReplyToThreadInput, input)` itself. */
-export const parseReply = (input: unknown) => parseInput(ReplyToThreadInput, input);
