@@ -56,7 +56,7 @@ async function resolvedWithin<T>(call: Promise<T>, ms: number): Promise<T> {
 /** A later reply on the same client, against a healthy server: how it settled, within a bound. */
 function nextReply(plain: PlainClient) {
   server.answerWith(healthyPlain);
-  return settledWithin(reply(plain, { timeoutMs: 2_000 }), 4_000);
+  return settledWithin(reply(plain, { timeoutMs: 3_000 }), 4_000);
 }
 
 /** A later reply on the same client, against a healthy server, resolves ok: no gate or lookup was left stuck. */
