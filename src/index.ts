@@ -1,6 +1,26 @@
 export { PlainClient, type CallOptions } from './client.js';
 export { PLAIN_API_URL, type PlainClientOptions } from './config.js';
-export type * from './errors.js';
+export type {
+  AbortedError,
+  CannotReplyToThreadError,
+  FieldError,
+  ForbiddenError,
+  GetThreadError,
+  GraphQLError,
+  InputIssue,
+  InvalidInputError,
+  MutationFailedError,
+  NetworkError,
+  PlainError,
+  PlainErrorKind,
+  RateLimitedError,
+  ServerError,
+  ThreadNotFoundError,
+  TimeoutError,
+  UnauthenticatedError,
+  UnexpectedResponseError,
+  ValidationError,
+} from './errors.js';
 export type { Result, RateLimitInfo } from './result.js';
 export type { ReplyOptions, ReplyToThreadResult } from './reply-to-thread.js';
 export type { GetThreadResult, Thread } from './get-thread.js';
