@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { readFileSync } from 'node:fs';
 // After `npm run build`: `npm run check:exports`.
 //
 // For every entry in package.json `exports`, once as `import` and once as `require`, lists the value exports its
@@ -7,7 +8,6 @@
 // entry. A name declared but missing compiles in a consumer's project and then fails in Node
 // ("does not provide an export named ..." or `undefined`). Entries are read from package.json, so new ones are covered.
 import { createRequire } from 'node:module';
-import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
@@ -92,7 +92,9 @@ for (const [subpath, target] of Object.entries(pkg.exports ?? {})) {
     const typesPath = resolveTarget(target, mode.types);
     const codePath = resolveTarget(target, mode.code);
     if (!typesPath || !codePath) {
-      problems.push(`${specifier} (${mode.name}): exports give ${typesPath ? '' : 'no types'}${!typesPath && !codePath ? ' and ' : ''}${codePath ? '' : 'no code'}`);
+      problems.push(
+        `${specifier} (${mode.name}): exports give ${typesPath ? '' : 'no types'}${!typesPath && !codePath ? ' and ' : ''}${codePath ? '' : 'no code'}`,
+      );
       continue;
     }
     const declared = declaredValueExports(resolve(root, typesPath));
@@ -105,18 +107,24 @@ for (const [subpath, target] of Object.entries(pkg.exports ?? {})) {
     }
     const present = new Set(Object.keys(loaded));
     const missing = declared.filter((name) => !present.has(name));
-    const undeclared = [...present].filter((name) => name !== 'default' && name !== '__esModule' && !declared.includes(name));
+    const undeclared = [...present].filter(
+      (name) => name !== 'default' && name !== '__esModule' && !declared.includes(name),
+    );
     checked++;
     console.log(
       `${specifier} (${mode.name}: ${typesPath} -> ${codePath}): ${declared.length} value exports declared, ${missing.length} missing at run time`,
     );
     if (missing.length > 0) {
-      problems.push(`${specifier} (${mode.name}): ${typesPath} declares ${missing.join(', ')}, which ${codePath} does not export`);
+      problems.push(
+        `${specifier} (${mode.name}): ${typesPath} declares ${missing.join(', ')}, which ${codePath} does not export`,
+      );
     }
-    if (undeclared.length > 0) console.log(`  note: exported at run time but not declared as values: ${undeclared.join(', ')}`);
+    if (undeclared.length > 0)
+      console.log(`  note: exported at run time but not declared as values: ${undeclared.join(', ')}`);
   }
 }
 
 for (const p of problems) console.error(`check:exports: ${p}`);
-if (problems.length === 0) console.log(`check:exports: ${checked} entry/mode pairs, every declared value export exists at run time.`);
+if (problems.length === 0)
+  console.log(`check:exports: ${checked} entry/mode pairs, every declared value export exists at run time.`);
 process.exit(problems.length > 0 ? 1 : 0);

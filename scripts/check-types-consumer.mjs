@@ -21,7 +21,8 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const keep = process.argv.includes('--keep');
-const run = (cmd, args, cwd) => execFileSync(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+const run = (cmd, args, cwd) =>
+  execFileSync(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
 const versionOf = (name) => JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8')).version;
 
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
@@ -65,7 +66,14 @@ try {
   writeFileSync(join(dir, 'entries-esm.mts'), esm);
   writeFileSync(join(dir, 'entries-cjs.cts'), cjs);
   writeFileSync(join(dir, 'entries-bundler.ts'), esm);
-  const common = { lib: ['ES2022'], types: ['node'], skipLibCheck: false, strict: true, noEmit: true, target: 'ES2022' };
+  const common = {
+    lib: ['ES2022'],
+    types: ['node'],
+    skipLibCheck: false,
+    strict: true,
+    noEmit: true,
+    target: 'ES2022',
+  };
   const configs = {
     'node16 (ESM and CJS)': {
       compilerOptions: { ...common, module: 'node16', moduleResolution: 'node16' },
@@ -85,7 +93,9 @@ try {
       console.log(`types, moduleResolution ${label}, lib ES2022 without DOM, skipLibCheck false: ok`);
     } else {
       console.log(`types, moduleResolution ${label}: tsc failed\n${output.replace(/^/gm, '  ')}`);
-      problems.push(`tsc with moduleResolution ${label} failed (${output.split('\n').filter((l) => /error TS/.test(l)).length} errors)`);
+      problems.push(
+        `tsc with moduleResolution ${label} failed (${output.split('\n').filter((l) => /error TS/.test(l)).length} errors)`,
+      );
     }
   }
 
