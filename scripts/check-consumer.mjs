@@ -13,12 +13,13 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build as esbuild } from 'esbuild';
-import { build as viteBuild, createLogger } from 'vite';
+import { createLogger, build as viteBuild } from 'vite';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const keep = process.argv.includes('--keep');
 const dir = mkdtempSync(join(tmpdir(), 'plain-client-consumer-'));
-const run = (cmd, args, cwd) => execFileSync(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+const run = (cmd, args, cwd) =>
+  execFileSync(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
 
 const problems = [];
 const builtins = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
@@ -41,7 +42,10 @@ function checkBundle(name, code) {
 try {
   if (!process.argv.includes('--no-build')) execFileSync('npx', ['tsup', '--silent'], { cwd: root, stdio: 'inherit' });
   const tarball = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', dir], root))[0].filename;
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }, null, 2));
+  writeFileSync(
+    join(dir, 'package.json'),
+    JSON.stringify({ name: 'consumer', private: true, type: 'module' }, null, 2),
+  );
   run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error', join(dir, tarball)], dir);
 
   writeFileSync(
@@ -99,7 +103,8 @@ document.querySelector('#send').addEventListener('click', async () => {
   } catch (error) {
     problems.push(`vite build failed: ${error.message}`);
   }
-  for (const w of viteWarnings) problems.push(`vite ${mentionsBuiltin(w) ? 'warned about a Node built-in' : 'warned'}: ${w}`);
+  for (const w of viteWarnings)
+    problems.push(`vite ${mentionsBuiltin(w) ? 'warned about a Node built-in' : 'warned'}: ${w}`);
   const assets = join(dir, 'dist', 'assets');
   const js = readdirSync(assets).filter((f) => f.endsWith('.js'));
   for (const file of js) checkBundle(`vite (${file})`, readFileSync(join(assets, file), 'utf8'));
@@ -110,5 +115,7 @@ document.querySelector('#send').addEventListener('click', async () => {
 }
 
 for (const p of problems) console.error(`check:consumer: ${p}`);
-console.log(problems.length === 0 ? 'check:consumer: no warnings; nothing Node-only or server-only in the browser bundles.' : '');
+console.log(
+  problems.length === 0 ? 'check:consumer: no warnings; nothing Node-only or server-only in the browser bundles.' : '',
+);
 process.exit(problems.length > 0 ? 1 : 0);

@@ -15,7 +15,7 @@ export interface PlainClientOptions {
   /** Extra headers on every request (e.g. your proxy's own auth). */
   headers?: Record<string, string>;
   /** `credentials` for fetch, e.g. `'include'` to send your backend's cookies from a browser. */
-  credentials?: RequestCredentials;
+  credentials?: RequestInit['credentials'];
   /** Per-attempt timeout in milliseconds. @default 30000 */
   timeoutMs?: number;
   /** Retries after a failure that is safe to retry (see README, "Retries"). `0` disables them. @default 2 */

@@ -14,12 +14,16 @@ export type FailedLookup = Extract<GetThreadResult, { ok: false }>;
 /** How a thread is looked up: by id, or by its reference such as `T-123`. */
 export type ThreadKey = { threadId: string } | { ref: string };
 
+/** Ids, refs and enum values are short; a longer one is not from Plain. */
+const MAX_ID_LENGTH = 1000;
+const isShortString = (value: unknown): value is string => typeof value === 'string' && value.length <= MAX_ID_LENGTH;
+
 /** Every field the lookup selects is non-null in the schema: an answer missing one is not a thread. */
 export function isThread(value: unknown): value is Thread {
   if (typeof value !== 'object' || value === null) return false;
   const { id, ref, title, channel, status, customer } = value as Record<string, unknown>;
-  const strings = [id, ref, title, channel, status].every((field) => typeof field === 'string');
-  return strings && typeof customer === 'object' && customer !== null && typeof (customer as { id?: unknown }).id === 'string';
+  const fields = [id, ref, channel, status].every(isShortString) && typeof title === 'string';
+  return fields && typeof customer === 'object' && customer !== null && isShortString((customer as { id?: unknown }).id);
 }
 
 /** Looks a thread up by id or by ref; "no such thread" is `thread_not_found`. */

@@ -8,7 +8,7 @@ export interface TransportConfig {
   headers: Record<string, string>;
   /** @default globalThis.fetch, looked up on every request (so a fetch patched later, e.g. by MSW, is used) */
   fetch?: typeof fetch;
-  credentials?: RequestCredentials;
+  credentials?: RequestInit['credentials'];
   /** The API key, removed from everything an answer brings in. Absent when requests go to the caller's own backend. */
   apiKey?: string;
   /** The largest answer read, in decoded bytes; a larger one is cancelled at the cap. */

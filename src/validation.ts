@@ -2,72 +2,161 @@ import * as z from 'zod/mini';
 import type { InputIssue } from './errors.js';
 import type { ThreadChannel } from './generated/graphql.js';
 
+// Size limits, checked before anything else looks at a value (docs/limits.md explains each number). Lengths are
+// JavaScript string lengths (UTF-16 code units): reading one costs nothing, whatever the string holds.
+/** textContent and markdownContent. Plain documents no limit. */
+const MAX_CONTENT_LENGTH = 100_000;
+/** Ids (threadId, attachmentIds, customerId, externalId) and a recipient's name. */
+const MAX_SHORT_TEXT_LENGTH = 1_000;
+/** An email address (RFC 5321: 254 octets in a path), its local part (64) and a domain label (63). */
+const MAX_EMAIL_LENGTH = 254;
+const MAX_LOCAL_PART_LENGTH = 64;
+const MAX_LABEL_LENGTH = 63;
+/** Plain takes at most 100 attachments per message. */
+const MAX_ATTACHMENTS = 100;
+/** Cc and Bcc together. */
+const MAX_RECIPIENTS = 100;
+
+// One character of a local part or a domain label beyond ASCII (RFC 6531/6532: internationalised addresses):
+// anything but a space of any kind, a control character or half of a surrogate pair.
+const NON_ASCII = String.raw`[^\x00-\x7f\s\p{Cc}\p{Cs}]`;
+/** An unquoted local part between dots: RFC 5322 atext (letters, digits and ! # $ % & ' * + - / = ? ^ _ ` { | } ~). */
+const ATOM = new RegExp(String.raw`^(?:[\w!#$%&'*+\-/=?^\x60{|}~]|${NON_ASCII})+$`, 'u');
+/** A quoted local part: printable ASCII and spaces; `"` and `\` only after a backslash (RFC 5321 Quoted-string). */
+const QUOTED = new RegExp(String.raw`^"(?:[\x20\x21\x23-\x5b\x5d-\x7e]|\\[\x20-\x7e]|${NON_ASCII})+"$`, 'u');
+/** A domain label: letters, digits and hyphens, or an internationalised label, as typed (`bücher`) or in punycode. */
+const LABEL = new RegExp(String.raw`^(?:[a-z\d-]|${NON_ASCII})+$`, 'iu');
+
+/**
+ * Whether `value` is an address Plain could deliver to: `local@domain`, where
+ * - the local part is dot-separated atoms (`o'brien`, `a&b`, `customer/department=shipping`, `josé`, `用户`) or a
+ *   quoted string (`"quoted local"`), at most 64 characters;
+ * - the domain has at least two labels (mail goes to public domains, so `localhost` and other dotless names are
+ *   refused), each 1–63 letters, digits, hyphens or non-ASCII characters, not starting or ending with a hyphen; the
+ *   last label is not all digits (an IP address is not a mail domain, and `[1.2.3.4]` literals are refused);
+ * - the whole is at most 254 characters, checked first, so a huge string costs nothing.
+ * Every test is linear in the length (no backtracking), and the longest string any of them sees is 254 characters.
+ */
+export function isDeliverableEmail(value: unknown): value is string {
+  if (typeof value !== 'string' || value.length > MAX_EMAIL_LENGTH) return false;
+  const at = value.lastIndexOf('@');
+  const local = value.slice(0, at);
+  const labels = value.slice(at + 1).split('.');
+  const tld = labels.at(-1) ?? '';
+  return (
+    at > 0 &&
+    local.length <= MAX_LOCAL_PART_LENGTH &&
+    (QUOTED.test(local) || local.split('.').every((atom) => ATOM.test(atom))) &&
+    labels.length >= 2 &&
+    labels.every((l) => l.length <= MAX_LABEL_LENGTH && LABEL.test(l) && !l.startsWith('-') && !l.endsWith('-')) &&
+    !/^\d+$/.test(tld)
+  );
+}
+
 const typeError = (expected: string) => (issue: { input?: unknown }) =>
   issue.input === undefined ? 'is required' : `must be ${expected}`;
 const anObject = { error: typeError('an object') };
 /** A string with something in it besides whitespace: the rule for ids and text, here and in the proxy. */
 export const isNonBlankString = (value: unknown): value is string => typeof value === 'string' && value.trim() !== '';
-const notBlank = () => z.string({ error: typeError('a string') }).check(z.refine(isNonBlankString, 'must not be empty'));
 
-/** One Cc or Bcc recipient. */
+const count = (n: number) => n.toLocaleString('en-US');
+/** A string of at most `max` characters; a longer one gets this issue alone, before any other check reads it. */
+const stringOfAtMost = (max: number) =>
+  z
+    .string({ error: typeError('a string') })
+    .check(
+      z.refine((s: string) => s.length <= max, { error: `must be at most ${count(max)} characters`, abort: true }),
+    );
+const nonBlank = (max: number) => stringOfAtMost(max).check(z.refine(isNonBlankString, 'must not be empty'));
+const id = nonBlank(MAX_SHORT_TEXT_LENGTH);
+const emailAddress = stringOfAtMost(MAX_EMAIL_LENGTH).check(
+  z.refine(isDeliverableEmail, 'must be a valid email address'),
+);
+/** A list of at most `max` items: a longer one is refused before any item is read. */
+const listOf = <T extends z.ZodMiniType>(item: T, max: number, what: string) =>
+  z.array(item, `must be a list of ${what}`).check(z.maxLength(max, `must hold at most ${count(max)} ${what}`));
+
+/** One Cc or Bcc recipient: a deliverable `email` (`isDeliverableEmail`) and an optional `name` (≤ 1,000 characters). */
 export const EmailParticipant = z.object(
-  {
-    email: z.email({ error: typeError('a valid email address') }),
-    name: z.nullish(z.string('must be a string')),
-  },
+  { email: emailAddress, name: z.nullish(stringOfAtMost(MAX_SHORT_TEXT_LENGTH)) },
   anObject,
 );
 export type EmailParticipant = { email: string; name?: string | null };
 
+const isGiven = (value: unknown) => value !== undefined && value !== null;
+
 /**
- * Exactly one of `emailAddress`, `customerId` or `externalId`. Plain accepts only one (plain-api.md §5).
- * The TypeScript type enforces it for typed callers; this schema enforces it for everyone else.
+ * Exactly one of `emailAddress`, `customerId` or `externalId`: Plain accepts only one (its schema says so). The
+ * others may be left out or `null`; either way they are not sent. The TypeScript type enforces it for typed callers;
+ * this schema enforces it for everyone else.
  */
 export const CustomerIdentifier = z
-  .object({
-    emailAddress: z.optional(z.email({ error: typeError('a valid email address') })),
-    customerId: z.optional(notBlank()),
-    externalId: z.optional(notBlank()),
-  }, anObject)
+  .object({ emailAddress: z.nullish(emailAddress), customerId: z.nullish(id), externalId: z.nullish(id) }, anObject)
   .check(
     z.refine(
-      (id) => Number(id.emailAddress !== undefined) + Number(id.customerId !== undefined) + Number(id.externalId !== undefined) === 1,
+      (who) => [who.emailAddress, who.customerId, who.externalId].filter(isGiven).length === 1,
       'give exactly one of emailAddress, customerId or externalId',
     ),
+    z.overwrite((who) => Object.fromEntries(Object.entries(who).filter(([, value]) => isGiven(value))) as typeof who),
   );
 export type CustomerIdentifier =
-  | { emailAddress: string; customerId?: never; externalId?: never }
-  | { customerId: string; emailAddress?: never; externalId?: never }
-  | { externalId: string; emailAddress?: never; customerId?: never };
+  | { emailAddress: string; customerId?: null; externalId?: null }
+  | { customerId: string; emailAddress?: null; externalId?: null }
+  | { externalId: string; emailAddress?: null; customerId?: null };
 
 // Nullish like every optional field of Plain's input (and like the TypeScript type below): null means none.
-const recipients = z.nullish(z.array(EmailParticipant, 'must be a list of recipients'));
+const recipients = z.nullish(listOf(EmailParticipant, MAX_RECIPIENTS, 'recipients'));
 
-/** Cc (`additionalRecipients`) and Bcc (`hiddenRecipients`): no address may appear twice across both lists. */
-export const EmailChannelOptions = z.object({ additionalRecipients: recipients, hiddenRecipients: recipients }, anObject).check(
-  z.superRefine((email, ctx) => {
-    const seen = new Set<string>();
-    for (const list of ['additionalRecipients', 'hiddenRecipients'] as const) {
-      email[list]?.forEach((r, i) => {
-        const address = r.email.toLowerCase();
-        if (seen.has(address)) {
-          ctx.addIssue({ code: 'custom', input: r.email, path: [list, i, 'email'], message: 'appears more than once across Cc and Bcc' });
-        }
-        seen.add(address);
-      });
-    }
-  }),
+/** Cc (`additionalRecipients`) and Bcc (`hiddenRecipients`): at most 100 in all, and no address twice across both. */
+export const EmailChannelOptions = z
+  .object({ additionalRecipients: recipients, hiddenRecipients: recipients }, anObject)
+  .check(
+    z.superRefine((email, ctx) => {
+      const cc = email.additionalRecipients ?? [];
+      const bcc = email.hiddenRecipients ?? [];
+      if (cc.length + bcc.length > MAX_RECIPIENTS) {
+        const message = `must hold at most ${MAX_RECIPIENTS} Cc and Bcc recipients together`;
+        ctx.addIssue({ code: 'custom', input: email, message });
+        return;
+      }
+      const seen = new Set<string>();
+      for (const [list, people] of [['additionalRecipients', cc], ['hiddenRecipients', bcc]] as const) {
+        people.forEach((r, i) => {
+          const address = r.email.toLowerCase();
+          if (seen.has(address)) {
+            const message = 'appears more than once across Cc and Bcc';
+            ctx.addIssue({ code: 'custom', input: r.email, path: [list, i, 'email'], message });
+          }
+          seen.add(address);
+        });
+      }
+    }),
+  );
+
+/**
+ * The input of `replyToThread`, shaped like Plain's own `ReplyToThreadInput`. Reuse it to validate a form.
+ *
+ * Limits (Plain documents none but the attachment count; see docs/limits.md), each checked before the value is read
+ * any further, so an oversized input is refused at once:
+ * - `textContent`, `markdownContent`: at most 100,000 characters;
+ * - `threadId`, each of `attachmentIds`, `customerId`, `externalId`, a recipient's `name`: at most 1,000 characters;
+ * - `attachmentIds`: at most 100 (Plain's own limit per message);
+ * - Cc and Bcc: at most 100 recipients together;
+ * - an email address: at most 254 characters, its local part at most 64.
+ */
+export const ReplyToThreadInput = z.object(
+  {
+    threadId: id,
+    textContent: nonBlank(MAX_CONTENT_LENGTH),
+    markdownContent: z.nullish(stringOfAtMost(MAX_CONTENT_LENGTH)),
+    attachmentIds: z.nullish(listOf(id, MAX_ATTACHMENTS, 'ids')),
+    impersonation: z.nullish(
+      z.object({ asCustomer: z.object({ customerIdentifier: CustomerIdentifier }, anObject) }, anObject),
+    ),
+    channelSpecificOptions: z.nullish(z.object({ email: EmailChannelOptions }, anObject)),
+  },
+  anObject,
 );
-
-/** The input of `replyToThread`, shaped like Plain's own `ReplyToThreadInput`. Reuse it to validate a form. */
-export const ReplyToThreadInput = z.object({
-  threadId: notBlank(),
-  textContent: notBlank(),
-  markdownContent: z.nullish(z.string('must be a string')),
-  attachmentIds: z.nullish(z.array(notBlank(), 'must be a list of ids')),
-  impersonation: z.nullish(z.object({ asCustomer: z.object({ customerIdentifier: CustomerIdentifier }, anObject) }, anObject)),
-  channelSpecificOptions: z.nullish(z.object({ email: EmailChannelOptions }, anObject)),
-}, anObject);
 export type ReplyToThreadInput = {
   threadId: string;
   textContent: string;
@@ -94,35 +183,55 @@ function pathOf(path: readonly PropertyKey[]): string {
   return out || '(input)';
 }
 
-export type Parsed<T> = { ok: true; data: T } | { ok: false; issues: InputIssue[] };
-
-/** Runs a zod/mini schema and turns its issues into `{ path, message }` pairs. */
-export function parseInput<T>(schema: z.ZodMiniType<T>, value: unknown): Parsed<T> {
-  const parsed = schema.safeParse(value);
-  if (parsed.success) return { ok: true, data: parsed.data };
-  return { ok: false, issues: parsed.error.issues.map((i) => ({ path: pathOf(i.path), message: i.message })) };
-}
-
-/** `ReplyToThreadInput` as the schema gives it back: unknown keys stripped. */
-export type ValidReply = z.output<typeof ReplyToThreadInput>;
+const UNREADABLE = 'could not be read (a getter or Proxy threw)';
 
 /**
- * The common reply, a non-blank `threadId` and `textContent` and none of the optional fields, recognised without
- * running the schema; `undefined` for anything else. It sends exactly what the schema's output would (a property
- * test compares the two on arbitrary input). Measured reason: zod's parse is about 0.25 µs in a tight loop but
- * about 1 % of a loopback reply (bench/PERFORMANCE.md), its generic code being cold between network reads.
+ * The path of the property whose reading threw while `schema` read `value`: the schema runs again on a view of
+ * `value` that notes each property before reading it, so the last one noted is the one that threw. `(input)` when
+ * the input itself cannot be inspected, or when the second run does not throw.
  */
-function commonReply(input: unknown): ValidReply | undefined {
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) return undefined;
-  // zod asks `in` of each required key (a Proxy's `has` trap answers it) before reading it: so does this.
-  if (!('threadId' in input) || !('textContent' in input)) return undefined;
-  const { threadId, textContent, markdownContent, attachmentIds, impersonation, channelSpecificOptions } = input as Record<string, unknown>;
-  if (markdownContent !== undefined || attachmentIds !== undefined || impersonation !== undefined || channelSpecificOptions !== undefined) return undefined;
-  return isNonBlankString(threadId) && isNonBlankString(textContent) ? { threadId, textContent } : undefined;
+function unreadablePath(schema: z.ZodMiniType, value: unknown): string {
+  let reading: PropertyKey[] = [];
+  const view = (target: unknown, path: PropertyKey[]): unknown => {
+    if (typeof target !== 'object' || target === null) return target;
+    const pathTo = (key: PropertyKey) => [...path, typeof key === 'string' && /^\d+$/.test(key) ? Number(key) : key];
+    return new Proxy(target, {
+      has(t, key) {
+        reading = pathTo(key);
+        return Reflect.has(t, key);
+      },
+      get(t, key) {
+        reading = pathTo(key);
+        const read = Reflect.get(t, key);
+        // A frozen property must read as itself (a Proxy invariant), so what lies under it is not followed.
+        const own = Reflect.getOwnPropertyDescriptor(t, key);
+        return own?.configurable === false && own.writable === false ? read : view(read, reading);
+      },
+    });
+  };
+  try {
+    schema.safeParse(view(value, []));
+    return '(input)';
+  } catch {
+    return pathOf(reading);
+  }
 }
 
-/** `replyToThread`'s input, validated: the common reply at once, anything else by `ReplyToThreadInput`. */
-export function parseReply(input: unknown): Parsed<ValidReply> {
-  const common = commonReply(input);
-  return common ? { ok: true, data: common } : parseInput(ReplyToThreadInput, input);
+export type Parsed<T> = { ok: true; data: T } | { ok: false; issues: InputIssue[] };
+
+/**
+ * Runs a zod/mini schema and turns its issues into `{ path, message }` pairs. Never throws: an input whose getters
+ * or Proxy traps throw is refused with an issue naming the property that threw.
+ */
+export function parseInput<T>(schema: z.ZodMiniType<T>, value: unknown): Parsed<T> {
+  try {
+    const parsed = schema.safeParse(value);
+    if (parsed.success) return { ok: true, data: parsed.data };
+    return { ok: false, issues: parsed.error.issues.map((i) => ({ path: pathOf(i.path), message: i.message })) };
+  } catch {
+    return { ok: false, issues: [{ path: unreadablePath(schema, value), message: UNREADABLE }] };
+  }
 }
+
+/** `ReplyToThreadInput` as the schema gives it back: unknown keys stripped, unused customer identifiers dropped. */
+export type ValidReply = z.output<typeof ReplyToThreadInput>;

@@ -16,7 +16,7 @@ export interface Received {
   operationName: string | undefined;
   /** The parsed JSON body, or the raw text when it was not JSON. */
   body: unknown;
-  /** Body bytes the server wrote to this request's answer (counted by `streamForever`, `drip` and `send`). */
+  /** Body bytes the server wrote to this request's answer (counted by `send`, `sendJson` and `streamForever`). */
   bytesSent: number;
   /** True once the response finished or its connection closed. */
   closed: boolean;
@@ -176,20 +176,27 @@ export function headersOnly(res: http.ServerResponse) {
 }
 
 /**
- * Zeros compressed with `encoding`: a small answer that inflates to `inflatedBytes`. Brotli at quality 1 turns 2 GiB
- * into about 390 KB in well under a second; gzip's ratio tops out near 1000:1.
+ * Zeros compressed with `encoding`: a small answer that inflates to `inflatedBytes` (a multiple of 16 MiB for gzip).
+ * Brotli at quality 1 turns 2 GiB into about 390 KB in well under a second. Gzip's ratio tops out near 1000:1 and
+ * its best level is slow, so one 16 MiB member is compressed once and repeated: a gzip stream may hold many members.
  */
 export async function compressionBomb(encoding: 'br' | 'gzip', inflatedBytes: number): Promise<Buffer> {
-  const compressor =
-    encoding === 'br'
-      ? zlib.createBrotliCompress({ params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 1 } })
-      : zlib.createGzip({ level: 9 });
+  if (encoding === 'br') {
+    return compressed(zlib.createBrotliCompress({ params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 1 } }), inflatedBytes);
+  }
+  const member = await compressed(zlib.createGzip({ level: 9 }), GZIP_MEMBER_BYTES);
+  return Buffer.concat(Array.from({ length: Math.ceil(inflatedBytes / GZIP_MEMBER_BYTES) }, () => member));
+}
+
+const GZIP_MEMBER_BYTES = 16 << 20;
+
+async function compressed(compressor: zlib.BrotliCompress | zlib.Gzip, zeroBytes: number): Promise<Buffer> {
   const out: Buffer[] = [];
   compressor.on('data', (chunk: Buffer) => out.push(chunk));
   const ended = once(compressor, 'end');
   const zeros = Buffer.alloc(4 << 20);
-  for (let written = 0; written < inflatedBytes; written += zeros.length) {
-    const part = written + zeros.length <= inflatedBytes ? zeros : zeros.subarray(0, inflatedBytes - written);
+  for (let written = 0; written < zeroBytes; written += zeros.length) {
+    const part = written + zeros.length <= zeroBytes ? zeros : zeros.subarray(0, zeroBytes - written);
     if (!compressor.write(part)) await once(compressor, 'drain');
   }
   compressor.end();

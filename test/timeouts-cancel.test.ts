@@ -1,3 +1,10 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PlainClient, type PlainClientOptions, type ReplyOptions } from '../src/index.js';
 import {
@@ -80,14 +87,15 @@ describe('a reply that times out without a caller signal is cancelled', () => {
   });
 
   it('a body that never ends: timeout, the connection is closed, and the server can push no more into the client', async () => {
-    // About 32 MB/s for as long as the client keeps reading.
-    server.answerWith((_, res) => streamForever(res, { chunk: 'a'.repeat(64 * 1024), everyMs: 2 }));
+    // Up to about 3 MB/s for as long as the client keeps reading: slow enough to stay under the 4 MiB answer cap
+    // until the timeout, so that the timeout is what ends the call.
+    server.answerWith((_, res) => streamForever(res, { chunk: 'a'.repeat(16 * 1024), everyMs: 5 }));
 
     const result = await resolvesOnTime(reply(clientFor()));
     const [request] = await received(1);
     const sentByThen = request!.bytesSent;
     const closed = await within(request!.whenClosed, CLOSE_WITHIN_MS);
-    // A second more of a stream that was not cancelled would bring tens of MB more into the client.
+    // A stream that was not cancelled would bring megabytes more into the client in the next two seconds.
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     const sentAfter = request!.bytesSent - sentByThen;
 
@@ -163,7 +171,7 @@ describe('after a timeout the client keeps working', () => {
     await resolvesOnTime(reply(plain));
 
     server.answerWith(healthyPlain);
-    const next = await resolvesOnTime(reply(plain));
+    const next = await resolvesOnTime(reply(plain, { timeoutMs: 2_000 }));
 
     expect(next).toMatchObject({ ok: true, data: { threadId: 'th_1', channel: 'EMAIL' } });
     expect(server.count('ReplyToThread')).toBe(2);
@@ -209,5 +217,46 @@ describe('a caller signal cancels the request', () => {
     expect(result).toMatchObject({ ok: false, error: { kind: 'timeout', mayHaveBeenSent: true } });
     const [request] = await received(1);
     expect(await within(request!.whenClosed, CLOSE_WITHIN_MS)).toBe(true);
+  });
+});
+
+describe('a timed-out call leaves nothing that keeps the process alive', () => {
+  // The client bundled into one file, so that a plain `node` child can load it quickly.
+  let dir: string;
+  let entry: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'plain-client-timeouts-'));
+    entry = join(dir, 'client.mjs');
+    const source = fileURLToPath(new URL('../src/index.ts', import.meta.url));
+    await build({ entryPoints: [source], bundle: true, format: 'esm', platform: 'node', outfile: entry, logLevel: 'silent' });
+  }, 20_000);
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  /** Runs a script that makes one reply with `timeoutMs` and then has nothing left to do. */
+  async function scriptRun(timeoutMs: number): Promise<{ exited: boolean; printed: string }> {
+    const script = [
+      `const { PlainClient } = await import(${JSON.stringify(entry)});`,
+      `const plain = new PlainClient({ apiKey: ${JSON.stringify(KEY)}, apiUrl: ${JSON.stringify(server.url)}, timeoutMs: ${timeoutMs}, maxRetries: 0 });`,
+      "const result = await plain.replyToThread({ threadId: 'th_1', textContent: 'Hello' }, { thread: { id: 'th_1', channel: 'EMAIL' } });",
+      "console.log(result.ok ? 'ok' : result.error.kind);",
+    ].join('\n');
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let printed = '';
+    child.stdout.setEncoding('utf8').on('data', (text: string) => {
+      printed += text;
+    });
+    const exited = await within(once(child, 'exit'), 5_000);
+    if (!exited) child.kill();
+    return { exited, printed: printed.trim() };
+  }
+
+  it('a script whose only reply timed out exits by itself', async () => {
+    server.answerWith(never);
+    expect(await scriptRun(TIMEOUT_MS)).toEqual({ exited: true, printed: 'timeout' });
+  });
+
+  it('a script whose only reply succeeded exits by itself (the control)', async () => {
+    // A fresh process's first request can take longer than 300 ms on a busy machine: a timeout that cannot fire.
+    expect(await scriptRun(4_000)).toEqual({ exited: true, printed: 'ok' });
   });
 });

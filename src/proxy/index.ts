@@ -12,4 +12,9 @@ export {
   type ThreadRule,
 } from './proxy.js';
 export { toNodeHandler, type NodeRequestLike, type NodeResponseLike } from './node.js';
-export type { CustomerIdentifier, ReplyToThreadInput } from '../validation.js';
+import type * as validation from '../validation.js';
+
+// Type aliases, not `export type { … }`: the declaration bundler turns a type-only re-export of a name that is also
+// a value (the zod schema) into a value export, which this entry does not have at run time.
+export type CustomerIdentifier = validation.CustomerIdentifier;
+export type ReplyToThreadInput = validation.ReplyToThreadInput;
