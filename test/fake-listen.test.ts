@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { GetThreadDocument } from '../src/generated/graphql.js';
 import { PlainClient } from '../src/index.js';
-import { type FakePlain, createFakePlain } from '../src/testing/index.js';
+import { createFakePlain, type FakePlain } from '../src/testing/index.js';
 import { rawExchange, statusOf, watchCrashes } from './support.js';
 
 const getThreadBody = (threadId: string) =>

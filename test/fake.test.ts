@@ -9,9 +9,19 @@ describe('createFakePlain', () => {
   it('seeds with sensible defaults in one line each', () => {
     const fake = createFakePlain();
     const thread = fake.addThread();
-    expect(thread).toMatchObject({ id: expect.stringMatching(/^th_/), ref: 'T-1', channel: 'EMAIL', status: 'TODO', customerId: expect.stringMatching(/^c_/) });
+    expect(thread).toMatchObject({
+      id: expect.stringMatching(/^th_/),
+      ref: 'T-1',
+      channel: 'EMAIL',
+      status: 'TODO',
+      customerId: expect.stringMatching(/^c_/),
+    });
     const customer = fake.addCustomer({ externalId: 'u-1' });
-    expect(customer).toMatchObject({ id: expect.stringMatching(/^c_/), email: expect.stringContaining('@'), externalId: 'u-1' });
+    expect(customer).toMatchObject({
+      id: expect.stringMatching(/^c_/),
+      email: expect.stringContaining('@'),
+      externalId: 'u-1',
+    });
     expect(() => fake.addThread({ customer: 'c_nobody' })).toThrowError(/no customer c_nobody/);
   });
 
@@ -20,14 +30,19 @@ describe('createFakePlain', () => {
     const response = await fake.fetch('https://core-api.uk.plain.com/graphql/v1', {
       method: 'POST',
       headers: { authorization: 'Bearer nope', 'content-type': 'application/json' },
-      body: JSON.stringify({ query: 'query GetThread($threadId: ID!) { thread(threadId: $threadId) { id } }', variables: { threadId: 'th_1' } }),
+      body: JSON.stringify({
+        query: 'query GetThread($threadId: ID!) { thread(threadId: $threadId) { id } }',
+        variables: { threadId: 'th_1' },
+      }),
     });
     expect(response.status).toBe(401);
     expect(response.headers.get('apigw-requestid')).toBe('fake-req-1');
-    expect(await response.json()).toEqual({ errors: [{ message: expect.any(String), extensions: { code: 'UNAUTHENTICATED' } }] });
+    expect(await response.json()).toEqual({
+      errors: [{ message: expect.any(String), extensions: { code: 'UNAUTHENTICATED' } }],
+    });
   });
 
-  it('refuses documents that are not plain-client\'s operations', async () => {
+  it("refuses documents that are not plain-client's operations", async () => {
     const fake = createFakePlain();
     const response = await fake.fetch('https://x.test/graphql', {
       method: 'POST',
@@ -50,11 +65,16 @@ describe('createFakePlain', () => {
       channelSpecificOptions: { email: { additionalRecipients: [{ email: 'cc@example.com' }] } },
     });
     expect(fake.messages(thread.id)).toEqual([
-      expect.objectContaining({ text: 'Hi', author: { kind: 'customer', customerId: customer.id, email: 'ada@example.com' }, cc: [{ email: 'cc@example.com' }], bcc: [] }),
+      expect.objectContaining({
+        text: 'Hi',
+        author: { kind: 'customer', customerId: customer.id, email: 'ada@example.com' },
+        cc: [{ email: 'cc@example.com' }],
+        bcc: [],
+      }),
     ]);
   });
 
-  it('enforces a rate limit with Plain\'s headers', async () => {
+  it("enforces a rate limit with Plain's headers", async () => {
     const fake = createFakePlain({ rateLimit: { limit: 2, windowMs: 60_000 } });
     const thread = fake.addThread();
     const plain = new PlainClient({ apiKey: fake.apiKey, fetch: fake.fetch, paceRequests: false, maxRetries: 0 });
@@ -73,7 +93,11 @@ describe('createFakePlain', () => {
       fake.fetch('https://x.test', {
         method: 'POST',
         headers: { authorization: `Bearer ${fake.apiKey}` },
-        body: JSON.stringify({ query: 'mutation ReplyToThread($input: ReplyToThreadInput!) { replyToThread(input: $input) { error { code } } }', variables: { input: { threadId: thread.id, textContent: 'x' } } }),
+        body: JSON.stringify({
+          query:
+            'mutation ReplyToThread($input: ReplyToThreadInput!) { replyToThread(input: $input) { error { code } } }',
+          variables: { input: { threadId: thread.id, textContent: 'x' } },
+        }),
       });
     await expect(request()).rejects.toMatchObject({ cause: { code: 'ECONNREFUSED' } });
     expect(fake.requests).toEqual([]);
@@ -92,7 +116,10 @@ describe('createFakePlain', () => {
     try {
       expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/graphql\/v1$/);
       const plain = new PlainClient({ apiKey: fake.apiKey, apiUrl: server.url });
-      expect(await plain.replyToThread({ threadId: thread.id, textContent: 'over HTTP' })).toMatchObject({ ok: true, data: { channel: 'SLACK' } });
+      expect(await plain.replyToThread({ threadId: thread.id, textContent: 'over HTTP' })).toMatchObject({
+        ok: true,
+        data: { channel: 'SLACK' },
+      });
       fake.failNext({ drop: 'after' });
       const dropped = await plain.replyToThread({ threadId: thread.id, textContent: 'dropped' });
       expect(dropped.error).toMatchObject({ kind: 'network', retryable: false });
@@ -110,8 +137,15 @@ describe('createFakePlain', () => {
         method: 'POST',
         headers: { authorization: `Bearer ${fake.apiKey}` },
         body: JSON.stringify({
-          query: 'mutation ReplyToThread($input: ReplyToThreadInput!) { replyToThread(input: $input) { error { code fields { field } } } }',
-          variables: { input: { threadId: thread.id, textContent: 'x', channelSpecificOptions: { email: { additionalRecipients: [{ email }] } } } },
+          query:
+            'mutation ReplyToThread($input: ReplyToThreadInput!) { replyToThread(input: $input) { error { code fields { field } } } }',
+          variables: {
+            input: {
+              threadId: thread.id,
+              textContent: 'x',
+              channelSpecificOptions: { email: { additionalRecipients: [{ email }] } },
+            },
+          },
         }),
       });
       return ((await response.json()) as { data: { replyToThread: { error: unknown } } }).data.replyToThread.error;
@@ -126,8 +160,18 @@ describe('createFakePlain', () => {
       '用户@例子.广告',
     ];
     for (const email of deliverable) expect(await replyWithCc(email)).toBeNull();
-    for (const email of ['no-at-sign', '@example.com', 'user@', 'a b@example.com', 'a@b@example.com', 'user@localhost']) {
-      expect(await replyWithCc(email)).toMatchObject({ code: 'input_validation', fields: [{ field: 'channelSpecificOptions' }] });
+    for (const email of [
+      'no-at-sign',
+      '@example.com',
+      'user@',
+      'a b@example.com',
+      'a@b@example.com',
+      'user@localhost',
+    ]) {
+      expect(await replyWithCc(email)).toMatchObject({
+        code: 'input_validation',
+        fields: [{ field: 'channelSpecificOptions' }],
+      });
     }
     expect(fake.messages(thread.id)).toHaveLength(deliverable.length);
   });
@@ -135,7 +179,11 @@ describe('createFakePlain', () => {
   it('answers a body that is JSON but not one request with a 400, as Plain does', async () => {
     const fake = createFakePlain();
     for (const body of ['null', '[]', '"query"', '42']) {
-      const response = await fake.fetch('https://x.test', { method: 'POST', headers: { authorization: `Bearer ${fake.apiKey}` }, body });
+      const response = await fake.fetch('https://x.test', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${fake.apiKey}` },
+        body,
+      });
       expect(response.status).toBe(400);
     }
   });
@@ -158,7 +206,9 @@ describe('createFakePlain', () => {
 
   it('points the old fake.handlers to plain-client/testing/msw', () => {
     const fake = createFakePlain();
-    expect(() => (fake as unknown as { handlers: unknown }).handlers).toThrow(/import \{ mswHandlers \} from 'plain-client\/testing\/msw'/);
+    expect(() => (fake as unknown as { handlers: unknown }).handlers).toThrow(
+      /import \{ mswHandlers \} from 'plain-client\/testing\/msw'/,
+    );
     expect(() => (fake as unknown as { handlersFor: unknown }).handlersFor).toThrow(/mswHandlers\(fake, url\)/);
     expect(Object.keys(fake)).not.toContain('handlers');
     expect({ ...fake }).toMatchObject({ apiKey: fake.apiKey });
@@ -169,14 +219,17 @@ describe('createFakePlain', () => {
     const server = setupServer(...mswHandlers(fake), ...mswHandlers(fake, 'https://other.example/graphql'));
     afterEach(() => server.close());
 
-    it('answers at the fake\'s URL, or the one given', async () => {
+    it("answers at the fake's URL, or the one given", async () => {
       server.listen({ onUnhandledRequest: 'error' });
       const thread = fake.addThread();
       for (const apiUrl of ['https://staging.example/graphql', 'https://other.example/graphql']) {
         const plain = new PlainClient({ apiKey: fake.apiKey, apiUrl });
         expect((await plain.replyToThread({ threadId: thread.id, textContent: apiUrl })).ok).toBe(true);
       }
-      expect(fake.messages(thread.id).map((m) => m.text)).toEqual(['https://staging.example/graphql', 'https://other.example/graphql']);
+      expect(fake.messages(thread.id).map((m) => m.text)).toEqual([
+        'https://staging.example/graphql',
+        'https://other.example/graphql',
+      ]);
     });
 
     it('turns a dropped connection into a network error', async () => {

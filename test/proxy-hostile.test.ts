@@ -4,15 +4,29 @@ import fc from 'fast-check';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { GetThreadByRefDocument, GetThreadDocument, ReplyToThreadDocument } from '../src/generated/graphql.js';
 import { PlainClient } from '../src/index.js';
-import { type NodeRequestLike, type NodeResponseLike, type PlainProxyOptions, createPlainProxy, toNodeHandler } from '../src/proxy/index.js';
+import {
+  createPlainProxy,
+  type NodeRequestLike,
+  type NodeResponseLike,
+  type PlainProxyOptions,
+  toNodeHandler,
+} from '../src/proxy/index.js';
 import { createFakePlain } from '../src/testing/index.js';
 import { rawExchange, serve, statusOf, watchCrashes } from './support.js';
 
 const KEY = 'plainApiKey_hostile_test_0123456789';
 const PLAIN = 'https://plain.example.test/graphql/v1';
 const MiB = 1024 * 1024;
-const getThread = (threadId = 'th_mine') => ({ query: String(GetThreadDocument), variables: { threadId }, operationName: 'GetThread' });
-const getThreadByRef = (ref: string) => ({ query: String(GetThreadByRefDocument), variables: { ref }, operationName: 'GetThreadByRef' });
+const getThread = (threadId = 'th_mine') => ({
+  query: String(GetThreadDocument),
+  variables: { threadId },
+  operationName: 'GetThread',
+});
+const getThreadByRef = (ref: string) => ({
+  query: String(GetThreadByRefDocument),
+  variables: { ref },
+  operationName: 'GetThreadByRef',
+});
 const anyThread: PlainProxyOptions['authorize'] = () => ({ threads: 'any', impersonate: false });
 
 const post = (body: unknown, headers: Record<string, string> = {}) =>
@@ -23,7 +37,10 @@ const post = (body: unknown, headers: Record<string, string> = {}) =>
   });
 
 /** A proxy whose Plain is `answer`; records what was forwarded (url, init). */
-function proxyOver(answer: (init: RequestInit) => Response | Promise<Response>, extra: Partial<PlainProxyOptions> = {}) {
+function proxyOver(
+  answer: (init: RequestInit) => Response | Promise<Response>,
+  extra: Partial<PlainProxyOptions> = {},
+) {
   const forwarded: RequestInit[] = [];
   const fetch = (async (_url: unknown, init?: RequestInit) => {
     forwarded.push(init ?? {});
@@ -94,7 +111,10 @@ describe('toNodeHandler on a real server, under malformed requests', () => {
     const raw = await rawPost('/api/plain', '[::1', JSON.stringify(getThread(thread.id)));
     expect(statusOf(raw)).toBe(200);
     expect(urlsSeen).toEqual(['http://localhost/api/plain']);
-    const refused = await rawExchange(server.port, 'GET /api/plain HTTP/1.1\r\nHost: a b c\r\nConnection: close\r\n\r\n');
+    const refused = await rawExchange(
+      server.port,
+      'GET /api/plain HTTP/1.1\r\nHost: a b c\r\nConnection: close\r\n\r\n',
+    );
     expect(statusOf(refused)).toBe(405);
     await stillServes();
   });
@@ -147,7 +167,11 @@ describe('toNodeHandler: its promise never rejects', () => {
   const { proxy } = proxyOver(() => Response.json({ data: { thread: null } }));
 
   it('with a malformed Host, a // target and no url at all', async () => {
-    for (const init of [{ headers: { host: '[::1', 'content-type': 'application/json' } }, { url: '//' }, { url: undefined }]) {
+    for (const init of [
+      { headers: { host: '[::1', 'content-type': 'application/json' } },
+      { url: '//' },
+      { url: undefined },
+    ]) {
       const { out, res } = response();
       await expect(toNodeHandler(proxy)(request(init), res)).resolves.toBeUndefined();
       expect(out).toMatchObject({ statusCode: 200, ended: true });
@@ -182,13 +206,24 @@ describe('a ref the policy refuses is answered like a ref that does not exist', 
   const answer = (init: RequestInit) => {
     const ref = JSON.parse(String(init.body)).variables.ref as string;
     const id = refs[ref];
-    return Response.json({ data: { threadByRef: id ? { id, ref, title: 'x', channel: 'EMAIL', status: 'TODO', customer: { id: 'c_1' } } : null } }, { headers });
+    return Response.json(
+      {
+        data: {
+          threadByRef: id ? { id, ref, title: 'x', channel: 'EMAIL', status: 'TODO', customer: { id: 'c_1' } } : null,
+        },
+      },
+      { headers },
+    );
   };
   const rule = (id: string) => {
     if (id === 'th_broken') throw new Error('lookup failed');
     return id === 'th_mine';
   };
-  const snapshot = async (response: Response) => ({ status: response.status, headers: [...response.headers], body: await response.text() });
+  const snapshot = async (response: Response) => ({
+    status: response.status,
+    headers: [...response.headers],
+    body: await response.text(),
+  });
 
   it('byte for byte: same status, headers and body', async () => {
     const { proxy, forwarded } = proxyOver(answer, { authorize: () => ({ threads: rule, impersonate: false }) });
@@ -205,7 +240,11 @@ describe('a ref the policy refuses is answered like a ref that does not exist', 
 
   it('so PlainClient in the browser reports thread_not_found for both', async () => {
     const { proxy } = proxyOver(answer, { authorize: () => ({ threads: ['th_mine'], impersonate: false }) });
-    const plain = new PlainClient({ apiUrl: 'https://app.example.test/api/plain', maxRetries: 0, fetch: (url, init) => proxy(new Request(url, init)) });
+    const plain = new PlainClient({
+      apiUrl: 'https://app.example.test/api/plain',
+      maxRetries: 0,
+      fetch: (url, init) => proxy(new Request(url, init)),
+    });
     const refused = await plain.getThreadByRef('T-2');
     const missing = await plain.getThreadByRef('T-404');
     expect(refused.error).toMatchObject({ kind: 'thread_not_found' });
@@ -216,7 +255,10 @@ describe('a ref the policy refuses is answered like a ref that does not exist', 
 describe('only parsed, checked JSON reaches the browser', () => {
   it('re-serialises a GraphQL result and labels it application/json with nosniff', async () => {
     const { proxy } = proxyOver(
-      () => new Response('  { "data" : { "thread" : null } }  ', { headers: { 'content-type': 'text/html', 'x-request-id': 'r-1' } }),
+      () =>
+        new Response('  { "data" : { "thread" : null } }  ', {
+          headers: { 'content-type': 'text/html', 'x-request-id': 'r-1' },
+        }),
     );
     const response = await proxy(post(getThread()));
     expect(response.status).toBe(200);
@@ -227,7 +269,17 @@ describe('only parsed, checked JSON reaches the browser', () => {
   });
 
   it('turns an answer that is not a GraphQL result into a 502 JSON error', async () => {
-    const bodies = ['<script>alert(document.cookie)</script>', '', '[1,2]', '"data"', '{"foo":1}', '{"errors":"x"}', '{"data":5}', '{"data":{}', 'null'];
+    const bodies = [
+      '<script>alert(document.cookie)</script>',
+      '',
+      '[1,2]',
+      '"data"',
+      '{"foo":1}',
+      '{"errors":"x"}',
+      '{"data":5}',
+      '{"data":{}',
+      'null',
+    ];
     for (const body of bodies) {
       const { proxy } = proxyOver(() => new Response(body, { status: 200, headers: { 'content-type': 'text/html' } }));
       const response = await proxy(post(getThread()));
@@ -237,8 +289,13 @@ describe('only parsed, checked JSON reaches the browser', () => {
     }
   });
 
-  it('passes Plain\'s own error statuses on with their checked JSON', async () => {
-    const { proxy } = proxyOver(() => Response.json({ errors: [{ message: 'Too many', extensions: { code: 'RATE_LIMITED' } }] }, { status: 429, headers: { 'retry-after': '3' } }));
+  it("passes Plain's own error statuses on with their checked JSON", async () => {
+    const { proxy } = proxyOver(() =>
+      Response.json(
+        { errors: [{ message: 'Too many', extensions: { code: 'RATE_LIMITED' } }] },
+        { status: 429, headers: { 'retry-after': '3' } },
+      ),
+    );
     const response = await proxy(post(getThread()));
     expect(await errorOf(response)).toMatchObject({ status: 429, code: 'RATE_LIMITED' });
     expect(response.headers.get('retry-after')).toBe('3');
@@ -256,10 +313,13 @@ describe('only parsed, checked JSON reaches the browser', () => {
     const escaped = [...KEY].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join('');
     const { proxy } = proxyOver(
       () =>
-        new Response(`{"errors":[{"message":"bad key ${escaped} or ${KEY.replace('_', '\\/')}x${KEY}","extensions":{"code":"UNAUTHENTICATED"}}]}`, {
-          status: 401,
-          headers: { 'x-request-id': `id-${KEY}` },
-        }),
+        new Response(
+          `{"errors":[{"message":"bad key ${escaped} or ${KEY.replace('_', '\\/')}x${KEY}","extensions":{"code":"UNAUTHENTICATED"}}]}`,
+          {
+            status: 401,
+            headers: { 'x-request-id': `id-${KEY}` },
+          },
+        ),
     );
     const response = await proxy(post(getThread()));
     const text = await response.text();
@@ -269,10 +329,12 @@ describe('only parsed, checked JSON reaches the browser', () => {
   });
 });
 
-describe('Plain\'s answer is read with a size cap and a deadline', () => {
+describe("Plain's answer is read with a size cap and a deadline", () => {
   it('checks maxResponseBytes', () => {
     for (const maxResponseBytes of [0, 1.5, -1, Number.NaN]) {
-      expect(() => createPlainProxy({ apiKey: KEY, authorize: anyThread, maxResponseBytes })).toThrow(/maxResponseBytes must be a whole number >= 1/);
+      expect(() => createPlainProxy({ apiKey: KEY, authorize: anyThread, maxResponseBytes })).toThrow(
+        /maxResponseBytes must be a whole number >= 1/,
+      );
     }
   });
 
@@ -286,7 +348,11 @@ describe('Plain\'s answer is read with a size cap and a deadline', () => {
   it('answers 502 past maxResponseBytes (4 MiB by default), and stops reading', async () => {
     const big = endless(new Uint8Array(64 * 1024).fill(0x20));
     const { proxy } = proxyOver(() => new Response(big.stream));
-    expect(await errorOf(await proxy(post(getThread())))).toMatchObject({ status: 502, code: 'BAD_GATEWAY', message: expect.stringMatching(/larger than 4194304 bytes/) });
+    expect(await errorOf(await proxy(post(getThread())))).toMatchObject({
+      status: 502,
+      code: 'BAD_GATEWAY',
+      message: expect.stringMatching(/larger than 4194304 bytes/),
+    });
     expect(big.seen.cancelled).toBe(true);
     expect(big.seen.bytes).toBeLessThan(4 * MiB + 256 * 1024);
 
@@ -313,12 +379,14 @@ describe('Plain\'s answer is read with a size cap and a deadline', () => {
   });
 
   it('answers a redirect with 502', async () => {
-    const { proxy } = proxyOver(() => new Response(null, { status: 307, headers: { location: 'https://elsewhere.example/graphql' } }));
+    const { proxy } = proxyOver(
+      () => new Response(null, { status: 307, headers: { location: 'https://elsewhere.example/graphql' } }),
+    );
     expect(await errorOf(await proxy(post(getThread())))).toMatchObject({ status: 502, code: 'BAD_GATEWAY' });
   });
 });
 
-describe('Plain\'s answer over real HTTP: bombs, endless bodies, redirects', () => {
+describe("Plain's answer over real HTTP: bombs, endless bodies, redirects", () => {
   let plain: Awaited<ReturnType<typeof serve>>;
   let answer: (req: IncomingMessage, res: ServerResponse) => void;
   const seen: { path: string; acceptEncoding: string | undefined; closedEarly: boolean }[] = [];
@@ -362,7 +430,11 @@ describe('Plain\'s answer over real HTTP: bombs, endless bodies, redirects', () 
   it('a brotli bomb (200 MiB from a few hundred bytes) gets a 502, and memory stays bounded', async () => {
     expect(bomb.byteLength).toBeLessThan(10_000);
     answer = (_req, res) => {
-      res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'br', 'content-length': bomb.byteLength });
+      res.writeHead(200, {
+        'content-type': 'application/json',
+        'content-encoding': 'br',
+        'content-length': bomb.byteLength,
+      });
       res.end(bomb);
     };
     const { result, growth } = await peakGrowth(async () => errorOf(await proxyTo()(post(getThread()))));
@@ -395,7 +467,10 @@ describe('Plain\'s answer over real HTTP: bombs, endless bodies, redirects', () 
       const timer = setInterval(() => res.write(' '), 10);
       res.on('close', () => clearInterval(timer));
     };
-    expect(await errorOf(await proxyTo({ timeoutMs: 200 })(post(getThread())))).toMatchObject({ status: 504, code: 'GATEWAY_TIMEOUT' });
+    expect(await errorOf(await proxyTo({ timeoutMs: 200 })(post(getThread())))).toMatchObject({
+      status: 504,
+      code: 'GATEWAY_TIMEOUT',
+    });
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(seen[0]?.closedEarly).toBe(true);
   });
@@ -405,7 +480,11 @@ describe('Plain\'s answer over real HTTP: bombs, endless bodies, redirects', () 
       if (req.url === '/moved') return void res.end('{"data":{"replyToThread":{"error":null}}}');
       res.writeHead(307, { location: `${plain.url}/moved` }).end();
     };
-    const reply = { query: String(ReplyToThreadDocument), variables: { input: { threadId: 'th_1', textContent: 'once' } }, operationName: 'ReplyToThread' };
+    const reply = {
+      query: String(ReplyToThreadDocument),
+      variables: { input: { threadId: 'th_1', textContent: 'once' } },
+      operationName: 'ReplyToThread',
+    };
     expect(await errorOf(await proxyTo()(post(reply)))).toMatchObject({ status: 502, code: 'BAD_GATEWAY' });
     expect(seen.map((s) => s.path)).toEqual(['/graphql/v1']);
   });
@@ -414,7 +493,16 @@ describe('Plain\'s answer over real HTTP: bombs, endless bodies, redirects', () 
 describe('malformed requests get a 4xx, never a 5xx', () => {
   it('operationName that is not a string, or is huge', async () => {
     const { proxy, forwarded } = proxyOver(() => Response.json({ data: { thread: null } }), { maxBodyBytes: 32 * MiB });
-    const names: unknown[] = [42, {}, { toString: 1 }, { toString: { valueOf: 1 } }, [], ['GetThread'], true, 'x'.repeat(10 * MiB)];
+    const names: unknown[] = [
+      42,
+      {},
+      { toString: 1 },
+      { toString: { valueOf: 1 } },
+      [],
+      ['GetThread'],
+      true,
+      'x'.repeat(10 * MiB),
+    ];
     for (const operationName of names) {
       const response = await proxy(post({ ...getThread(), operationName }));
       const error = await errorOf(response);
@@ -425,25 +513,45 @@ describe('malformed requests get a 4xx, never a 5xx', () => {
   });
 
   it('any body at all: 4xx, or 200 when it was a request worth forwarding', async () => {
-    const { proxy, forwarded } = proxyOver(() => Response.json({ data: { thread: null, threadByRef: null, replyToThread: { error: null } } }));
+    const { proxy, forwarded } = proxyOver(() =>
+      Response.json({ data: { thread: null, threadByRef: null, replyToThread: { error: null } } }),
+    );
     // Objects whose keys shadow what String() and JSON code reach for.
-    const awkward = fc.dictionary(fc.constantFrom('toString', 'valueOf', '__proto__', 'constructor', 'then'), fc.jsonValue(), { minKeys: 1 });
-    const ours = fc.constantFrom(String(GetThreadDocument), String(GetThreadByRefDocument), String(ReplyToThreadDocument));
+    const awkward = fc.dictionary(
+      fc.constantFrom('toString', 'valueOf', '__proto__', 'constructor', 'then'),
+      fc.jsonValue(),
+      { minKeys: 1 },
+    );
+    const ours = fc.constantFrom(
+      String(GetThreadDocument),
+      String(GetThreadByRefDocument),
+      String(ReplyToThreadDocument),
+    );
     const body = fc.oneof(
       fc.string(),
       fc.json(),
       fc.jsonValue().map((v) => JSON.stringify(v)),
       fc
         .record(
-          { query: fc.oneof(ours, fc.jsonValue()), variables: fc.jsonValue(), operationName: fc.oneof(fc.jsonValue(), awkward) },
+          {
+            query: fc.oneof(ours, fc.jsonValue()),
+            variables: fc.jsonValue(),
+            operationName: fc.oneof(fc.jsonValue(), awkward),
+          },
           { requiredKeys: ['query'] },
         )
         .map((v) => JSON.stringify(v)),
       fc
         .record({
           query: ours,
-          variables: fc.record({ threadId: fc.jsonValue(), ref: fc.jsonValue(), input: fc.jsonValue() }, { requiredKeys: [] }),
-          operationName: fc.oneof(fc.constantFrom('GetThread', 'GetThreadByRef', 'ReplyToThread', undefined, null), awkward),
+          variables: fc.record(
+            { threadId: fc.jsonValue(), ref: fc.jsonValue(), input: fc.jsonValue() },
+            { requiredKeys: [] },
+          ),
+          operationName: fc.oneof(
+            fc.constantFrom('GetThread', 'GetThreadByRef', 'ReplyToThread', undefined, null),
+            awkward,
+          ),
         })
         .map((v) => JSON.stringify(v)),
     );
@@ -473,7 +581,11 @@ describe('a body already read by a parser mounted before the proxy', () => {
       await handler(req, res);
     });
     try {
-      const response = await fetch(`${server.url}/api/plain`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(getThread()) });
+      const response = await fetch(`${server.url}/api/plain`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(getThread()),
+      });
       const error = await errorOf(response);
       expect(error).toMatchObject({ status: 500, code: 'INTERNAL_SERVER_ERROR' });
       expect(error.message).toMatch(/already read/);
@@ -485,7 +597,7 @@ describe('a body already read by a parser mounted before the proxy', () => {
   });
 });
 
-describe('authorize\'s own Response', () => {
+describe("authorize's own Response", () => {
   it('reaches the browser with every Set-Cookie', async () => {
     const { proxy } = proxyOver(() => Response.json({ data: { thread: null } }), {
       authorize: () => {
@@ -497,7 +609,11 @@ describe('authorize\'s own Response', () => {
     });
     const server = await serve(toNodeHandler(proxy));
     try {
-      const response = await fetch(`${server.url}/api/plain`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(getThread()) });
+      const response = await fetch(`${server.url}/api/plain`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(getThread()),
+      });
       expect(response.status).toBe(401);
       expect(response.headers.getSetCookie()).toEqual(['session=; Max-Age=0; Path=/', 'csrf=; Max-Age=0; Path=/']);
     } finally {

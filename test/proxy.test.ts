@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { GetThreadByRefDocument, GetThreadDocument, ReplyToThreadDocument } from '../src/generated/graphql.js';
 import { PlainClient } from '../src/index.js';
-import { type PlainProxyOptions, type ProxyDecision, createPlainProxy, toNodeHandler } from '../src/proxy/index.js';
+import { createPlainProxy, type PlainProxyOptions, type ProxyDecision, toNodeHandler } from '../src/proxy/index.js';
 import { createFakePlain } from '../src/testing/index.js';
 
 const KEY = 'plainApiKey_proxy_test_0123456789';
@@ -24,13 +24,20 @@ interface Forwarded {
 function upstream(answer?: (request: Forwarded) => Response | Promise<Response>) {
   const forwarded: Forwarded[] = [];
   const fetch = async (url: URL | RequestInfo, init?: RequestInit) => {
-    const request: Forwarded = { url: String(url), headers: new Headers(init?.headers), body: JSON.parse(String(init?.body)) };
+    const request: Forwarded = {
+      url: String(url),
+      headers: new Headers(init?.headers),
+      body: JSON.parse(String(init?.body)),
+    };
     forwarded.push(request);
     if (answer) return answer(request);
     const { operationName, variables } = request.body;
-    if (operationName === 'GetThread') return Response.json({ data: { thread: thread(THREADS[String(variables.threadId)]) } });
+    if (operationName === 'GetThread')
+      return Response.json({ data: { thread: thread(THREADS[String(variables.threadId)]) } });
     if (operationName === 'GetThreadByRef') {
-      return Response.json({ data: { threadByRef: thread(Object.values(THREADS).find((t) => t.ref === variables.ref)) } });
+      return Response.json({
+        data: { threadByRef: thread(Object.values(THREADS).find((t) => t.ref === variables.ref)) },
+      });
     }
     return Response.json({ data: { replyToThread: { error: null } } }, { headers: { 'apigw-requestid': 'req-1' } });
   };
@@ -42,9 +49,15 @@ const thread = (t: { id: string; ref: string; channel: string } | undefined) =>
 
 /** The portal's rule: logged in as user u_42, who owns th_mine only. */
 const portal: PlainProxyOptions['authorize'] = (request) =>
-  request.headers.get('cookie') === 'session=u_42' ? { threads: ['th_mine'], impersonate: { externalId: 'u_42' } } : false;
+  request.headers.get('cookie') === 'session=u_42'
+    ? { threads: ['th_mine'], impersonate: { externalId: 'u_42' } }
+    : false;
 
-function proxyWith(authorize: PlainProxyOptions['authorize'] = portal, answer?: Parameters<typeof upstream>[0], extra: Partial<PlainProxyOptions> = {}) {
+function proxyWith(
+  authorize: PlainProxyOptions['authorize'] = portal,
+  answer?: Parameters<typeof upstream>[0],
+  extra: Partial<PlainProxyOptions> = {},
+) {
   const up = upstream(answer);
   const proxy = createPlainProxy({ apiKey: KEY, apiUrl: PLAIN, authorize, fetch: up.fetch, ...extra });
   return { ...up, proxy };
@@ -69,7 +82,7 @@ async function errorOf(response: Response) {
 }
 
 describe('createPlainProxy: what it forwards', () => {
-  it('forwards GetThread with the key added server-side and the browser\'s Authorization and cookie dropped', async () => {
+  it("forwards GetThread with the key added server-side and the browser's Authorization and cookie dropped", async () => {
     const { proxy, forwarded } = proxyWith();
     const response = await proxy(
       post(
@@ -95,14 +108,22 @@ describe('createPlainProxy: what it forwards', () => {
     expect(out?.headers.get('plain-sdk-version')).toBeNull();
     expect(out?.headers.get('user-agent')).toBe('plain-client/0.1.0');
     expect(out?.headers.get('accept')).toBeNull();
-    expect(out?.body).toEqual({ query: folded(GetThreadDocument), variables: { threadId: 'th_mine' }, operationName: 'GetThread' });
+    expect(out?.body).toEqual({
+      query: folded(GetThreadDocument),
+      variables: { threadId: 'th_mine' },
+      operationName: 'GetThread',
+    });
   });
 
   it('recognises our documents however their whitespace is laid out, and forwards its own copy', async () => {
     const { proxy, forwarded } = proxyWith();
     const response = await proxy(post({ query: String(GetThreadByRefDocument), variables: { ref: 'T-1' } }));
     expect(response.status).toBe(200);
-    expect(forwarded[0]?.body).toEqual({ query: folded(GetThreadByRefDocument), variables: { ref: 'T-1' }, operationName: 'GetThreadByRef' });
+    expect(forwarded[0]?.body).toEqual({
+      query: folded(GetThreadByRefDocument),
+      variables: { ref: 'T-1' },
+      operationName: 'GetThreadByRef',
+    });
   });
 
   it('forces the impersonation authorize chose, whatever the browser asked for', async () => {
@@ -119,13 +140,25 @@ describe('createPlainProxy: what it forwards', () => {
     );
     expect(response.status).toBe(200);
     expect(forwarded[0]?.body.variables).toEqual({
-      input: { threadId: 'th_mine', textContent: 'Hi', impersonation: { asCustomer: { customerIdentifier: { externalId: 'u_42' } } } },
+      input: {
+        threadId: 'th_mine',
+        textContent: 'Hi',
+        impersonation: { asCustomer: { customerIdentifier: { externalId: 'u_42' } } },
+      },
     });
   });
 
-  it('with impersonate: false, drops the browser\'s impersonation and replies as the machine user', async () => {
+  it("with impersonate: false, drops the browser's impersonation and replies as the machine user", async () => {
     const { proxy, forwarded } = proxyWith(() => ({ threads: 'any', impersonate: false }));
-    await proxy(post(reply({ threadId: 'th_other', textContent: 'Hi', impersonation: { asCustomer: { customerIdentifier: { customerId: 'c_9' } } } })));
+    await proxy(
+      post(
+        reply({
+          threadId: 'th_other',
+          textContent: 'Hi',
+          impersonation: { asCustomer: { customerIdentifier: { customerId: 'c_9' } } },
+        }),
+      ),
+    );
     expect(forwarded[0]?.body.variables).toEqual({ input: { threadId: 'th_other', textContent: 'Hi' } });
   });
 
@@ -136,7 +169,12 @@ describe('createPlainProxy: what it forwards', () => {
       return { threads: 'any', impersonate: { customerId: 'c_1' } };
     });
     await proxy(post(reply({ threadId: 'th_mine', textContent: 'Hi', markdownContent: '**Hi**' })));
-    expect(seen).toEqual([{ name: 'ReplyToThread', variables: { input: { threadId: 'th_mine', textContent: 'Hi', markdownContent: '**Hi**' } } }]);
+    expect(seen).toEqual([
+      {
+        name: 'ReplyToThread',
+        variables: { input: { threadId: 'th_mine', textContent: 'Hi', markdownContent: '**Hi**' } },
+      },
+    ]);
   });
 });
 
@@ -150,20 +188,36 @@ describe('createPlainProxy: what it refuses', () => {
   };
 
   it('refuses a document that is not one of ours, with a clear 400', async () => {
-    const error = await refusedWithNothingSent(post({ query: 'query { workspace { id name } }' }), 400, 'OPERATION_NOT_ALLOWED');
+    const error = await refusedWithNothingSent(
+      post({ query: 'query { workspace { id name } }' }),
+      400,
+      'OPERATION_NOT_ALLOWED',
+    );
     expect(error.message).toMatch(/only plain-client's own operations \(GetThread, GetThreadByRef, ReplyToThread\)/);
   });
 
   it('refuses another query sent under operationName "ReplyToThread"', async () => {
     const query =
       'mutation ReplyToThread($input: ReplyToThreadInput!) { replyToThread(input: $input) { error { message } } deleteCustomer(input: { customerId: "c_1" }) { error { message } } }';
-    await refusedWithNothingSent(post({ query, variables: { input: { threadId: 'th_mine', textContent: 'x' } }, operationName: 'ReplyToThread' }), 400, 'OPERATION_NOT_ALLOWED');
+    await refusedWithNothingSent(
+      post({ query, variables: { input: { threadId: 'th_mine', textContent: 'x' } }, operationName: 'ReplyToThread' }),
+      400,
+      'OPERATION_NOT_ALLOWED',
+    );
   });
 
   it('refuses our document with a comment or an extra selection added', async () => {
-    await refusedWithNothingSent(post({ query: `${folded(GetThreadDocument)} # hi`, variables: { threadId: 'th_mine' } }), 400, 'OPERATION_NOT_ALLOWED');
+    await refusedWithNothingSent(
+      post({ query: `${folded(GetThreadDocument)} # hi`, variables: { threadId: 'th_mine' } }),
+      400,
+      'OPERATION_NOT_ALLOWED',
+    );
     const widened = folded(GetThreadDocument).replace('customer { id }', 'customer { id email { email } }');
-    await refusedWithNothingSent(post({ query: widened, variables: { threadId: 'th_mine' } }), 400, 'OPERATION_NOT_ALLOWED');
+    await refusedWithNothingSent(
+      post({ query: widened, variables: { threadId: 'th_mine' } }),
+      400,
+      'OPERATION_NOT_ALLOWED',
+    );
   });
 
   it('refuses an operationName that does not match the query', async () => {
@@ -176,20 +230,34 @@ describe('createPlainProxy: what it refuses', () => {
   });
 
   it('refuses bad variables, naming the field', async () => {
-    const error = await refusedWithNothingSent(post(reply({ threadId: 'th_mine', textContent: '  ' })), 400, 'BAD_USER_INPUT');
+    const error = await refusedWithNothingSent(
+      post(reply({ threadId: 'th_mine', textContent: '  ' })),
+      400,
+      'BAD_USER_INPUT',
+    );
     expect(error.message).toBe('Invalid ReplyToThread input: input.textContent: must not be empty.');
     await refusedWithNothingSent(post({ query: folded(GetThreadDocument), variables: {} }), 400, 'BAD_USER_INPUT');
   });
 
   it('answers 403 when authorize says no', async () => {
-    const request = post({ query: folded(GetThreadDocument), variables: { threadId: 'th_mine' } }, { cookie: 'session=nobody' });
+    const request = post(
+      { query: folded(GetThreadDocument), variables: { threadId: 'th_mine' } },
+      { cookie: 'session=nobody' },
+    );
     await refusedWithNothingSent(request, 403, 'FORBIDDEN');
   });
 
   it('answers 403 for a thread id authorize did not allow, and no thread for a ref it did not allow', async () => {
-    await refusedWithNothingSent(post({ query: folded(GetThreadDocument), variables: { threadId: 'th_other' } }), 403, 'FORBIDDEN');
+    await refusedWithNothingSent(
+      post({ query: folded(GetThreadDocument), variables: { threadId: 'th_other' } }),
+      403,
+      'FORBIDDEN',
+    );
     await refusedWithNothingSent(post(reply({ threadId: 'th_other', textContent: 'Hi' })), 403, 'FORBIDDEN');
-    const byCheck = () => ({ threads: (id: string) => Promise.resolve(id.endsWith('_mine')), impersonate: false as const });
+    const byCheck = () => ({
+      threads: (id: string) => Promise.resolve(id.endsWith('_mine')),
+      impersonate: false as const,
+    });
     await refusedWithNothingSent(post(reply({ threadId: 'th_other', textContent: 'Hi' })), 403, 'FORBIDDEN', byCheck);
 
     // A ref names its thread only in Plain's answer: that answer is withheld, and the browser hears "no such ref".
@@ -201,13 +269,19 @@ describe('createPlainProxy: what it refuses', () => {
   });
 
   it('refuses Cc and Bcc unless authorize allows them', async () => {
-    const withCc = reply({ threadId: 'th_mine', textContent: 'Hi', channelSpecificOptions: { email: { hiddenRecipients: [{ email: 'victim@example.test' }] } } });
+    const withCc = reply({
+      threadId: 'th_mine',
+      textContent: 'Hi',
+      channelSpecificOptions: { email: { hiddenRecipients: [{ email: 'victim@example.test' }] } },
+    });
     const error = await refusedWithNothingSent(post(withCc), 403, 'FORBIDDEN');
     expect(error.message).toMatch(/may not add Cc or Bcc/);
 
     const { proxy, forwarded } = proxyWith(() => ({ threads: 'any', impersonate: false, allowCcBcc: true }));
     expect((await proxy(post(withCc))).status).toBe(200);
-    expect(forwarded[0]?.body.variables).toMatchObject({ input: { channelSpecificOptions: { email: { hiddenRecipients: [{ email: 'victim@example.test' }] } } } });
+    expect(forwarded[0]?.body.variables).toMatchObject({
+      input: { channelSpecificOptions: { email: { hiddenRecipients: [{ email: 'victim@example.test' }] } } },
+    });
   });
 
   it('refuses attachmentIds unless authorize allows them', async () => {
@@ -221,11 +295,19 @@ describe('createPlainProxy: what it refuses', () => {
   });
 
   it('checks its numeric options, and an unbounded timeout means none', async () => {
-    expect(() => createPlainProxy({ apiKey: 'plainApiKey_x', authorize: () => false, timeoutMs: 0 })).toThrow(/timeoutMs must be a whole number >= 1/);
-    expect(() => createPlainProxy({ apiKey: 'plainApiKey_x', authorize: () => false, timeoutMs: 1.5 })).toThrow(/timeoutMs must be a whole number >= 1/);
-    expect(() => createPlainProxy({ apiKey: 'plainApiKey_x', authorize: () => false, maxBodyBytes: 100.5 })).toThrow(/maxBodyBytes must be a whole number >= 1/);
+    expect(() => createPlainProxy({ apiKey: 'plainApiKey_x', authorize: () => false, timeoutMs: 0 })).toThrow(
+      /timeoutMs must be a whole number >= 1/,
+    );
+    expect(() => createPlainProxy({ apiKey: 'plainApiKey_x', authorize: () => false, timeoutMs: 1.5 })).toThrow(
+      /timeoutMs must be a whole number >= 1/,
+    );
+    expect(() => createPlainProxy({ apiKey: 'plainApiKey_x', authorize: () => false, maxBodyBytes: 100.5 })).toThrow(
+      /maxBodyBytes must be a whole number >= 1/,
+    );
     const { proxy } = proxyWith(() => ({ threads: 'any', impersonate: false }), undefined, { timeoutMs: Infinity });
-    expect((await proxy(post({ query: folded(GetThreadDocument), variables: { threadId: 'th_mine' } }))).status).toBe(200);
+    expect((await proxy(post({ query: folded(GetThreadDocument), variables: { threadId: 'th_mine' } }))).status).toBe(
+      200,
+    );
   });
 
   it('passes a Response from authorize through as it is', async () => {
@@ -249,12 +331,30 @@ describe('createPlainProxy: what it refuses', () => {
 
   it('fails closed when authorize forgets to say which threads, or who a reply is sent as', async () => {
     const noThreads = (() => ({ impersonate: false })) as unknown as PlainProxyOptions['authorize'];
-    let error = await refusedWithNothingSent(post({ query: folded(GetThreadDocument), variables: { threadId: 'th_mine' } }), 500, 'INTERNAL_SERVER_ERROR', noThreads);
+    let error = await refusedWithNothingSent(
+      post({ query: folded(GetThreadDocument), variables: { threadId: 'th_mine' } }),
+      500,
+      'INTERNAL_SERVER_ERROR',
+      noThreads,
+    );
     expect(error.message).toMatch(/must say which threads are allowed/);
-    error = await refusedWithNothingSent(post(reply({ threadId: 'th_mine', textContent: 'Hi' })), 500, 'INTERNAL_SERVER_ERROR', () => ({ threads: 'any' }));
+    error = await refusedWithNothingSent(
+      post(reply({ threadId: 'th_mine', textContent: 'Hi' })),
+      500,
+      'INTERNAL_SERVER_ERROR',
+      () => ({ threads: 'any' }),
+    );
     expect(error.message).toMatch(/must set impersonate/);
-    const undefinedUser = (() => ({ threads: 'any', impersonate: { externalId: undefined } })) as unknown as PlainProxyOptions['authorize'];
-    error = await refusedWithNothingSent(post(reply({ threadId: 'th_mine', textContent: 'Hi' })), 500, 'INTERNAL_SERVER_ERROR', undefinedUser);
+    const undefinedUser = (() => ({
+      threads: 'any',
+      impersonate: { externalId: undefined },
+    })) as unknown as PlainProxyOptions['authorize'];
+    error = await refusedWithNothingSent(
+      post(reply({ threadId: 'th_mine', textContent: 'Hi' })),
+      500,
+      'INTERNAL_SERVER_ERROR',
+      undefinedUser,
+    );
     expect(error.message).toMatch(/impersonate that is not exactly one of/);
   });
 
@@ -265,7 +365,9 @@ describe('createPlainProxy: what it refuses', () => {
     expect(get.status).toBe(405);
     expect(get.headers.get('allow')).toBe('POST');
     // A cross-site <form> can send text/plain without a preflight: refused.
-    const form = await proxy(new Request(url, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{}' }));
+    const form = await proxy(
+      new Request(url, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{}' }),
+    );
     expect(form.status).toBe(415);
     expect((await errorOf(await proxy(post('{not json')))).status).toBe(400);
     expect((await errorOf(await proxy(post([{ query: 'q' }])))).code).toBe('BAD_REQUEST');
@@ -279,7 +381,10 @@ describe('createPlainProxy: the key never goes back', () => {
     const { proxy } = proxyWith(portal, () =>
       Response.json(
         { errors: [{ message: `Unknown key "Bearer ${KEY}"`, extensions: { code: 'UNAUTHENTICATED' } }] },
-        { status: 401, headers: { 'apigw-requestid': `id-${KEY}`, 'set-cookie': 'plain=1', 'x-ratelimit-remaining': '9' } },
+        {
+          status: 401,
+          headers: { 'apigw-requestid': `id-${KEY}`, 'set-cookie': 'plain=1', 'x-ratelimit-remaining': '9' },
+        },
       ),
     );
     const response = await proxy(post({ query: folded(GetThreadDocument), variables: { threadId: 'th_mine' } }));
@@ -301,7 +406,9 @@ describe('createPlainProxy: the key never goes back', () => {
     const text = await response.text();
     expect(response.status).toBe(502);
     expect(text).not.toContain(KEY);
-    expect(JSON.parse(text)).toEqual({ errors: [{ message: 'The proxy could not reach Plain.', extensions: { code: 'BAD_GATEWAY' } }] });
+    expect(JSON.parse(text)).toEqual({
+      errors: [{ message: 'The proxy could not reach Plain.', extensions: { code: 'BAD_GATEWAY' } }],
+    });
   });
 
   it('answers 504 when Plain does not answer in time', async () => {
@@ -323,7 +430,9 @@ describe('createPlainProxy: the key never goes back', () => {
   });
 
   it('does not put the key in its own construction errors', () => {
-    expect(() => createPlainProxy({ apiKey: `${KEY} x`, authorize: portal })).toThrow(/apiKey must be a non-empty string/);
+    expect(() => createPlainProxy({ apiKey: `${KEY} x`, authorize: portal })).toThrow(
+      /apiKey must be a non-empty string/,
+    );
     try {
       createPlainProxy({ apiKey: `${KEY} x`, authorize: portal });
     } catch (error) {
@@ -347,11 +456,15 @@ describe('PlainClient in a browser, through the proxy', () => {
     expect(result).toMatchObject({ ok: true, data: { threadId: 'th_mine', channel: 'CHAT' }, requestId: 'req-1' });
     expect(forwarded.map((f) => f.body.operationName)).toEqual(['GetThread', 'ReplyToThread']);
     expect(forwarded[1]?.body.variables).toEqual({
-      input: { threadId: 'th_mine', textContent: 'Hello', impersonation: { asCustomer: { customerIdentifier: { externalId: 'u_42' } } } },
+      input: {
+        threadId: 'th_mine',
+        textContent: 'Hello',
+        impersonation: { asCustomer: { customerIdentifier: { externalId: 'u_42' } } },
+      },
     });
   });
 
-  it('reports a refused thread as forbidden, with the proxy\'s message', async () => {
+  it("reports a refused thread as forbidden, with the proxy's message", async () => {
     const { proxy } = proxyWith();
     const result = await client(proxy).replyToThread({ threadId: 'th_other', textContent: 'Hello' });
     expect(result.ok).toBe(false);
@@ -380,10 +493,19 @@ describe('toNodeHandler', () => {
     close = () => new Promise((resolve) => server.close(() => resolve()));
     const { port } = server.address() as AddressInfo;
 
-    const plain = new PlainClient({ apiUrl: `http://127.0.0.1:${port}/api/plain`, headers: { cookie: 'session=u_42' }, maxRetries: 0 });
+    const plain = new PlainClient({
+      apiUrl: `http://127.0.0.1:${port}/api/plain`,
+      headers: { cookie: 'session=u_42' },
+      maxRetries: 0,
+    });
     const result = await plain.replyToThread({ threadId: 'th_mine', textContent: 'Over real HTTP' });
     expect(result).toMatchObject({ ok: true, requestId: 'req-1' });
-    expect(forwarded[1]?.body.variables).toMatchObject({ input: { textContent: 'Over real HTTP', impersonation: { asCustomer: { customerIdentifier: { externalId: 'u_42' } } } } });
+    expect(forwarded[1]?.body.variables).toMatchObject({
+      input: {
+        textContent: 'Over real HTTP',
+        impersonation: { asCustomer: { customerIdentifier: { externalId: 'u_42' } } },
+      },
+    });
 
     const refused = await fetch(`http://127.0.0.1:${port}/api/plain`, {
       method: 'POST',
@@ -391,7 +513,9 @@ describe('toNodeHandler', () => {
       body: JSON.stringify({ query: 'query { viewer { id } }' }),
     });
     expect(refused.status).toBe(400);
-    expect(((await refused.json()) as { errors: { extensions: { code: string } }[] }).errors[0]?.extensions.code).toBe('OPERATION_NOT_ALLOWED');
+    expect(((await refused.json()) as { errors: { extensions: { code: string } }[] }).errors[0]?.extensions.code).toBe(
+      'OPERATION_NOT_ALLOWED',
+    );
   });
 
   it('stops reading a body over the limit', async () => {
@@ -410,7 +534,11 @@ describe('toNodeHandler', () => {
 });
 
 // Keeps the ProxyDecision type honest for the README's examples.
-const _examples: ProxyDecision[] = [false, { threads: 'any', impersonate: false }, { threads: ['th_1'], impersonate: { externalId: 'u_1' } }];
+const _examples: ProxyDecision[] = [
+  false,
+  { threads: 'any', impersonate: false },
+  { threads: ['th_1'], impersonate: { externalId: 'u_1' } },
+];
 void _examples;
 
 describe('with the fake Plain (docs/frontend.md, "Testing your route")', () => {
@@ -427,11 +555,16 @@ describe('with the fake Plain (docs/frontend.md, "Testing your route")', () => {
           ? { threads: [thread.id], impersonate: { externalId: 'user-42' } }
           : Response.json({ errors: [{ message: 'Log in first.' }] }, { status: 401 }),
     });
-    const browserClient = new PlainClient({ apiUrl: 'https://app.test/api/plain', fetch: (url, init) => proxy(new Request(url, init)) });
+    const browserClient = new PlainClient({
+      apiUrl: 'https://app.test/api/plain',
+      fetch: (url, init) => proxy(new Request(url, init)),
+    });
 
     const result = await browserClient.replyToThread({ threadId: thread.id, textContent: 'Hi' });
     expect(result.ok).toBe(true);
-    expect(fake.messages(thread.id)).toMatchObject([{ text: 'Hi', author: { kind: 'customer', customerId: customer.id } }]);
+    expect(fake.messages(thread.id)).toMatchObject([
+      { text: 'Hi', author: { kind: 'customer', customerId: customer.id } },
+    ]);
     expect(fake.requests.every((r) => r.headers.authorization === `Bearer ${fake.apiKey}`)).toBe(true);
 
     loggedIn = false;

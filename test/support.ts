@@ -1,6 +1,6 @@
-import { type RequestListener, createServer } from 'node:http';
-import { connect } from 'node:net';
+import { createServer, type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { connect } from 'node:net';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { createFakePlain } from '../src/testing/index.js';
@@ -43,7 +43,11 @@ export async function serve(listener: RequestListener) {
  * after `waitMs`, a safety net for a server that never answers: the text is then whatever arrived).
  * `hangUp: true` writes and closes the connection at once, as a client that goes away mid-request.
  */
-export function rawExchange(port: number, request: string | Buffer, options: { hangUp?: boolean; waitMs?: number } = {}) {
+export function rawExchange(
+  port: number,
+  request: string | Buffer,
+  options: { hangUp?: boolean; waitMs?: number } = {},
+) {
   return new Promise<string>((resolve) => {
     const socket = connect(port, '127.0.0.1');
     const chunks: Buffer[] = [];

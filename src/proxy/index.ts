@@ -3,6 +3,8 @@
  * key and points `apiUrl` at your backend; this handler checks each request with your `authorize`, adds the key
  * and forwards it to Plain. See docs/frontend.md.
  */
+
+export { type NodeRequestLike, type NodeResponseLike, toNodeHandler } from './node.js';
 export {
   createPlainProxy,
   type PlainProxyOptions,
@@ -11,7 +13,7 @@ export {
   type ProxyOperation,
   type ThreadRule,
 } from './proxy.js';
-export { toNodeHandler, type NodeRequestLike, type NodeResponseLike } from './node.js';
+
 import type * as validation from '../validation.js';
 
 // Type aliases, not `export type { … }`: the declaration bundler turns a type-only re-export of a name that is also

@@ -15,7 +15,10 @@ export const canonical = (query: string) =>
 
 /** Our operations, keyed by their canonical text: the proxy forwards these, never the browser's text. */
 const KNOWN = new Map<string, Operation<unknown, unknown> & { name: ProxiedOperationName }>(
-  [GET_THREAD, GET_THREAD_BY_REF, REPLY_TO_THREAD].map((op) => [canonical(op.query), op as Operation<unknown, unknown> & { name: ProxiedOperationName }]),
+  [GET_THREAD, GET_THREAD_BY_REF, REPLY_TO_THREAD].map((op) => [
+    canonical(op.query),
+    op as Operation<unknown, unknown> & { name: ProxiedOperationName },
+  ]),
 );
 
 /**

@@ -1,10 +1,10 @@
-import { PLAIN_API_URL, isUsableApiKey, isWhole } from '../config.js';
+import { isUsableApiKey, isWhole, PLAIN_API_URL } from '../config.js';
 import { requestBody } from '../operations.js';
 import { redactKey } from '../redact.js';
 import { type Exchange, postGraphQL } from '../transport.js';
+import { CustomerIdentifier, isNonBlankString, parseInput, ReplyToThreadInput } from '../validation.js';
 import { USER_AGENT } from '../version.js';
-import { CustomerIdentifier, ReplyToThreadInput, isNonBlankString, parseInput } from '../validation.js';
-import { type ProxiedOperationName, knownOperation } from './operations.js';
+import { knownOperation, type ProxiedOperationName } from './operations.js';
 
 /** The operation a browser asked for, with its variables checked. */
 export type ProxyOperation =
@@ -103,7 +103,8 @@ class Refusal {
   constructor(readonly response: Response) {}
 }
 
-const tooLarge = (limit: number) => new Refusal(refuse(413, 'PAYLOAD_TOO_LARGE', `The request body is over ${limit} bytes.`));
+const tooLarge = (limit: number) =>
+  new Refusal(refuse(413, 'PAYLOAD_TOO_LARGE', `The request body is over ${limit} bytes.`));
 
 /** Reads at most `limit` bytes of the browser's body; more is a 413, a body that fails to arrive a 400. */
 async function readBody(request: Request, limit: number): Promise<string> {
@@ -144,7 +145,9 @@ function operationOf(name: ProxiedOperationName, variables: unknown): ProxyOpera
   }
   const parsed = parseInput(ReplyToThreadInput, vars.input);
   if (!parsed.ok) {
-    throw badInput(`Invalid ReplyToThread input: ${parsed.issues.map((i) => `input.${i.path}: ${i.message}`).join('; ')}.`);
+    throw badInput(
+      `Invalid ReplyToThread input: ${parsed.issues.map((i) => `input.${i.path}: ${i.message}`).join('; ')}.`,
+    );
   }
   // The schema's refine has checked what the TypeScript union says (exactly one customer identifier).
   return { name, variables: { input: parsed.data as ReplyToThreadInput } };
@@ -159,7 +162,8 @@ async function threadAllowed(rule: ThreadRule, threadId: string): Promise<boolea
   return rule.includes(threadId);
 }
 
-const notAllowed = () => new Refusal(refuse(403, 'FORBIDDEN', 'Refused by the proxy: this thread is not one you may use.'));
+const notAllowed = () =>
+  new Refusal(refuse(403, 'FORBIDDEN', 'Refused by the proxy: this thread is not one you may use.'));
 
 /** A JSON object of GraphQL's result shape: `data` (an object or null) and/or `errors` (a list), nothing else checked. */
 const isGraphQLResult = (value: unknown): value is { data?: Record<string, unknown> | null; errors?: unknown[] } =>
@@ -244,7 +248,11 @@ export function createPlainProxy(options: PlainProxyOptions): (request: Request)
       return refuse(400, 'BAD_REQUEST', 'The request body is not valid JSON.');
     }
     if (!isRecord(body) || typeof body.query !== 'string') {
-      return refuse(400, 'BAD_REQUEST', 'The request body must be one GraphQL request: { query, variables, operationName }.');
+      return refuse(
+        400,
+        'BAD_REQUEST',
+        'The request body must be one GraphQL request: { query, variables, operationName }.',
+      );
     }
     const known = knownOperation(body.query);
     if (!known) {
@@ -260,7 +268,11 @@ export function createPlainProxy(options: PlainProxyOptions): (request: Request)
     }
     if (typeof operationName === 'string' && operationName !== known.name) {
       const shown = JSON.stringify(operationName.slice(0, 100));
-      return refuse(400, 'OPERATION_NOT_ALLOWED', `operationName ${shown} does not match the query, which is ${known.name}.`);
+      return refuse(
+        400,
+        'OPERATION_NOT_ALLOWED',
+        `operationName ${shown} does not match the query, which is ${known.name}.`,
+      );
     }
     const operation = operationOf(known.name, body.variables);
 
@@ -273,7 +285,8 @@ export function createPlainProxy(options: PlainProxyOptions): (request: Request)
     }
     if (decision instanceof Response) return decision;
     if (decision === false) return refuse(403, 'FORBIDDEN', 'Refused by the proxy: you may not make this request.');
-    if (!isRecord(decision)) throw misconfigured('authorize() must return false, a Response, or { threads, impersonate? }.');
+    if (!isRecord(decision))
+      throw misconfigured('authorize() must return false, a Response, or { threads, impersonate? }.');
     const grant = decision as unknown as ProxyGrant;
     const rule = grant.threads;
     if (rule !== 'any' && typeof rule !== 'function' && !Array.isArray(rule)) {
@@ -281,23 +294,41 @@ export function createPlainProxy(options: PlainProxyOptions): (request: Request)
     }
 
     let variables: Record<string, unknown> = operation.variables;
-    if (operation.name === 'GetThread' && !(await threadAllowed(rule, operation.variables.threadId))) throw notAllowed();
+    if (operation.name === 'GetThread' && !(await threadAllowed(rule, operation.variables.threadId)))
+      throw notAllowed();
     if (operation.name === 'ReplyToThread') {
       const { input } = operation.variables;
       if (!(await threadAllowed(rule, input.threadId))) throw notAllowed();
       if (input.channelSpecificOptions && grant.allowCcBcc !== true) {
-        throw new Refusal(refuse(403, 'FORBIDDEN', 'Refused by the proxy: replies from here may not add Cc or Bcc (channelSpecificOptions).'));
+        throw new Refusal(
+          refuse(
+            403,
+            'FORBIDDEN',
+            'Refused by the proxy: replies from here may not add Cc or Bcc (channelSpecificOptions).',
+          ),
+        );
       }
       if (input.attachmentIds?.length && grant.allowAttachments !== true) {
-        throw new Refusal(refuse(403, 'FORBIDDEN', 'Refused by the proxy: replies from here may not carry attachments (attachmentIds).'));
+        throw new Refusal(
+          refuse(
+            403,
+            'FORBIDDEN',
+            'Refused by the proxy: replies from here may not carry attachments (attachmentIds).',
+          ),
+        );
       }
       if (grant.impersonate === undefined) {
-        throw misconfigured('for ReplyToThread, authorize() must set impersonate: a customer identifier, or false to reply as the machine user.');
+        throw misconfigured(
+          'for ReplyToThread, authorize() must set impersonate: a customer identifier, or false to reply as the machine user.',
+        );
       }
       let impersonation: { asCustomer: { customerIdentifier: CustomerIdentifier } } | undefined;
       if (grant.impersonate !== false) {
         const who = parseInput(CustomerIdentifier, grant.impersonate);
-        if (!who.ok) throw misconfigured('authorize() returned an impersonate that is not exactly one of emailAddress, customerId or externalId.');
+        if (!who.ok)
+          throw misconfigured(
+            'authorize() returned an impersonate that is not exactly one of emailAddress, customerId or externalId.',
+          );
         impersonation = { asCustomer: { customerIdentifier: who.data as CustomerIdentifier } };
       }
       variables = { input: { ...input, impersonation } };
@@ -319,7 +350,8 @@ export function createPlainProxy(options: PlainProxyOptions): (request: Request)
     } catch {
       result = undefined;
     }
-    if (!isGraphQLResult(result)) return refuse(502, 'BAD_GATEWAY', 'Plain answered with something other than a GraphQL result.', headers);
+    if (!isGraphQLResult(result))
+      return refuse(502, 'BAD_GATEWAY', 'Plain answered with something other than a GraphQL result.', headers);
 
     // A ref names a thread only once Plain has answered. A thread the browser may not see is answered exactly as a
     // ref that does not exist, so that the answers tell nothing about threads of others.

@@ -12,8 +12,8 @@ import {
   FakeWorkspace,
 } from './workspace.js';
 
-export type { FakeCustomer, FakeMessage, FakeParticipant, FakePermission, FakeThread } from './workspace.js';
 export type { FakeFault, FakeOperationName, FaultPolicy } from './faults.js';
+export type { FakeCustomer, FakeMessage, FakeParticipant, FakePermission, FakeThread } from './workspace.js';
 
 export interface FakePlainOptions {
   /** The endpoint `fake.apiUrl` names, which `mswHandlers(fake)` from plain-client/testing/msw answers. @default Plain's own endpoint */
@@ -47,7 +47,7 @@ function wait(ms: number, signal?: AbortSignal | null): Promise<void> {
   return new Promise((resolve, reject) => {
     const onAbort = () => {
       clearTimeout(timer);
-      reject(signal!.reason);
+      reject(signal?.reason);
     };
     const timer = setTimeout(() => {
       signal?.removeEventListener('abort', onAbort);
@@ -84,16 +84,29 @@ export function createFakePlain(options: FakePlainOptions = {}) {
 
   const addCustomer = (init: Partial<FakeCustomer> = {}): FakeCustomer => {
     const id = init.id ?? workspace.nextId('c_');
-    const customer: FakeCustomer = { id, email: init.email ?? `${id}@customers.example`, fullName: init.fullName ?? `Customer ${id}`, ...(init.externalId ? { externalId: init.externalId } : {}) };
+    const customer: FakeCustomer = {
+      id,
+      email: init.email ?? `${id}@customers.example`,
+      fullName: init.fullName ?? `Customer ${id}`,
+      ...(init.externalId ? { externalId: init.externalId } : {}),
+    };
     workspace.customers.set(id, customer);
     return customer;
   };
 
   const addThread = (
-    init: { id?: string; ref?: string; title?: string; channel?: ThreadChannel; status?: ThreadStatus; customer?: FakeCustomer | string } = {},
+    init: {
+      id?: string;
+      ref?: string;
+      title?: string;
+      channel?: ThreadChannel;
+      status?: ThreadStatus;
+      customer?: FakeCustomer | string;
+    } = {},
   ): FakeThread => {
     const customer = typeof init.customer === 'string' ? init.customer : (init.customer ?? addCustomer()).id;
-    if (!workspace.customers.has(customer)) throw new Error(`fake Plain: no customer ${customer}; add it with addCustomer first.`);
+    if (!workspace.customers.has(customer))
+      throw new Error(`fake Plain: no customer ${customer}; add it with addCustomer first.`);
     const id = init.id ?? workspace.nextId('th_');
     const thread: FakeThread = {
       id,
@@ -127,8 +140,12 @@ export function createFakePlain(options: FakePlainOptions = {}) {
   }
 
   function faultResponse(fault: FakeFault, requestId: string): Response {
-    const status = fault.status!;
-    if (fault.body !== undefined) return new Response(fault.body, { status, headers: { 'content-type': 'text/html', 'apigw-requestid': requestId } });
+    const status = fault.status ?? 500;
+    if (fault.body !== undefined)
+      return new Response(fault.body, {
+        status,
+        headers: { 'content-type': 'text/html', 'apigw-requestid': requestId },
+      });
     if (status === 429) {
       const seconds = fault.retryAfterSeconds ?? 1;
       const headers: Record<string, string> = {
@@ -136,13 +153,25 @@ export function createFakePlain(options: FakePlainOptions = {}) {
         'x-ratelimit-reset': new Date(Date.now() + seconds * 1000).toISOString(),
       };
       if (fault.retryAfterHeader) headers['retry-after'] = String(seconds);
-      return respond({ status, body: { errors: [{ message: 'Too Many Requests - Rate limit exceeded', extensions: { code: 'RATE_LIMITED' } }] } }, requestId, headers);
+      return respond(
+        {
+          status,
+          body: {
+            errors: [{ message: 'Too Many Requests - Rate limit exceeded', extensions: { code: 'RATE_LIMITED' } }],
+          },
+        },
+        requestId,
+        headers,
+      );
     }
     const [code, message] =
-      status >= 500 ? ['INTERNAL_SERVER_ERROR', 'Internal server error']
-      : status === 401 ? ['UNAUTHENTICATED', 'Authentication required: the API key is missing or not valid.']
-      : status === 403 ? ['FORBIDDEN', 'Forbidden']
-      : ['BAD_REQUEST', 'Bad request'];
+      status >= 500
+        ? ['INTERNAL_SERVER_ERROR', 'Internal server error']
+        : status === 401
+          ? ['UNAUTHENTICATED', 'Authentication required: the API key is missing or not valid.']
+          : status === 403
+            ? ['FORBIDDEN', 'Forbidden']
+            : ['BAD_REQUEST', 'Bad request'];
     return respond({ status, body: { errors: [{ message, extensions: { code } }] } }, requestId);
   }
 
@@ -152,10 +181,21 @@ export function createFakePlain(options: FakePlainOptions = {}) {
     let body: { query?: unknown; variables?: Record<string, unknown> };
     try {
       const parsed: unknown = JSON.parse(await request.text());
-      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new TypeError('not one request');
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+        throw new TypeError('not one request');
       body = parsed;
     } catch {
-      return { response: respond({ status: 400, body: { errors: [{ message: 'Syntax Error: invalid JSON body', extensions: { code: 'GRAPHQL_PARSE_FAILED' } }] } }, requestId) };
+      return {
+        response: respond(
+          {
+            status: 400,
+            body: {
+              errors: [{ message: 'Syntax Error: invalid JSON body', extensions: { code: 'GRAPHQL_PARSE_FAILED' } }],
+            },
+          },
+          requestId,
+        ),
+      };
     }
     const query = typeof body.query === 'string' ? body.query : '';
     const operationName = OPERATIONS.find(([pattern]) => pattern.test(query))?.[1];
@@ -169,21 +209,54 @@ export function createFakePlain(options: FakePlainOptions = {}) {
     const key = /^Bearer (.+)$/.exec(request.headers.get('authorization') ?? '')?.[1];
     const permissions = key === undefined ? undefined : workspace.apiKeys.get(key);
     if (!key || !permissions) {
-      return { response: respond({ status: 401, body: { errors: [{ message: 'Authentication required: the API key is missing or not valid.', extensions: { code: 'UNAUTHENTICATED' } }] } }, requestId) };
+      return {
+        response: respond(
+          {
+            status: 401,
+            body: {
+              errors: [
+                {
+                  message: 'Authentication required: the API key is missing or not valid.',
+                  extensions: { code: 'UNAUTHENTICATED' },
+                },
+              ],
+            },
+          },
+          requestId,
+        ),
+      };
     }
     const now = Date.now();
     const limited = rateLimitHeaders(now);
     if (options.rateLimit && budget.used >= options.rateLimit.limit) {
-      return { response: faultResponse({ status: 429, retryAfterSeconds: (budget.start + options.rateLimit.windowMs - now) / 1000 }, requestId) };
+      return {
+        response: faultResponse(
+          { status: 429, retryAfterSeconds: (budget.start + options.rateLimit.windowMs - now) / 1000 },
+          requestId,
+        ),
+      };
     }
     budget.used++;
 
     const variables = body.variables ?? {};
     let answer: Answer;
     if (operationName === 'ReplyToThread') answer = workspace.reply(variables.input, key, permissions);
-    else if (operationName === 'GetThreadByRef') answer = workspace.lookUp('threadByRef', 'ref', permissions, variables.ref);
-    else if (operationName === 'GetThread') answer = workspace.lookUp('thread', 'threadId', permissions, variables.threadId);
-    else answer = { status: 400, body: { errors: [{ message: 'Cannot query this document: the fake answers only plain-client\'s operations.', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }] } };
+    else if (operationName === 'GetThreadByRef')
+      answer = workspace.lookUp('threadByRef', 'ref', permissions, variables.ref);
+    else if (operationName === 'GetThread')
+      answer = workspace.lookUp('thread', 'threadId', permissions, variables.threadId);
+    else
+      answer = {
+        status: 400,
+        body: {
+          errors: [
+            {
+              message: "Cannot query this document: the fake answers only plain-client's operations.",
+              extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+            },
+          ],
+        },
+      };
 
     if (fault?.drop === 'after') return { drop: 'after' };
     if (fault?.status) return { response: faultResponse(fault, requestId) };
@@ -200,7 +273,9 @@ export function createFakePlain(options: FakePlainOptions = {}) {
     const outcome = await new Promise<Outcome>((resolve, reject) => {
       const onAbort = () => reject(signal.reason);
       signal.addEventListener('abort', onAbort, { once: true });
-      handle(request).then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+      handle(request)
+        .then(resolve, reject)
+        .finally(() => signal.removeEventListener('abort', onAbort));
     });
     if ('response' in outcome) return outcome.response;
     if (outcome.drop === 'refused') throw networkError('ECONNREFUSED', 'connect ECONNREFUSED 127.0.0.1');
@@ -270,20 +345,30 @@ export type FakePlain = ReturnType<typeof createFakePlain>;
 
 /** The fake's answer to a method other than POST (and OPTIONS, a CORS preflight). */
 const methodNotAllowed = (method: string) =>
-  JSON.stringify({ errors: [{ message: `${method} is not accepted: Plain's API takes POST.`, extensions: { code: 'METHOD_NOT_ALLOWED' } }] });
+  JSON.stringify({
+    errors: [
+      { message: `${method} is not accepted: Plain's API takes POST.`, extensions: { code: 'METHOD_NOT_ALLOWED' } },
+    ],
+  });
 
 /**
  * Answers one HTTP request with the fake. Whatever the client sends (any method, any Host, a body cut short), it
  * answers or drops that one connection: nothing it does can reject.
  */
-async function answerOverHttp(handle: (request: Request) => Promise<Outcome>, req: IncomingMessage, res: ServerResponse) {
+async function answerOverHttp(
+  handle: (request: Request) => Promise<Outcome>,
+  req: IncomingMessage,
+  res: ServerResponse,
+) {
   const cors = { 'access-control-allow-origin': '*' };
   if (req.method === 'OPTIONS') {
     res.writeHead(204, { ...cors, 'access-control-allow-headers': '*', 'access-control-allow-methods': 'POST' }).end();
     return;
   }
   if (req.method !== 'POST') {
-    res.writeHead(405, { ...cors, allow: 'POST', 'content-type': 'application/json' }).end(methodNotAllowed(String(req.method)));
+    res
+      .writeHead(405, { ...cors, allow: 'POST', 'content-type': 'application/json' })
+      .end(methodNotAllowed(String(req.method)));
     return;
   }
   const chunks: Buffer[] = [];
@@ -304,18 +389,27 @@ async function answerOverHttp(handle: (request: Request) => Promise<Outcome>, re
     }
   }
   // A fixed URL: the fake answers any path, and the Host header (the client's to write) builds nothing.
-  const outcome = await handle(new Request('http://127.0.0.1/graphql/v1', { method: 'POST', headers, body: Buffer.concat(chunks) }));
+  const outcome = await handle(
+    new Request('http://127.0.0.1/graphql/v1', { method: 'POST', headers, body: Buffer.concat(chunks) }),
+  );
   if (!('response' in outcome)) {
     req.socket.destroy();
     return;
   }
   const { response } = outcome;
   const body = Buffer.from(await response.arrayBuffer());
-  res.writeHead(response.status, { ...Object.fromEntries(response.headers), ...cors, 'access-control-expose-headers': '*' });
+  res.writeHead(response.status, {
+    ...Object.fromEntries(response.headers),
+    ...cors,
+    'access-control-expose-headers': '*',
+  });
   res.end(body);
 }
 
-async function listen(handle: (request: Request) => Promise<Outcome>, port: number): Promise<{ url: string; close: () => Promise<void> }> {
+async function listen(
+  handle: (request: Request) => Promise<Outcome>,
+  port: number,
+): Promise<{ url: string; close: () => Promise<void> }> {
   const { createServer } = await import('node:http');
   const server = createServer((req, res) => {
     answerOverHttp(handle, req, res).catch(() => req.socket.destroy());

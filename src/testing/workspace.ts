@@ -1,9 +1,14 @@
-import type { MutationErrorType, MutationFieldErrorType, ThreadChannel, ThreadStatus } from '../generated/graphql.js';
 import { EMAIL_OPTION_CHANNELS, IMPERSONATION_CHANNELS, REPLY_CHANNELS } from '../channels.js';
+import type { MutationErrorType, MutationFieldErrorType, ThreadChannel, ThreadStatus } from '../generated/graphql.js';
 
 /** Permissions a fake API key can hold (Plain's names). */
 export type FakePermission = 'thread:read' | 'thread:reply' | 'customer:read' | 'customer:impersonate';
-export const ALL_PERMISSIONS: readonly FakePermission[] = ['thread:read', 'thread:reply', 'customer:read', 'customer:impersonate'];
+export const ALL_PERMISSIONS: readonly FakePermission[] = [
+  'thread:read',
+  'thread:reply',
+  'customer:read',
+  'customer:impersonate',
+];
 
 export interface FakeCustomer {
   id: string;
@@ -51,11 +56,20 @@ export interface Answer {
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const ok = (data: unknown): Answer => ({ status: 200, body: { data } });
-const topLevel = (status: number, code: string, message: string): Answer => ({ status, body: { errors: [{ message, extensions: { code } }] } });
-const mutationError = (type: MutationErrorType, code: string, message: string, fields: MutationErrorBody['fields'] = []) =>
-  ok({ replyToThread: { error: { message, type, code, fields } } });
+const topLevel = (status: number, code: string, message: string): Answer => ({
+  status,
+  body: { errors: [{ message, extensions: { code } }] },
+});
+const mutationError = (
+  type: MutationErrorType,
+  code: string,
+  message: string,
+  fields: MutationErrorBody['fields'] = [],
+) => ok({ replyToThread: { error: { message, type, code, fields } } });
 const fieldError = (field: string, type: MutationFieldErrorType, message: string) =>
-  mutationError('VALIDATION', 'input_validation', `There was a validation error: ${message}`, [{ field, message, type }]);
+  mutationError('VALIDATION', 'input_validation', `There was a validation error: ${message}`, [
+    { field, message, type },
+  ]);
 const missing = (permission: FakePermission) => `Insufficient permissions, missing "${permission}".`;
 
 /** The data of one fake Plain workspace and the rules Plain applies to it (plain-api.md §3 to §5). */
@@ -84,17 +98,24 @@ export class FakeWorkspace {
 
   lookUp(field: 'thread' | 'threadByRef', key: string, permissions: Set<FakePermission>, argument: unknown): Answer {
     if (!permissions.has('thread:read')) return topLevel(403, 'FORBIDDEN', missing('thread:read'));
-    if (typeof argument !== 'string') return topLevel(400, 'BAD_USER_INPUT', `Variable "$${key}" of required type must not be null.`);
-    const thread = field === 'thread' ? this.threads.get(argument) : [...this.threads.values()].find((t) => t.ref === argument);
+    if (typeof argument !== 'string')
+      return topLevel(400, 'BAD_USER_INPUT', `Variable "$${key}" of required type must not be null.`);
+    const thread =
+      field === 'thread' ? this.threads.get(argument) : [...this.threads.values()].find((t) => t.ref === argument);
     return ok({ [field]: this.threadData(thread) });
   }
 
-  findCustomer(identifier: { emailAddress?: unknown; customerId?: unknown; externalId?: unknown }): FakeCustomer | undefined {
+  findCustomer(identifier: {
+    emailAddress?: unknown;
+    customerId?: unknown;
+    externalId?: unknown;
+  }): FakeCustomer | undefined {
     for (const customer of this.customers.values()) {
       if (
         (identifier.customerId !== undefined && customer.id === identifier.customerId) ||
         (identifier.externalId !== undefined && customer.externalId === identifier.externalId) ||
-        (typeof identifier.emailAddress === 'string' && customer.email.toLowerCase() === identifier.emailAddress.toLowerCase())
+        (typeof identifier.emailAddress === 'string' &&
+          customer.email.toLowerCase() === identifier.emailAddress.toLowerCase())
       ) {
         return customer;
       }
@@ -105,26 +126,40 @@ export class FakeWorkspace {
   reply(input: unknown, apiKey: string, permissions: Set<FakePermission>): Answer {
     const i = input as Record<string, any> | null | undefined;
     if (typeof i !== 'object' || i === null || typeof i.threadId !== 'string' || typeof i.textContent !== 'string') {
-      return topLevel(400, 'BAD_USER_INPUT', 'Variable "$input" got invalid value: threadId and textContent are required.');
+      return topLevel(
+        400,
+        'BAD_USER_INPUT',
+        'Variable "$input" got invalid value: threadId and textContent are required.',
+      );
     }
     if (!permissions.has('thread:reply')) return mutationError('FORBIDDEN', 'forbidden', missing('thread:reply'));
     const thread = this.threads.get(i.threadId);
     if (!thread) return fieldError('threadId', 'NOT_FOUND', 'Thread not found');
     if (i.textContent.trim() === '') return fieldError('textContent', 'REQUIRED', 'textContent is required');
     if (!REPLY_CHANNELS.includes(thread.channel)) {
-      return mutationError('VALIDATION', 'cannot_reply_to_thread', `Replying to ${thread.channel} threads is not supported.`);
+      return mutationError(
+        'VALIDATION',
+        'cannot_reply_to_thread',
+        `Replying to ${thread.channel} threads is not supported.`,
+      );
     }
 
     let author: FakeMessage['author'] = { kind: 'machine_user', apiKey };
     const identifier = i.impersonation?.asCustomer?.customerIdentifier;
     if (i.impersonation != null) {
-      if (!this.impersonationAllowed) return mutationError('FORBIDDEN', 'forbidden', 'Impersonation is not available on this workspace\'s plan.');
-      if (!permissions.has('customer:impersonate')) return mutationError('FORBIDDEN', 'forbidden', missing('customer:impersonate'));
+      if (!this.impersonationAllowed)
+        return mutationError('FORBIDDEN', 'forbidden', "Impersonation is not available on this workspace's plan.");
+      if (!permissions.has('customer:impersonate'))
+        return mutationError('FORBIDDEN', 'forbidden', missing('customer:impersonate'));
       const given = ['emailAddress', 'customerId', 'externalId'].filter((k) => identifier?.[k] != null);
       const path = 'impersonation.asCustomer.customerIdentifier';
       if (given.length !== 1) return fieldError(path, 'VALIDATION', 'Exactly one customer identifier must be set');
       if (!IMPERSONATION_CHANNELS.includes(thread.channel)) {
-        return mutationError('VALIDATION', 'cannot_reply_to_thread', `Impersonation is not supported on ${thread.channel} threads.`);
+        return mutationError(
+          'VALIDATION',
+          'cannot_reply_to_thread',
+          `Impersonation is not supported on ${thread.channel} threads.`,
+        );
       }
       const customer = this.findCustomer(identifier);
       if (!customer) return fieldError(path, 'NOT_FOUND', 'Customer not found');
@@ -135,7 +170,11 @@ export class FakeWorkspace {
     const cc: FakeParticipant[] = email?.additionalRecipients ?? [];
     const bcc: FakeParticipant[] = email?.hiddenRecipients ?? [];
     if (i.channelSpecificOptions != null && !EMAIL_OPTION_CHANNELS.includes(thread.channel)) {
-      return mutationError('VALIDATION', 'cannot_reply_to_thread', `Email options are not supported on ${thread.channel} threads.`);
+      return mutationError(
+        'VALIDATION',
+        'cannot_reply_to_thread',
+        `Email options are not supported on ${thread.channel} threads.`,
+      );
     }
     const badRecipient = [...cc, ...bcc].findIndex((r) => typeof r?.email !== 'string' || !EMAIL.test(r.email));
     if (badRecipient >= 0) return fieldError('channelSpecificOptions', 'VALIDATION', 'Recipient email is not valid');
