@@ -264,7 +264,7 @@ export function createFakePlain(options: FakePlainOptions = {}) {
   }
 
   /** A fetch that answers as Plain would, without any network. Pass it as `new PlainClient({ fetch: fake.fetch })`. */
-  async function fakeFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+  async function fakeFetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
     const request = new Request(input, init);
     const { signal } = request;
     // As fetch does: an aborted signal rejects at once, and one that fires later rejects the call while the server
