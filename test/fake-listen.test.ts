@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { GetThreadDocument } from '../src/generated/graphql.js';
 import { PlainClient } from '../src/index.js';
 import { createFakePlain, type FakePlain } from '../src/testing/index.js';
-import { rawExchange, statusOf, watchCrashes } from './support.js';
+import { rawExchange, rawPost, statusOf, watchCrashes } from './support.js';
 
 const getThreadBody = (threadId: string) =>
   JSON.stringify({ query: String(GetThreadDocument), variables: { threadId }, operationName: 'GetThread' });
@@ -24,6 +24,7 @@ describe('fake.listen() under odd and broken requests', () => {
   afterEach(async () => {
     await server.close();
     watch.stop();
+    expect(watch.crashes).toEqual([]);
   });
 
   /** The fake still replies over HTTP, and nothing went unhandled. */
@@ -51,11 +52,10 @@ describe('fake.listen() under odd and broken requests', () => {
 
   it('ignores a malformed Host header and answers the request', async () => {
     const thread = fake.addThread();
-    const body = getThreadBody(thread.id);
+    const headers = { authorization: `Bearer ${fake.apiKey}` };
     const raw = await rawExchange(
       port,
-      `POST /graphql/v1 HTTP/1.1\r\nHost: [not a host\r\nAuthorization: Bearer ${fake.apiKey}\r\n` +
-        `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      rawPost('/graphql/v1', { host: '[not a host', headers, body: getThreadBody(thread.id) }),
     );
     expect(statusOf(raw)).toBe(200);
     expect(raw).toContain(`"id":"${thread.id}"`);
@@ -64,12 +64,8 @@ describe('fake.listen() under odd and broken requests', () => {
 
   it('answers a request target starting with // as any other path', async () => {
     const thread = fake.addThread();
-    const body = getThreadBody(thread.id);
-    const raw = await rawExchange(
-      port,
-      `POST // HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${fake.apiKey}\r\n` +
-        `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-    );
+    const headers = { authorization: `Bearer ${fake.apiKey}` };
+    const raw = await rawExchange(port, rawPost('//', { host: '127.0.0.1', headers, body: getThreadBody(thread.id) }));
     expect(statusOf(raw)).toBe(200);
     await stillServes();
   });
@@ -80,13 +76,13 @@ describe('fake.listen() under odd and broken requests', () => {
       query: 'mutation ReplyToThread($input: ReplyToThreadInput!) { replyToThread(input: $input) { error { code } } }',
       variables: { input: { threadId: thread.id, textContent: 'cut off' } },
     });
-    await rawExchange(
-      port,
-      `POST /graphql/v1 HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${fake.apiKey}\r\n` +
-        `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body.slice(0, 40)}`,
-      { hangUp: true },
-    );
-    // The next exchange goes through only after the server has seen the hang-up (same event loop, FIFO sockets).
+    const whole = rawPost('/graphql/v1', {
+      host: '127.0.0.1',
+      headers: { authorization: `Bearer ${fake.apiKey}` },
+      body,
+    });
+    await rawExchange(port, whole.slice(0, whole.length - body.length + 40), { hangUp: true });
+    // A whole reply goes through the server after the hang-up; afterEach looks for crashes once more after closing.
     await stillServes();
     expect(fake.messages(thread.id)).toEqual([]);
     expect(fake.requests.map((r) => r.operationName)).toEqual(['GetThread', 'ReplyToThread']);

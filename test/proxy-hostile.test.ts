@@ -12,7 +12,7 @@ import {
   toNodeHandler,
 } from '../src/proxy/index.js';
 import { createFakePlain } from '../src/testing/index.js';
-import { rawExchange, serve, statusOf, watchCrashes } from './support.js';
+import { rawExchange, rawPost, serve, statusOf, watchCrashes } from './support.js';
 
 const KEY = 'plainApiKey_hostile_test_0123456789';
 const PLAIN = 'https://plain.example.test/graphql/v1';
@@ -93,12 +93,8 @@ describe('toNodeHandler on a real server, under malformed requests', () => {
     watch.stop();
   });
 
-  const rawPost = (target: string, host: string, body: string) =>
-    rawExchange(
-      server.port,
-      `POST ${target} HTTP/1.1\r\nHost: ${host}\r\nContent-Type: application/json\r\n` +
-        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-    );
+  const postRaw = (target: string, host: string, body: string) =>
+    rawExchange(server.port, rawPost(target, { host, body }));
 
   /** The server still proxies a reply, and nothing went unhandled. */
   async function stillServes() {
@@ -108,7 +104,7 @@ describe('toNodeHandler on a real server, under malformed requests', () => {
   }
 
   it('ignores a malformed Host: the request is answered, and authorize sees a localhost URL', async () => {
-    const raw = await rawPost('/api/plain', '[::1', JSON.stringify(getThread(thread.id)));
+    const raw = await postRaw('/api/plain', '[::1', JSON.stringify(getThread(thread.id)));
     expect(statusOf(raw)).toBe(200);
     expect(urlsSeen).toEqual(['http://localhost/api/plain']);
     const refused = await rawExchange(
@@ -120,9 +116,9 @@ describe('toNodeHandler on a real server, under malformed requests', () => {
   });
 
   it('takes a request target starting with // as a path on localhost, never as another host', async () => {
-    const raw = await rawPost('//evil.example/api', 'app.example', JSON.stringify(getThread(thread.id)));
+    const raw = await postRaw('//evil.example/api', 'app.example', JSON.stringify(getThread(thread.id)));
     expect(statusOf(raw)).toBe(200);
-    const bare = await rawPost('//', 'app.example', '{}');
+    const bare = await postRaw('//', 'app.example', '{}');
     expect(statusOf(bare)).toBe(400);
     expect(urlsSeen).toEqual(['http://localhost//evil.example/api']);
     await stillServes();

@@ -66,6 +66,13 @@ export function rawExchange(
   });
 }
 
+/** The raw text of an HTTP/1.1 POST of a JSON body, asking the server to close the connection after its answer. */
+export const rawPost = (target: string, options: { host: string; body: string; headers?: Record<string, string> }) =>
+  `POST ${target} HTTP/1.1\r\nHost: ${options.host}\r\n${Object.entries(options.headers ?? {})
+    .map(([name, value]) => `${name}: ${value}\r\n`)
+    .join('')}Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(options.body)}\r\n` +
+  `Connection: close\r\n\r\n${options.body}`;
+
 /** The status code of a raw HTTP answer, or 0 when nothing came back. */
 export const statusOf = (raw: string) => Number(/^HTTP\/1\.1 (\d{3})/.exec(raw)?.[1] ?? 0);
 
