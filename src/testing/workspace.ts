@@ -1,4 +1,5 @@
 import { EMAIL_OPTION_CHANNELS, IMPERSONATION_CHANNELS, REPLY_CHANNELS } from '../channels.js';
+import { isDeliverableEmail } from '../validation.js';
 import type { MutationErrorType, MutationFieldErrorType, ThreadChannel, ThreadStatus } from '../generated/graphql.js';
 
 /** Permissions a fake API key can hold (Plain's names). */
@@ -54,7 +55,6 @@ export interface Answer {
   body: { data?: unknown; errors?: { message: string; extensions: { code: string } }[] };
 }
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const ok = (data: unknown): Answer => ({ status: 200, body: { data } });
 const topLevel = (status: number, code: string, message: string): Answer => ({
   status,
@@ -176,7 +176,7 @@ export class FakeWorkspace {
         `Email options are not supported on ${thread.channel} threads.`,
       );
     }
-    const badRecipient = [...cc, ...bcc].findIndex((r) => typeof r?.email !== 'string' || !EMAIL.test(r.email));
+    const badRecipient = [...cc, ...bcc].findIndex((r) => typeof r?.email !== 'string' || !isDeliverableEmail(r.email));
     if (badRecipient >= 0) return fieldError('channelSpecificOptions', 'VALIDATION', 'Recipient email is not valid');
 
     this.sent.push({
