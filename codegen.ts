@@ -18,6 +18,8 @@ const config: CodegenConfig = {
         strictScalars: true,
         scalars: { ID: 'string' },
         skipTypename: true,
+        // Documents a bundle does not use are dropped: each is a `new` expression a bundler must be told is pure.
+        pureMagicComment: true,
       },
     },
   },

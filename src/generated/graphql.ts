@@ -4,7 +4,47 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
-/** Names one customer. Exactly one of the fields may be set. */
+export type AddLabelsInput = {
+  labelTypeIds: Array<string>;
+  threadId: string;
+};
+
+export type AgentStatus =
+  | 'HANDED_OFF'
+  | 'HANDLED'
+  | 'IN_PROGRESS';
+
+export type AgentStatusFilter = {
+  handedOffReason?: string | null | undefined;
+  statuses?: Array<AgentStatus> | null | undefined;
+  updatedAt?: DatetimeFilter | null | undefined;
+};
+
+export type AssignThreadInput = {
+  machineUserId?: string | null | undefined;
+  threadId: string;
+  userId?: string | null | undefined;
+};
+
+export type CompanyIdentifierInput = {
+  companyDomainName?: string | null | undefined;
+  companyId?: string | null | undefined;
+};
+
+export type CreateNoteInput = {
+  attachmentIds?: Array<string> | null | undefined;
+  customerId: string;
+  markdown?: string | null | undefined;
+  text: string;
+  threadId?: string | null | undefined;
+};
+
+export type CustomerGroupIdentifier = {
+  customerGroupId?: string | null | undefined;
+  customerGroupKey?: string | null | undefined;
+  externalId?: string | null | undefined;
+};
+
 export type CustomerIdentifierInput = {
   customerId?: string | null | undefined;
   emailAddress?: string | null | undefined;
@@ -15,6 +55,17 @@ export type CustomerImpersonationInput = {
   customerIdentifier: CustomerIdentifierInput;
 };
 
+export type DatetimeFilter = {
+  after?: string | null | undefined;
+  before?: string | null | undefined;
+};
+
+export type DoneStatusDetail =
+  | 'DONE_AUTOMATICALLY_SET'
+  | 'DONE_MANUALLY_SET'
+  | 'IGNORED'
+  | 'TIMER_EXPIRED';
+
 export type EmailParticipantInput = {
   email: string;
   name?: string | null | undefined;
@@ -23,6 +74,25 @@ export type EmailParticipantInput = {
 export type ImpersonationInput = {
   asCustomer: CustomerImpersonationInput;
 };
+
+export type MarkThreadAsDoneInput = {
+  statusDetail?: DoneStatusDetail | null | undefined;
+  threadId: string;
+};
+
+export type MarkThreadAsTodoInput = {
+  statusDetail?: TodoStatusDetail | null | undefined;
+  threadId: string;
+};
+
+export type MessageSource =
+  | 'API'
+  | 'CHAT'
+  | 'DISCORD'
+  | 'EMAIL'
+  | 'INTERNAL'
+  | 'MS_TEAMS'
+  | 'SLACK';
 
 export type MutationErrorType =
   | 'FORBIDDEN'
@@ -34,30 +104,95 @@ export type MutationFieldErrorType =
   | 'REQUIRED'
   | 'VALIDATION';
 
+export type RemoveLabelsInput = {
+  labelIds: Array<string>;
+};
+
 export type ReplyToThreadChannelSpecificOptionsInput = {
   email: ReplyToThreadEmailChannelSpecificOptionsInput;
 };
 
 export type ReplyToThreadEmailChannelSpecificOptionsInput = {
-  /** Cc recipients. */
   additionalRecipients?: Array<EmailParticipantInput> | null | undefined;
-  /** Bcc recipients. */
   hiddenRecipients?: Array<EmailParticipantInput> | null | undefined;
 };
 
-/** What to send, where, and optionally as whom. */
 export type ReplyToThreadInput = {
-  /** Ids of attachments already uploaded through createAttachmentUploadUrl. */
   attachmentIds?: Array<string> | null | undefined;
-  /** Options that only apply to some channels (email: Cc and Bcc). */
   channelSpecificOptions?: ReplyToThreadChannelSpecificOptionsInput | null | undefined;
-  /** Send the reply as one of the workspace's customers instead of the machine user. */
   impersonation?: ImpersonationInput | null | undefined;
-  /** A richer Markdown body, used where the channel can show it. */
   markdownContent?: string | null | undefined;
-  /** The plain-text body; required. */
   textContent: string;
   threadId: string;
+};
+
+export type SentimentType =
+  | 'NEGATIVE'
+  | 'NEUTRAL'
+  | 'POSITIVE';
+
+export type ServiceLevelAgreementFilter = {
+  statuses?: Array<ServiceLevelAgreementStatus> | null | undefined;
+  types?: Array<ServiceLevelAgreementType> | null | undefined;
+  updatedAt?: DatetimeFilter | null | undefined;
+};
+
+export type ServiceLevelAgreementStatus =
+  | 'ACHIEVED'
+  | 'BREACHED'
+  | 'BREACHING'
+  | 'CANCELLED'
+  | 'IMMINENT_BREACH'
+  | 'PENDING';
+
+export type ServiceLevelAgreementType =
+  | 'FIRST_RESPONSE_TIME'
+  | 'NEXT_RESPONSE_TIME';
+
+export type SnoozeStatusDetail =
+  | 'WAITING_FOR_CUSTOMER'
+  | 'WAITING_FOR_DURATION';
+
+export type SnoozeThreadInput = {
+  durationSeconds?: number | null | undefined;
+  statusDetail?: SnoozeStatusDetail | null | undefined;
+  threadId: string;
+};
+
+export type StatusDetailType =
+  | 'CREATED'
+  | 'DONE_AUTOMATICALLY_SET'
+  | 'DONE_MANUALLY_SET'
+  | 'IGNORED'
+  | 'IN_PROGRESS'
+  | 'NEW_REPLY'
+  | 'THREAD_DISCUSSION_RESOLVED'
+  | 'THREAD_LINK_UPDATED'
+  | 'TIMER_EXPIRED'
+  | 'WAITING_FOR_CUSTOMER'
+  | 'WAITING_FOR_DURATION';
+
+export type SurveyResponseFilter = {
+  hasResponse?: boolean | null | undefined;
+  rating?: number | null | undefined;
+  responseAt?: DatetimeFilter | null | undefined;
+  sentiment?: SentimentType | null | undefined;
+  surveyId?: string | null | undefined;
+};
+
+export type TenantFieldFilter = {
+  booleanValue?: boolean | null | undefined;
+  dateValue?: string | null | undefined;
+  externalFieldId: string;
+  numberValue?: number | null | undefined;
+  stringArrayValue?: Array<string> | null | undefined;
+  stringValue?: string | null | undefined;
+  userReferenceValues?: Array<string> | null | undefined;
+};
+
+export type TenantIdentifierInput = {
+  externalId?: string | null | undefined;
+  tenantId?: string | null | undefined;
 };
 
 export type ThreadChannel =
@@ -70,10 +205,140 @@ export type ThreadChannel =
   | 'MS_TEAMS'
   | 'SLACK';
 
+export type ThreadFieldDateFilter = {
+  after?: string | null | undefined;
+  before?: string | null | undefined;
+};
+
+export type ThreadFieldFilter = {
+  booleanValue?: boolean | null | undefined;
+  date?: ThreadFieldDateFilter | null | undefined;
+  key: string;
+  number?: ThreadFieldNumberFilter | null | undefined;
+  stringValue?: string | null | undefined;
+};
+
+export type ThreadFieldNumberFilter = {
+  gte?: number | null | undefined;
+  lte?: number | null | undefined;
+  value?: number | null | undefined;
+};
+
+export type ThreadLinkSourceFilter = {
+  sourceId: string;
+  sourceType: string;
+};
+
 export type ThreadStatus =
   | 'DONE'
   | 'SNOOZED'
   | 'TODO';
+
+export type ThreadsFilter = {
+  agentStatus?: AgentStatusFilter | null | undefined;
+  and?: Array<ThreadsFilter> | null | undefined;
+  assignedToUser?: Array<string> | null | undefined;
+  companyIdentifiers?: Array<CompanyIdentifierInput> | null | undefined;
+  createdAt?: DatetimeFilter | null | undefined;
+  customerGroupIdentifiers?: Array<CustomerGroupIdentifier> | null | undefined;
+  customerIds?: Array<string> | null | undefined;
+  isAssigned?: boolean | null | undefined;
+  isMarkedAsSpam?: boolean | null | undefined;
+  labelTypeIds?: Array<string> | null | undefined;
+  messageSource?: Array<MessageSource> | null | undefined;
+  not?: ThreadsFilter | null | undefined;
+  or?: Array<ThreadsFilter> | null | undefined;
+  participantIds?: Array<string> | null | undefined;
+  priorities?: Array<number> | null | undefined;
+  refs?: Array<string> | null | undefined;
+  serviceLevelAgreements?: ServiceLevelAgreementFilter | null | undefined;
+  statusChangedAt?: DatetimeFilter | null | undefined;
+  statusDetails?: Array<StatusDetailType> | null | undefined;
+  statuses?: Array<ThreadStatus> | null | undefined;
+  supportEmailAddresses?: Array<string> | null | undefined;
+  surveyResponse?: SurveyResponseFilter | null | undefined;
+  tenantFields?: Array<TenantFieldFilter> | null | undefined;
+  tenantIdentifiers?: Array<TenantIdentifierInput> | null | undefined;
+  threadFields?: Array<ThreadFieldFilter> | null | undefined;
+  threadIds?: Array<string> | null | undefined;
+  threadLinkGroupIds?: Array<string> | null | undefined;
+  threadLinkSources?: Array<ThreadLinkSourceFilter> | null | undefined;
+  tierIdentifiers?: Array<TierIdentifierInput> | null | undefined;
+  updatedAt?: DatetimeFilter | null | undefined;
+};
+
+export type TierIdentifierInput = {
+  externalId?: string | null | undefined;
+  tierId?: string | null | undefined;
+};
+
+export type TodoStatusDetail =
+  | 'CREATED'
+  | 'IN_PROGRESS'
+  | 'NEW_REPLY'
+  | 'THREAD_DISCUSSION_RESOLVED'
+  | 'THREAD_LINK_UPDATED';
+
+export type UnassignThreadInput = {
+  threadId: string;
+};
+
+export type UpdateThreadAgentStatusInput = {
+  agentStatus?: AgentStatus | null | undefined;
+  threadId: string;
+};
+
+export type CustomerSummaryFragment = { id: string, externalId: string | null, fullName: string, shortName: string | null, email: { email: string, isVerified: boolean } };
+
+export type GetThreadByExternalIdQueryVariables = Exact<{
+  customerId: string;
+  externalId: string;
+}>;
+
+
+export type GetThreadByExternalIdQuery = { threadByExternalId: { id: string, ref: string, title: string, channel: ThreadChannel, status: ThreadStatus, customer: { id: string } } | null };
+
+export type GetCustomerQueryVariables = Exact<{
+  customerId: string;
+}>;
+
+
+export type GetCustomerQuery = { customer: { id: string, externalId: string | null, fullName: string, shortName: string | null, email: { email: string, isVerified: boolean } } | null };
+
+export type GetCustomerByEmailQueryVariables = Exact<{
+  email: string;
+}>;
+
+
+export type GetCustomerByEmailQuery = { customerByEmail: { id: string, externalId: string | null, fullName: string, shortName: string | null, email: { email: string, isVerified: boolean } } | null };
+
+export type GetCustomerByExternalIdQueryVariables = Exact<{
+  externalId: string;
+}>;
+
+
+export type GetCustomerByExternalIdQuery = { customerByExternalId: { id: string, externalId: string | null, fullName: string, shortName: string | null, email: { email: string, isVerified: boolean } } | null };
+
+export type ListThreadsQueryVariables = Exact<{
+  filters?: ThreadsFilter | null | undefined;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type ListThreadsQuery = { threads: { edges: Array<{ cursor: string, node: { id: string, ref: string, title: string, channel: ThreadChannel, status: ThreadStatus, customer: { id: string } } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
+export type GetMyMachineUserQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type GetMyMachineUserQuery = { myMachineUser: { id: string, fullName: string, publicName: string } | null };
+
+export type CreateNoteMutationVariables = Exact<{
+  input: CreateNoteInput;
+}>;
+
+
+export type CreateNoteMutation = { createNote: { note: { id: string, text: string, markdown: string | null } | null, error: { message: string, type: MutationErrorType, code: string, fields: Array<{ field: string, message: string, type: MutationFieldErrorType }> } | null } };
 
 export type MutationErrorPartsFragment = { message: string, type: MutationErrorType, code: string, fields: Array<{ field: string, message: string, type: MutationFieldErrorType }> };
 
@@ -83,6 +348,62 @@ export type ReplyToThreadMutationVariables = Exact<{
 
 
 export type ReplyToThreadMutation = { replyToThread: { error: { message: string, type: MutationErrorType, code: string, fields: Array<{ field: string, message: string, type: MutationFieldErrorType }> } | null } };
+
+export type MarkThreadAsDoneMutationVariables = Exact<{
+  input: MarkThreadAsDoneInput;
+}>;
+
+
+export type MarkThreadAsDoneMutation = { markThreadAsDone: { thread: { id: string, ref: string, title: string, channel: ThreadChannel, status: ThreadStatus, customer: { id: string } } | null, error: { message: string, type: MutationErrorType, code: string, fields: Array<{ field: string, message: string, type: MutationFieldErrorType }> } | null } };
+
+export type MarkThreadAsTodoMutationVariables = Exact<{
+  input: MarkThreadAsTodoInput;
+}>;
+
+
+export type MarkThreadAsTodoMutation = { markThreadAsTodo: { thread: { id: string, ref: string, title: string, channel: ThreadChannel, status: ThreadStatus, customer: { id: string } } | null, error: { message: string, type: MutationErrorType, code: string, fields: Array<{ field: string, message: string, type: MutationFieldErrorType }> } | null } };
+
+export type SnoozeThreadMutationVariables = Exact<{
+  input: SnoozeThreadInput;
+}>;
+
+
+export type SnoozeThreadMutation = { snoozeThread: { thread: { id: string, ref: string, title: string, channel: ThreadChannel, status: ThreadStatus, customer: { id: string } } | null, error: { message: string, type: MutationErrorType, code: string, fields: Array<{ field: string, message: string, type: MutationFieldErrorType }> } | null } };
+
+export type AssignThreadMutationVariables = Exact<{
+  input: AssignThreadInput;
+}>;
+
+
+export type AssignThreadMutation = { assignThread: { thread: { id: string, ref: string, title: string, channel: ThreadChannel, status: ThreadStatus, customer: { id: string } } | null, error: { message: string, type: MutationErrorType, code: string, fields: Array<{ field: string, message: string, type: MutationFieldErrorType }> } | null } };
+
+export type UnassignThreadMutationVariables = Exact<{
+  input: UnassignThreadInput;
+}>;
+
+
+export type UnassignThreadMutation = { unassignThread: { thread: { id: string, ref: string, title: string, channel: ThreadChannel, status: ThreadStatus, customer: { id: string } } | null, error: { message: string, type: MutationErrorType, code: string, fields: Array<{ field: string, message: string, type: MutationFieldErrorType }> } | null } };
+
+export type AddLabelsMutationVariables = Exact<{
+  input: AddLabelsInput;
+}>;
+
+
+export type AddLabelsMutation = { addLabels: { labels: Array<{ id: string, labelType: { id: string } }>, thread: { id: string, ref: string, title: string, channel: ThreadChannel, status: ThreadStatus, customer: { id: string } } | null, error: { message: string, type: MutationErrorType, code: string, fields: Array<{ field: string, message: string, type: MutationFieldErrorType }> } | null } };
+
+export type RemoveLabelsMutationVariables = Exact<{
+  input: RemoveLabelsInput;
+}>;
+
+
+export type RemoveLabelsMutation = { removeLabels: { thread: { id: string, ref: string, title: string, channel: ThreadChannel, status: ThreadStatus, customer: { id: string } } | null, error: { message: string, type: MutationErrorType, code: string, fields: Array<{ field: string, message: string, type: MutationFieldErrorType }> } | null } };
+
+export type UpdateThreadAgentStatusMutationVariables = Exact<{
+  input: UpdateThreadAgentStatusInput;
+}>;
+
+
+export type UpdateThreadAgentStatusMutation = { updateThreadAgentStatus: { thread: { id: string, ref: string, title: string, channel: ThreadChannel, status: ThreadStatus, customer: { id: string } } | null, error: { message: string, type: MutationErrorType, code: string, fields: Array<{ field: string, message: string, type: MutationFieldErrorType }> } | null } };
 
 export type ThreadSummaryFragment = { id: string, ref: string, title: string, channel: ThreadChannel, status: ThreadStatus, customer: { id: string } };
 
@@ -118,7 +439,19 @@ export class TypedDocumentString<TResult, TVariables>
     return this.value;
   }
 }
-export const MutationErrorPartsFragmentDoc = new TypedDocumentString(`
+export const CustomerSummaryFragmentDoc = /*#__PURE__*/ new TypedDocumentString(`
+    fragment CustomerSummary on Customer {
+  id
+  externalId
+  fullName
+  shortName
+  email {
+    email
+    isVerified
+  }
+}
+    `, {"fragmentName":"CustomerSummary"}) as unknown as TypedDocumentString<CustomerSummaryFragment, unknown>;
+export const MutationErrorPartsFragmentDoc = /*#__PURE__*/ new TypedDocumentString(`
     fragment MutationErrorParts on MutationError {
   message
   type
@@ -130,7 +463,7 @@ export const MutationErrorPartsFragmentDoc = new TypedDocumentString(`
   }
 }
     `, {"fragmentName":"MutationErrorParts"}) as unknown as TypedDocumentString<MutationErrorPartsFragment, unknown>;
-export const ThreadSummaryFragmentDoc = new TypedDocumentString(`
+export const ThreadSummaryFragmentDoc = /*#__PURE__*/ new TypedDocumentString(`
     fragment ThreadSummary on Thread {
   id
   ref
@@ -142,7 +475,128 @@ export const ThreadSummaryFragmentDoc = new TypedDocumentString(`
   }
 }
     `, {"fragmentName":"ThreadSummary"}) as unknown as TypedDocumentString<ThreadSummaryFragment, unknown>;
-export const ReplyToThreadDocument = new TypedDocumentString(`
+export const GetThreadByExternalIdDocument = /*#__PURE__*/ new TypedDocumentString(`
+    query GetThreadByExternalId($customerId: ID!, $externalId: ID!) {
+  threadByExternalId(customerId: $customerId, externalId: $externalId) {
+    ...ThreadSummary
+  }
+}
+    fragment ThreadSummary on Thread {
+  id
+  ref
+  title
+  channel
+  status
+  customer {
+    id
+  }
+}`) as unknown as TypedDocumentString<GetThreadByExternalIdQuery, GetThreadByExternalIdQueryVariables>;
+export const GetCustomerDocument = /*#__PURE__*/ new TypedDocumentString(`
+    query GetCustomer($customerId: ID!) {
+  customer(customerId: $customerId) {
+    ...CustomerSummary
+  }
+}
+    fragment CustomerSummary on Customer {
+  id
+  externalId
+  fullName
+  shortName
+  email {
+    email
+    isVerified
+  }
+}`) as unknown as TypedDocumentString<GetCustomerQuery, GetCustomerQueryVariables>;
+export const GetCustomerByEmailDocument = /*#__PURE__*/ new TypedDocumentString(`
+    query GetCustomerByEmail($email: String!) {
+  customerByEmail(email: $email) {
+    ...CustomerSummary
+  }
+}
+    fragment CustomerSummary on Customer {
+  id
+  externalId
+  fullName
+  shortName
+  email {
+    email
+    isVerified
+  }
+}`) as unknown as TypedDocumentString<GetCustomerByEmailQuery, GetCustomerByEmailQueryVariables>;
+export const GetCustomerByExternalIdDocument = /*#__PURE__*/ new TypedDocumentString(`
+    query GetCustomerByExternalId($externalId: ID!) {
+  customerByExternalId(externalId: $externalId) {
+    ...CustomerSummary
+  }
+}
+    fragment CustomerSummary on Customer {
+  id
+  externalId
+  fullName
+  shortName
+  email {
+    email
+    isVerified
+  }
+}`) as unknown as TypedDocumentString<GetCustomerByExternalIdQuery, GetCustomerByExternalIdQueryVariables>;
+export const ListThreadsDocument = /*#__PURE__*/ new TypedDocumentString(`
+    query ListThreads($filters: ThreadsFilter, $first: Int, $after: String) {
+  threads(filters: $filters, first: $first, after: $after) {
+    edges {
+      cursor
+      node {
+        ...ThreadSummary
+      }
+    }
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+  }
+}
+    fragment ThreadSummary on Thread {
+  id
+  ref
+  title
+  channel
+  status
+  customer {
+    id
+  }
+}`) as unknown as TypedDocumentString<ListThreadsQuery, ListThreadsQueryVariables>;
+export const GetMyMachineUserDocument = /*#__PURE__*/ new TypedDocumentString(`
+    query GetMyMachineUser {
+  myMachineUser {
+    id
+    fullName
+    publicName
+  }
+}
+    `) as unknown as TypedDocumentString<GetMyMachineUserQuery, GetMyMachineUserQueryVariables>;
+export const CreateNoteDocument = /*#__PURE__*/ new TypedDocumentString(`
+    mutation CreateNote($input: CreateNoteInput!) {
+  createNote(input: $input) {
+    note {
+      id
+      text
+      markdown
+    }
+    error {
+      ...MutationErrorParts
+    }
+  }
+}
+    fragment MutationErrorParts on MutationError {
+  message
+  type
+  code
+  fields {
+    field
+    message
+    type
+  }
+}`) as unknown as TypedDocumentString<CreateNoteMutation, CreateNoteMutationVariables>;
+export const ReplyToThreadDocument = /*#__PURE__*/ new TypedDocumentString(`
     mutation ReplyToThread($input: ReplyToThreadInput!) {
   replyToThread(input: $input) {
     error {
@@ -160,7 +614,261 @@ export const ReplyToThreadDocument = new TypedDocumentString(`
     type
   }
 }`) as unknown as TypedDocumentString<ReplyToThreadMutation, ReplyToThreadMutationVariables>;
-export const GetThreadDocument = new TypedDocumentString(`
+export const MarkThreadAsDoneDocument = /*#__PURE__*/ new TypedDocumentString(`
+    mutation MarkThreadAsDone($input: MarkThreadAsDoneInput!) {
+  markThreadAsDone(input: $input) {
+    thread {
+      ...ThreadSummary
+    }
+    error {
+      ...MutationErrorParts
+    }
+  }
+}
+    fragment MutationErrorParts on MutationError {
+  message
+  type
+  code
+  fields {
+    field
+    message
+    type
+  }
+}
+fragment ThreadSummary on Thread {
+  id
+  ref
+  title
+  channel
+  status
+  customer {
+    id
+  }
+}`) as unknown as TypedDocumentString<MarkThreadAsDoneMutation, MarkThreadAsDoneMutationVariables>;
+export const MarkThreadAsTodoDocument = /*#__PURE__*/ new TypedDocumentString(`
+    mutation MarkThreadAsTodo($input: MarkThreadAsTodoInput!) {
+  markThreadAsTodo(input: $input) {
+    thread {
+      ...ThreadSummary
+    }
+    error {
+      ...MutationErrorParts
+    }
+  }
+}
+    fragment MutationErrorParts on MutationError {
+  message
+  type
+  code
+  fields {
+    field
+    message
+    type
+  }
+}
+fragment ThreadSummary on Thread {
+  id
+  ref
+  title
+  channel
+  status
+  customer {
+    id
+  }
+}`) as unknown as TypedDocumentString<MarkThreadAsTodoMutation, MarkThreadAsTodoMutationVariables>;
+export const SnoozeThreadDocument = /*#__PURE__*/ new TypedDocumentString(`
+    mutation SnoozeThread($input: SnoozeThreadInput!) {
+  snoozeThread(input: $input) {
+    thread {
+      ...ThreadSummary
+    }
+    error {
+      ...MutationErrorParts
+    }
+  }
+}
+    fragment MutationErrorParts on MutationError {
+  message
+  type
+  code
+  fields {
+    field
+    message
+    type
+  }
+}
+fragment ThreadSummary on Thread {
+  id
+  ref
+  title
+  channel
+  status
+  customer {
+    id
+  }
+}`) as unknown as TypedDocumentString<SnoozeThreadMutation, SnoozeThreadMutationVariables>;
+export const AssignThreadDocument = /*#__PURE__*/ new TypedDocumentString(`
+    mutation AssignThread($input: AssignThreadInput!) {
+  assignThread(input: $input) {
+    thread {
+      ...ThreadSummary
+    }
+    error {
+      ...MutationErrorParts
+    }
+  }
+}
+    fragment MutationErrorParts on MutationError {
+  message
+  type
+  code
+  fields {
+    field
+    message
+    type
+  }
+}
+fragment ThreadSummary on Thread {
+  id
+  ref
+  title
+  channel
+  status
+  customer {
+    id
+  }
+}`) as unknown as TypedDocumentString<AssignThreadMutation, AssignThreadMutationVariables>;
+export const UnassignThreadDocument = /*#__PURE__*/ new TypedDocumentString(`
+    mutation UnassignThread($input: UnassignThreadInput!) {
+  unassignThread(input: $input) {
+    thread {
+      ...ThreadSummary
+    }
+    error {
+      ...MutationErrorParts
+    }
+  }
+}
+    fragment MutationErrorParts on MutationError {
+  message
+  type
+  code
+  fields {
+    field
+    message
+    type
+  }
+}
+fragment ThreadSummary on Thread {
+  id
+  ref
+  title
+  channel
+  status
+  customer {
+    id
+  }
+}`) as unknown as TypedDocumentString<UnassignThreadMutation, UnassignThreadMutationVariables>;
+export const AddLabelsDocument = /*#__PURE__*/ new TypedDocumentString(`
+    mutation AddLabels($input: AddLabelsInput!) {
+  addLabels(input: $input) {
+    labels {
+      id
+      labelType {
+        id
+      }
+    }
+    thread {
+      ...ThreadSummary
+    }
+    error {
+      ...MutationErrorParts
+    }
+  }
+}
+    fragment MutationErrorParts on MutationError {
+  message
+  type
+  code
+  fields {
+    field
+    message
+    type
+  }
+}
+fragment ThreadSummary on Thread {
+  id
+  ref
+  title
+  channel
+  status
+  customer {
+    id
+  }
+}`) as unknown as TypedDocumentString<AddLabelsMutation, AddLabelsMutationVariables>;
+export const RemoveLabelsDocument = /*#__PURE__*/ new TypedDocumentString(`
+    mutation RemoveLabels($input: RemoveLabelsInput!) {
+  removeLabels(input: $input) {
+    thread {
+      ...ThreadSummary
+    }
+    error {
+      ...MutationErrorParts
+    }
+  }
+}
+    fragment MutationErrorParts on MutationError {
+  message
+  type
+  code
+  fields {
+    field
+    message
+    type
+  }
+}
+fragment ThreadSummary on Thread {
+  id
+  ref
+  title
+  channel
+  status
+  customer {
+    id
+  }
+}`) as unknown as TypedDocumentString<RemoveLabelsMutation, RemoveLabelsMutationVariables>;
+export const UpdateThreadAgentStatusDocument = /*#__PURE__*/ new TypedDocumentString(`
+    mutation UpdateThreadAgentStatus($input: UpdateThreadAgentStatusInput!) {
+  updateThreadAgentStatus(input: $input) {
+    thread {
+      ...ThreadSummary
+    }
+    error {
+      ...MutationErrorParts
+    }
+  }
+}
+    fragment MutationErrorParts on MutationError {
+  message
+  type
+  code
+  fields {
+    field
+    message
+    type
+  }
+}
+fragment ThreadSummary on Thread {
+  id
+  ref
+  title
+  channel
+  status
+  customer {
+    id
+  }
+}`) as unknown as TypedDocumentString<UpdateThreadAgentStatusMutation, UpdateThreadAgentStatusMutationVariables>;
+export const GetThreadDocument = /*#__PURE__*/ new TypedDocumentString(`
     query GetThread($threadId: ID!) {
   thread(threadId: $threadId) {
     ...ThreadSummary
@@ -176,7 +884,7 @@ export const GetThreadDocument = new TypedDocumentString(`
     id
   }
 }`) as unknown as TypedDocumentString<GetThreadQuery, GetThreadQueryVariables>;
-export const GetThreadByRefDocument = new TypedDocumentString(`
+export const GetThreadByRefDocument = /*#__PURE__*/ new TypedDocumentString(`
     query GetThreadByRef($ref: String!) {
   threadByRef(ref: $ref) {
     ...ThreadSummary
