@@ -18,7 +18,7 @@ export const someIds = () =>
   z.array(nonBlank(), { error: typeError('a list of ids') }).check(z.refine((ids) => ids.length > 0, 'must hold at least one id'));
 
 /** One of an enum's values. */
-export const oneOf = <const T extends readonly string[]>(values: T) =>
+export const oneOf = <const T extends readonly (string | number)[]>(values: T) =>
   z.custom<T[number]>((value) => (values as readonly unknown[]).includes(value), { error: typeError(`one of ${values.join(', ')}`) });
 
 /** One of an enum's values, or null/absent. */
