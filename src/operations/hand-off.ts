@@ -64,6 +64,7 @@ export async function handOff(call: Call, input: unknown): Promise<HandOffResult
     if (!customer) {
       const thread = await getThread(call.sender, { threadId }, call.policy);
       if (!thread.ok) return stop('createNote', thread);
+      call.threads.set(thread.data.id, thread.data.channel);
       customer = thread.data.customer.id;
     }
     const { text, markdown } = typeof note === 'string' ? { text: note, markdown: undefined } : note;
