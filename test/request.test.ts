@@ -172,3 +172,25 @@ describe("reading a document's operations without graphql-js", () => {
     }
   });
 });
+
+describe('a browser app that sends strings ships no graphql-js', () => {
+  it('a single-file esbuild bundle of a page calling plain.request with a string holds no module of graphql', async () => {
+    const { build } = await import('esbuild');
+    const bundled = await build({
+      stdin: {
+        contents: "import { PlainClient } from './src/index.ts';\nnew PlainClient({ apiUrl: '/api/plain' }).request('query Me { myMachineUser { id } }').then(console.log);",
+        resolveDir: process.cwd(),
+        loader: 'ts',
+      },
+      bundle: true,
+      platform: 'browser',
+      format: 'esm',
+      write: false,
+      metafile: true,
+      logLevel: 'silent',
+    });
+    const inputs = Object.keys(bundled.metafile.inputs);
+    expect(inputs).toContain('src/request.ts');
+    expect(inputs.filter((path) => path.includes('node_modules/graphql/'))).toEqual([]);
+  });
+});
