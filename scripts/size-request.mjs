@@ -50,7 +50,8 @@ const visit = (path) => {
   atStart.add(path);
   for (const i of split.metafile.outputs[path]?.imports ?? []) if (i.kind === 'import-statement') visit(i.path);
 };
-visit(Object.keys(split.metafile.outputs).find((p) => split.metafile.outputs[p].entryPoint));
+// Every module loaded by import() is an entry point of its own in the metafile: start from the page's.
+visit(Object.keys(split.metafile.outputs).find((p) => split.metafile.outputs[p].entryPoint === relative(root, replyPage)));
 const startGzip = gzip(Buffer.concat([...atStart].map((p) => files.get(p))));
 const lazy = [...files.keys()].filter((p) => !atStart.has(p) && p.endsWith('.js'));
 console.log(`replyToThread + getThread page, loaded at start (code splitting): ${fmt(startGzip)} bytes gzip in ${atStart.size} file(s) (budget ${fmt(BUDGET_BYTES)})`);

@@ -39,10 +39,5 @@ export type { GetThreadByExternalIdInput, ListThreadsInput, ListThreadsResult, T
 export type { Customer, GetCustomerInput, GetCustomerResult } from './operations/customer.js';
 export type { GetMyMachineUserResult, MachineUser } from './operations/machine-user.js';
 export type { DocumentNodeLike, RequestDocument, RequestOptions, TypedDocument } from './request.js';
-export type {
-  AgentStatus,
-  DoneStatusDetail,
-  SnoozeStatusDetail,
-  ThreadsFilter,
-  TodoStatusDetail,
-} from './generated/graphql.js';
+export type { AgentStatus, DoneStatusDetail, SnoozeStatusDetail, TodoStatusDetail } from './generated/thread-state.js';
+export type { ThreadsFilter } from './generated/lookups.js';

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { type AgentStatus, UpdateThreadAgentStatusDocument } from '../generated/graphql.js';
+import { type AgentStatus, UpdateThreadAgentStatusDocument } from '../generated/thread-state.js';
 import { operation } from '../operations.js';
 import { anObject, nonBlank, oneOf } from './fields.js';
 import { type Call, runMutation } from './pipeline.js';

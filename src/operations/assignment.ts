@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { AssignThreadDocument, UnassignThreadDocument } from '../generated/graphql.js';
+import { AssignThreadDocument, UnassignThreadDocument } from '../generated/thread-state.js';
 import { operation } from '../operations.js';
 import { anObject, nonBlank } from './fields.js';
 import { type Call, runMutation } from './pipeline.js';

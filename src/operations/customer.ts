@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { invalidInput } from '../errors.js';
-import { type CustomerSummaryFragment, GetCustomerByEmailDocument, GetCustomerByExternalIdDocument, GetCustomerDocument } from '../generated/graphql.js';
+import { type CustomerSummaryFragment, GetCustomerByEmailDocument, GetCustomerByExternalIdDocument, GetCustomerDocument } from '../generated/lookups.js';
 import { operation } from '../operations.js';
 import type { Result } from '../result.js';
 import { send } from '../send.js';

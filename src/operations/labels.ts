@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { AddLabelsDocument, RemoveLabelsDocument } from '../generated/graphql.js';
+import { AddLabelsDocument, RemoveLabelsDocument } from '../generated/thread-state.js';
 import { type Thread, isThread } from '../get-thread.js';
 import { operation } from '../operations.js';
 import type { Result } from '../result.js';

@@ -1,4 +1,4 @@
-import { GetMyMachineUserDocument } from '../generated/graphql.js';
+import { GetMyMachineUserDocument } from '../generated/lookups.js';
 import { operation } from '../operations.js';
 import type { Result } from '../result.js';
 import { send } from '../send.js';

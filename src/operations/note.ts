@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { CreateNoteDocument } from '../generated/graphql.js';
+import { CreateNoteDocument } from '../generated/note.js';
 import { operation } from '../operations.js';
 import type { Result } from '../result.js';
 import { anObject, nonBlank } from './fields.js';

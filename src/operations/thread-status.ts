@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
-import type { DoneStatusDetail, TodoStatusDetail } from '../generated/graphql.js';
-import { MarkThreadAsDoneDocument, MarkThreadAsTodoDocument, SnoozeThreadDocument } from '../generated/graphql.js';
+import type { DoneStatusDetail, TodoStatusDetail } from '../generated/thread-state.js';
+import { MarkThreadAsDoneDocument, MarkThreadAsTodoDocument, SnoozeThreadDocument } from '../generated/thread-state.js';
 import { type Thread, isThread } from '../get-thread.js';
 import { operation } from '../operations.js';
 import type { Result } from '../result.js';

@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import type { GetThreadError } from '../errors.js';
 import { invalidInput } from '../errors.js';
-import { GetThreadByExternalIdDocument, ListThreadsDocument, type ThreadsFilter } from '../generated/graphql.js';
+import { GetThreadByExternalIdDocument, ListThreadsDocument, type ThreadsFilter } from '../generated/lookups.js';
 import { type GetThreadResult, type Thread, isThread } from '../get-thread.js';
 import { operation } from '../operations.js';
 import type { Result } from '../result.js';
