@@ -8,6 +8,17 @@ import type { Result } from './result.js';
 import type { Policy, Sender } from './send.js';
 import { ThreadCache } from './thread-cache.js';
 import type { KnownThread, ReplyToThreadInput } from './validation.js';
+import type { UpdateThreadAgentStatusInput } from './operations/agent-status.js';
+import type { AssignThreadInput, UnassignThreadInput } from './operations/assignment.js';
+import type { GetCustomerInput, GetCustomerResult } from './operations/customer.js';
+import type { HandOffInput, HandOffResult } from './operations/hand-off.js';
+import type { AddLabelsInput, AddLabelsResult, RemoveLabelsInput } from './operations/labels.js';
+import type { GetMyMachineUserResult } from './operations/machine-user.js';
+import type { CreateNoteInput, CreateNoteResult } from './operations/note.js';
+import type { Call } from './operations/pipeline.js';
+import type { MarkThreadAsDoneInput, MarkThreadAsTodoInput, SnoozeThreadInput, ThreadResult } from './operations/thread-status.js';
+import type { GetThreadByExternalIdInput, ListThreadsInput, ListThreadsResult } from './operations/threads.js';
+import type { RequestDocument, RequestOptions, TypedDocument } from './request.js';
 
 /** Per-call options of the lookups. */
 export type CallOptions = Omit<ReplyOptions, 'thread'>;
@@ -66,6 +77,104 @@ export class PlainClient {
   /** Looks a thread up by its reference, such as `T-123`. */
   getThreadByRef(ref: string, options?: CallOptions | null): Promise<GetThreadResult> {
     return this.#lookUp({ ref }, options);
+  }
+
+  // What follows a reply, the lookups and any other operation. Each method loads its operation's module when first
+  // called (see CONTRIBUTING.md), so that a page using only replyToThread and getThread does not load them.
+
+  /** Marks a thread as done. A state change: retried on transient failures (5xx, timeouts, lost connections, 429). */
+  markThreadAsDone(input: MarkThreadAsDoneInput, options?: CallOptions | null): Promise<ThreadResult> {
+    return this.#run(options, async (call) => (await import('./operations/thread-status.js')).markThreadAsDone(call, input));
+  }
+
+  /** Marks a thread as todo. A state change: retried on transient failures. */
+  markThreadAsTodo(input: MarkThreadAsTodoInput, options?: CallOptions | null): Promise<ThreadResult> {
+    return this.#run(options, async (call) => (await import('./operations/thread-status.js')).markThreadAsTodo(call, input));
+  }
+
+  /** Snoozes a thread for `durationSeconds`, or until the customer replies (`statusDetail: 'WAITING_FOR_CUSTOMER'`). */
+  snoozeThread(input: SnoozeThreadInput, options?: CallOptions | null): Promise<ThreadResult> {
+    return this.#run(options, async (call) => (await import('./operations/thread-status.js')).snoozeThread(call, input));
+  }
+
+  /** Assigns a thread to exactly one of a user (`userId`) or a machine user (`machineUserId`). */
+  assignThread(input: AssignThreadInput, options?: CallOptions | null): Promise<ThreadResult> {
+    return this.#run(options, async (call) => (await import('./operations/assignment.js')).assignThread(call, input));
+  }
+
+  /** Takes a thread's assignee away. */
+  unassignThread(input: UnassignThreadInput, options?: CallOptions | null): Promise<ThreadResult> {
+    return this.#run(options, async (call) => (await import('./operations/assignment.js')).unassignThread(call, input));
+  }
+
+  /** Adds labels by **label type** id (`lt_…`); resolves with the labels (their own ids, for `removeLabels`). */
+  addLabels(input: AddLabelsInput, options?: CallOptions | null): Promise<AddLabelsResult> {
+    return this.#run(options, async (call) => (await import('./operations/labels.js')).addLabels(call, input));
+  }
+
+  /** Removes labels by **label** id (`l_…`), not by label type id. */
+  removeLabels(input: RemoveLabelsInput, options?: CallOptions | null): Promise<ThreadResult> {
+    return this.#run(options, async (call) => (await import('./operations/labels.js')).removeLabels(call, input));
+  }
+
+  /** Sets what an automated agent is doing with the thread: `IN_PROGRESS`, `HANDED_OFF` or `HANDLED`. */
+  updateThreadAgentStatus(input: UpdateThreadAgentStatusInput, options?: CallOptions | null): Promise<ThreadResult> {
+    return this.#run(options, async (call) => (await import('./operations/agent-status.js')).updateThreadAgentStatus(call, input));
+  }
+
+  /** Creates an internal note. It creates something, so like a reply it is retried only when it certainly did not run. */
+  createNote(input: CreateNoteInput, options?: CallOptions | null): Promise<CreateNoteResult> {
+    return this.#run(options, async (call) => (await import('./operations/note.js')).createNote(call, input));
+  }
+
+  /** Hands a thread to humans: note → `HANDED_OFF` → unassign → todo, stopping at the first step that fails. */
+  handOff(input: HandOffInput, options?: CallOptions | null): Promise<HandOffResult> {
+    return this.#run(options, async (call) => (await import('./operations/hand-off.js')).handOff(call, input));
+  }
+
+  /** Looks a thread up by the customer and your own id for it (`externalId`). */
+  getThreadByExternalId(input: GetThreadByExternalIdInput, options?: CallOptions | null): Promise<GetThreadResult> {
+    return this.#run(options, async (call) => (await import('./operations/threads.js')).getThreadByExternalId(call, input));
+  }
+
+  /** Looks a customer up by exactly one of `customerId`, `email` or `externalId`; `data` is `null` when there is none. */
+  getCustomer(input: GetCustomerInput, options?: CallOptions | null): Promise<GetCustomerResult> {
+    return this.#run(options, async (call) => (await import('./operations/customer.js')).getCustomer(call, input));
+  }
+
+  /** One page of threads (Plain's `ThreadsFilter`, `first`, `after`) and the cursor of the next. */
+  listThreads(input: ListThreadsInput, options?: CallOptions | null): Promise<ListThreadsResult> {
+    return this.#run(options, async (call) => (await import('./operations/threads.js')).listThreads(call, input));
+  }
+
+  /** Every page of threads from `input.after` on, one request at a time; a failed page is the last one yielded. */
+  async *threadPages(input: ListThreadsInput = {}, options?: CallOptions | null): AsyncGenerator<ListThreadsResult, void, undefined> {
+    yield* (await import('./operations/threads.js')).threadPages((page) => this.listThreads(page, options), input);
+  }
+
+  /** The machine user this API key acts as (so a bot can skip its own messages); `data` is `null` for other keys. */
+  getMyMachineUser(options?: CallOptions | null): Promise<GetMyMachineUserResult> {
+    return this.#run(options, async (call) => (await import('./operations/machine-user.js')).getMyMachineUser(call));
+  }
+
+  /**
+   * Sends any query or mutation of Plain's API: a string, codegen's `TypedDocumentString` or a `DocumentNode`
+   * (`data` is typed from a typed document). Queries are retried like lookups, mutations only when they certainly
+   * did not run; a MutationError in the payload becomes the same error kinds as `replyToThread`'s.
+   */
+  request<TData, TVariables>(document: TypedDocument<TData, TVariables> & RequestDocument, variables?: TVariables, options?: RequestOptions | null): Promise<Result<TData>>;
+  request(document: RequestDocument, variables?: Record<string, unknown> | null, options?: RequestOptions | null): Promise<Result<Record<string, unknown>>>;
+  request(document: RequestDocument, variables?: unknown, options?: RequestOptions | null): Promise<Result<unknown>> {
+    return this.#run(options, async (call) => (await import('./request.js')).request(call, document, variables, options));
+  }
+
+  /** Runs an operation's module with this call's policy; the call's options refused as `invalid_input`. Never rejects. */
+  #run<R extends Result<unknown>>(options: CallOptions | null | undefined, body: (call: Call) => Promise<R>): Promise<R> {
+    return neverRejecting(this.#apiKey, async () => {
+      const call = this.#callOptions(options, { withThread: false });
+      if ('kind' in call) return { ok: false, error: call } as R;
+      return body({ sender: this.#sender, threads: this.#threads, policy: call.policy });
+    });
   }
 
   #lookUp(key: ThreadKey, options: CallOptions | null | undefined): Promise<GetThreadResult> {

@@ -29,3 +29,15 @@ export { REPLY_CHANNELS, IMPERSONATION_CHANNELS, EMAIL_OPTION_CHANNELS, type Can
 export { ReplyToThreadInput, CustomerIdentifier, EmailParticipant, EmailChannelOptions, type KnownThread } from './validation.js';
 export type { ThreadChannel, ThreadStatus, MutationErrorType, MutationFieldErrorType } from './generated/graphql.js';
 export { VERSION } from './version.js';
+export type { MarkThreadAsDoneInput, MarkThreadAsTodoInput, SnoozeThreadInput, ThreadResult } from './operations/thread-status.js';
+export type { AssignThreadInput, UnassignThreadInput } from './operations/assignment.js';
+export type { AddLabelsInput, AddLabelsResult, Label, RemoveLabelsInput } from './operations/labels.js';
+export type { UpdateThreadAgentStatusInput } from './operations/agent-status.js';
+export type { CreateNoteInput, CreateNoteResult, Note } from './operations/note.js';
+export type { HandOffInput, HandOffResult, HandOffStep } from './operations/hand-off.js';
+export type { GetThreadByExternalIdInput, ListThreadsInput, ListThreadsResult, ThreadPage } from './operations/threads.js';
+export type { Customer, GetCustomerInput, GetCustomerResult } from './operations/customer.js';
+export type { GetMyMachineUserResult, MachineUser } from './operations/machine-user.js';
+export type { DocumentNodeLike, RequestDocument, RequestOptions, TypedDocument } from './request.js';
+export type { AgentStatus, DoneStatusDetail, SnoozeStatusDetail, TodoStatusDetail } from './generated/thread-state.js';
+export type { ThreadsFilter } from './generated/lookups.js';

@@ -11,11 +11,17 @@ export interface Operation<TData, TVariables> {
    * run, and an answer that holds this field's result shows that it ran.
    */
   mutationField?: string;
+  /**
+   * For a mutation that only sets state (mark as done, assign, label…): doing it twice leaves the same state, so it is
+   * retried on transient failures even when it may have run. Absent for mutations that create something (a reply, a note).
+   */
+  idempotent?: true;
   /** Phantom: carries the types only. */
   types?: [TData, TVariables];
 }
 
-function operation<TData, TVariables>(
+/** An operation from a codegen document; `mutationField` for a mutation. */
+export function operation<TData, TVariables>(
   document: { toString(): string; __apiType?: (variables: TVariables) => TData },
   name: string,
   mutationField?: string,

@@ -1,6 +1,7 @@
 import { type CannotReplyReason, channelRefusal } from './channels.js';
-import { type FieldError, MAY_HAVE_BEEN_SENT, type PlainError, abortedBeforeSending, invalidInput, permissionNamedIn } from './errors.js';
-import type { MutationErrorPartsFragment, ThreadChannel } from './generated/graphql.js';
+import { MAY_HAVE_BEEN_SENT, type PlainError, abortedBeforeSending, invalidInput } from './errors.js';
+import type { ThreadChannel } from './generated/graphql.js';
+import { errorFromMutationError, isMutationError } from './mutation-error.js';
 import { REPLY_TO_THREAD } from './operations.js';
 import type { Result } from './result.js';
 import { type Policy, type Sender, send } from './send.js';
@@ -57,7 +58,7 @@ export async function replyToThread(
   const answer = (out.data as { replyToThread?: { error?: unknown } }).replyToThread;
   if (answer?.error === null) return { ok: true, data: { threadId, channel }, requestId, rateLimit };
   if (isMutationError(answer?.error)) {
-    const error = errorFromMutationError(answer.error, { threadId, channel, attempts, requestId });
+    const error = errorFromMutationError(answer.error, { refused: 'the reply', threadId, channel, attempts, requestId });
     if (error.kind === 'thread_not_found' || error.kind === 'cannot_reply_to_thread') threads.delete(threadId);
     return { ok: false, error, requestId, rateLimit };
   }
@@ -75,37 +76,4 @@ const REFUSALS: Record<Exclude<CannotReplyReason, 'server'>, (channel: ThreadCha
 function refusedLocally(channel: ThreadChannel, reason: Exclude<CannotReplyReason, 'server'>): PlainError {
   const message = `${REFUSALS[reason](channel)} Nothing was sent.`;
   return { kind: 'cannot_reply_to_thread', channel, reason, source: 'local', attempts: 0, retryable: false, message };
-}
-
-/** A MutationError as the schema defines it: `message`, `type` and `code` are strings. */
-function isMutationError(value: unknown): value is MutationErrorPartsFragment {
-  if (typeof value !== 'object' || value === null) return false;
-  const { message, type, code } = value as Record<string, unknown>;
-  return typeof message === 'string' && typeof type === 'string' && typeof code === 'string';
-}
-
-const isFieldError = (value: unknown): value is FieldError => {
-  if (typeof value !== 'object' || value === null) return false;
-  const { field, message, type } = value as Record<string, unknown>;
-  return typeof field === 'string' && typeof message === 'string' && typeof type === 'string';
-};
-
-/** Turns Plain's MutationError into the error kinds callers switch on. */
-function errorFromMutationError(
-  e: MutationErrorPartsFragment,
-  context: { threadId: string; channel: ThreadChannel; attempts: number; requestId?: string },
-): PlainError {
-  // Entries that are not field errors are dropped, so that callers can read `field`, `message` and `type` safely.
-  const fields = Array.isArray(e.fields) ? e.fields.slice(0, 50).filter(isFieldError) : [];
-  const base = {
-    attempts: context.attempts,
-    retryable: false,
-    ...(context.requestId ? { requestId: context.requestId } : {}),
-    message: `Plain refused the reply: ${e.message.slice(0, 500)} (${e.code.slice(0, 100)})`,
-  };
-  if (e.code === 'cannot_reply_to_thread') return { ...base, kind: 'cannot_reply_to_thread', channel: context.channel, reason: 'server', source: 'server' };
-  if (e.type === 'FORBIDDEN' || e.code === 'forbidden') return { ...base, kind: 'forbidden', ...permissionNamedIn(e.message) };
-  if (fields.some((f) => f.field === 'threadId' && f.type === 'NOT_FOUND')) return { ...base, kind: 'thread_not_found', threadId: context.threadId };
-  if (e.type === 'VALIDATION') return { ...base, kind: 'validation', code: e.code, fields };
-  return { ...base, kind: 'mutation_error', code: e.code, type: e.type, fields };
 }

@@ -96,7 +96,7 @@ export async function send<T, V>(sender: Sender, op: Operation<T, V>, variables:
 
     const { error } = result;
     error.attempts = attempt;
-    error.retryable = isSafeToRetry(error, { mutation, notSent: result.notSent });
+    error.retryable = isSafeToRetry(error, { mutation, notSent: result.notSent, idempotent: op.idempotent === true });
     if (!error.retryable || attempt > policy.maxRetries) return { ok: false, error, rateLimit };
     const delay = error.kind === 'rate_limited' ? (error.retryAfterMs ?? backoffMs(attempt)) : backoffMs(attempt);
     if (delay > policy.maxRetryDelayMs) return { ok: false, error, rateLimit };

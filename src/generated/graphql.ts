@@ -4,7 +4,6 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
-/** Names one customer. Exactly one of the fields may be set. */
 export type CustomerIdentifierInput = {
   customerId?: string | null | undefined;
   emailAddress?: string | null | undefined;
@@ -39,23 +38,15 @@ export type ReplyToThreadChannelSpecificOptionsInput = {
 };
 
 export type ReplyToThreadEmailChannelSpecificOptionsInput = {
-  /** Cc recipients. */
   additionalRecipients?: Array<EmailParticipantInput> | null | undefined;
-  /** Bcc recipients. */
   hiddenRecipients?: Array<EmailParticipantInput> | null | undefined;
 };
 
-/** What to send, where, and optionally as whom. */
 export type ReplyToThreadInput = {
-  /** Ids of attachments already uploaded through createAttachmentUploadUrl. */
   attachmentIds?: Array<string> | null | undefined;
-  /** Options that only apply to some channels (email: Cc and Bcc). */
   channelSpecificOptions?: ReplyToThreadChannelSpecificOptionsInput | null | undefined;
-  /** Send the reply as one of the workspace's customers instead of the machine user. */
   impersonation?: ImpersonationInput | null | undefined;
-  /** A richer Markdown body, used where the channel can show it. */
   markdownContent?: string | null | undefined;
-  /** The plain-text body; required. */
   textContent: string;
   threadId: string;
 };
@@ -118,7 +109,7 @@ export class TypedDocumentString<TResult, TVariables>
     return this.value;
   }
 }
-export const MutationErrorPartsFragmentDoc = new TypedDocumentString(`
+export const MutationErrorPartsFragmentDoc = /*#__PURE__*/ new TypedDocumentString(`
     fragment MutationErrorParts on MutationError {
   message
   type
@@ -130,7 +121,7 @@ export const MutationErrorPartsFragmentDoc = new TypedDocumentString(`
   }
 }
     `, {"fragmentName":"MutationErrorParts"}) as unknown as TypedDocumentString<MutationErrorPartsFragment, unknown>;
-export const ThreadSummaryFragmentDoc = new TypedDocumentString(`
+export const ThreadSummaryFragmentDoc = /*#__PURE__*/ new TypedDocumentString(`
     fragment ThreadSummary on Thread {
   id
   ref
@@ -142,7 +133,7 @@ export const ThreadSummaryFragmentDoc = new TypedDocumentString(`
   }
 }
     `, {"fragmentName":"ThreadSummary"}) as unknown as TypedDocumentString<ThreadSummaryFragment, unknown>;
-export const ReplyToThreadDocument = new TypedDocumentString(`
+export const ReplyToThreadDocument = /*#__PURE__*/ new TypedDocumentString(`
     mutation ReplyToThread($input: ReplyToThreadInput!) {
   replyToThread(input: $input) {
     error {
@@ -160,7 +151,7 @@ export const ReplyToThreadDocument = new TypedDocumentString(`
     type
   }
 }`) as unknown as TypedDocumentString<ReplyToThreadMutation, ReplyToThreadMutationVariables>;
-export const GetThreadDocument = new TypedDocumentString(`
+export const GetThreadDocument = /*#__PURE__*/ new TypedDocumentString(`
     query GetThread($threadId: ID!) {
   thread(threadId: $threadId) {
     ...ThreadSummary
@@ -176,7 +167,7 @@ export const GetThreadDocument = new TypedDocumentString(`
     id
   }
 }`) as unknown as TypedDocumentString<GetThreadQuery, GetThreadQueryVariables>;
-export const GetThreadByRefDocument = new TypedDocumentString(`
+export const GetThreadByRefDocument = /*#__PURE__*/ new TypedDocumentString(`
     query GetThreadByRef($ref: String!) {
   threadByRef(ref: $ref) {
     ...ThreadSummary
