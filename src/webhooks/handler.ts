@@ -93,7 +93,7 @@ export function webhookHandler(options: WebhookHandlerOptions): (request: Reques
     if (!body) return refuse(413, { kind: 'too_large', message: `The body is larger than ${maxBodyBytes} bytes.` });
     const signature = request.headers.get('plain-request-signature');
     const verified = await verifyWithKeys({ body, signature, secret: secrets, toleranceSeconds: options.toleranceSeconds }, await keys);
-    if (!verified.ok) return refuse(STATUS[verified.error.kind], verified.error);
+    if (!verified.ok) return answer(STATUS[verified.error.kind], { ok: false, error: verified.error });
     const event = verified.data;
     if (inFlight.has(event.id)) {
       return refuse(409, { kind: 'in_progress', message: 'An earlier delivery of this event is still being handled.' });
