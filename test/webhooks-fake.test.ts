@@ -113,7 +113,7 @@ describe('deliveries look like Plain\'s', () => {
       const chunks: Buffer[] = [];
       for await (const c of req) chunks.push(c as Buffer);
       received.push({ headers: req.headers, body: Buffer.concat(chunks).toString() });
-      req.body = Buffer.concat(chunks);
+      (req as unknown as { body: Buffer }).body = Buffer.concat(chunks);
       await node(req as never, res);
     });
     await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
