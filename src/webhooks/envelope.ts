@@ -2,7 +2,7 @@
 // full schema is for the types; validating it on every call would cost far more than the HMAC).
 import type { WebhookError } from './errors.js';
 import { isKnownEvent, type PlainWebhookEvent } from './events.js';
-import { MESSAGE_FIELDS } from './message.js';
+import { messageFields } from './message.js';
 
 type Json = Record<string, unknown>;
 const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -25,7 +25,7 @@ function checkActor(actor: unknown, path: string): WebhookError | undefined {
 
 /** The fields messageOf and isFromCustomer read, for a known message event. */
 function checkMessage(payload: Json, type: string): WebhookError | undefined {
-  const fields = MESSAGE_FIELDS[type];
+  const fields = messageFields(type);
   if (!fields) return undefined;
   const thread = payload.thread;
   if (!isObject(thread)) return invalid('payload.thread', 'an object');

@@ -82,21 +82,21 @@ export function webhookHandler(options: WebhookHandlerOptions): (request: Reques
   let keys: Promise<CryptoKey[]> | undefined;
 
   async function handle(request: Request): Promise<Response> {
-    if (request.method !== 'POST') return refuse(405, { kind: 'method_not_allowed', message: 'Plain delivers webhooks with POST.' });
+    if (request.method !== 'POST') return refuse(405, { kind: 'method_not_allowed', message: 'POST only.' });
     const secrets = secretList(options.secret);
     if (!Array.isArray(secrets)) return refuse(500, secrets);
     if (typeof options.onEvent !== 'function') {
-      return refuse(500, { kind: 'invalid_input', message: 'webhookHandler needs an onEvent function.' });
+      return refuse(500, { kind: 'invalid_input', message: 'onEvent must be a function.' });
     }
     keys ??= Promise.all(secrets.map(importSecret));
     const body = await readCapped(request, maxBodyBytes);
-    if (!body) return refuse(413, { kind: 'too_large', message: `The body is larger than ${maxBodyBytes} bytes.` });
+    if (!body) return refuse(413, { kind: 'too_large', message: `Over ${maxBodyBytes} bytes.` });
     const signature = request.headers.get('plain-request-signature');
     const verified = await verifyWithKeys({ body, signature, secret: secrets, toleranceSeconds: options.toleranceSeconds }, await keys);
     if (!verified.ok) return answer(STATUS[verified.error.kind], { ok: false, error: verified.error });
     const event = verified.data;
     if (inFlight.has(event.id)) {
-      return refuse(409, { kind: 'in_progress', message: 'An earlier delivery of this event is still being handled.' });
+      return refuse(409, { kind: 'in_progress', message: 'This event is being handled.' });
     }
     inFlight.add(event.id);
     try {
@@ -104,7 +104,7 @@ export function webhookHandler(options: WebhookHandlerOptions): (request: Reques
       try {
         await options.onEvent(event, { request });
       } catch {
-        return refuse(500, { kind: 'handler_failed', message: 'onEvent failed; Plain will deliver the event again.' });
+        return refuse(500, { kind: 'handler_failed', message: 'onEvent failed.' });
       }
       // onEvent succeeded: forgetting the id at worst lets a redelivery run onEvent again, better than a 500 that
       // would make Plain redeliver for certain.

@@ -1,18 +1,18 @@
 import type { PlainWebhookEvent } from './events.js';
 
-/** Where each message event keeps its message, and the message's text field. */
-export const MESSAGE_FIELDS: Readonly<Record<string, { key: string; text: string; markdown?: string }>> = {
-  'thread.email_received': { key: 'email', text: 'textContent', markdown: 'markdownContent' },
-  'thread.email_sent': { key: 'email', text: 'textContent', markdown: 'markdownContent' },
-  'thread.chat_received': { key: 'chat', text: 'text' },
-  'thread.chat_sent': { key: 'chat', text: 'text' },
-  'thread.slack_message_received': { key: 'slackMessage', text: 'text' },
-  'thread.slack_message_sent': { key: 'slackMessage', text: 'text' },
-  'thread.ms_teams_message_received': { key: 'msTeamsMessage', text: 'text' },
-  'thread.ms_teams_message_sent': { key: 'msTeamsMessage', text: 'text' },
-  'thread.discord_message_received': { key: 'discordMessage', text: 'textContent' },
-  'thread.discord_message_sent': { key: 'discordMessage', text: 'textContent' },
-};
+const MESSAGE_EVENT = /^thread\.(email|chat|slack_message|ms_teams_message|discord_message)_(?:received|sent)$/;
+const PAYLOAD_KEYS: Record<string, string> = { slack_message: 'slackMessage', ms_teams_message: 'msTeamsMessage', discord_message: 'discordMessage' };
+
+/**
+ * Where a message event (`thread.{email,chat,slack_message,ms_teams_message,discord_message}_{received,sent}`) keeps
+ * its message in the payload, and the name of the message's text field; undefined for any other type.
+ */
+export function messageFields(type: string): { key: string; text: string; markdown?: string } | undefined {
+  const kind = MESSAGE_EVENT.exec(type)?.[1];
+  if (kind === undefined) return undefined;
+  if (kind === 'email') return { key: 'email', text: 'textContent', markdown: 'markdownContent' };
+  return { key: PAYLOAD_KEYS[kind] ?? kind, text: kind === 'discord_message' ? 'textContent' : 'text' };
+}
 
 /** Who wrote a message. `id` is the customer's, user's or machine user's id, or the system's name. */
 export interface MessageAuthor {
@@ -81,7 +81,7 @@ function attachmentsOf(list: unknown): MessageAttachment[] {
  * for every other event, and for a message event of another version that lacks these fields.
  */
 export function messageOf(event: PlainWebhookEvent): WebhookMessage | undefined {
-  const fields = MESSAGE_FIELDS[event.type as string];
+  const fields = messageFields(String(event.type));
   const payload = event.payload;
   if (!fields || !isObject(payload)) return undefined;
   const thread = payload.thread;

@@ -26,8 +26,8 @@ export const notRawBody = (body: unknown): WebhookError => ({
   field: 'body',
   message:
     body !== null && typeof body === 'object'
-      ? 'body must be the raw request body (string, Uint8Array or ArrayBuffer), not a parsed object: the signature covers the bytes Plain sent. Mount the webhook route before any body parser (express.json()), or read it with express.raw().'
-      : 'body must be the raw request body: a string, Uint8Array or ArrayBuffer.',
+      ? 'body must be the raw body, not a parsed object: mount the webhook route before any body parser (express.json()).'
+      : 'body must be a string, Uint8Array or ArrayBuffer.',
 });
 
 /** The secrets to try, or an error naming `secret` when there is none usable. Never echoes a secret. */
@@ -37,7 +37,7 @@ export function secretList(secret: unknown): string[] | WebhookError {
     return {
       kind: 'invalid_input',
       field: 'secret',
-      message: 'secret must be a non-empty string, or a non-empty list of them during a rotation.',
+      message: 'secret must be a non-empty string or list of them.',
     };
   }
   return list;
@@ -50,20 +50,20 @@ export function secretList(secret: unknown): string[] | WebhookError {
  */
 export function parseSignatureHeader(header: unknown): Bytes[] | WebhookError {
   if (header === null || header === undefined || (typeof header === 'string' && header.trim() === '')) {
-    return { kind: 'missing_signature', message: 'The Plain-Request-Signature header is missing.' };
+    return { kind: 'missing_signature', message: 'No Plain-Request-Signature header.' };
   }
   if (typeof header !== 'string') {
-    return { kind: 'invalid_input', field: 'signature', message: 'signature must be the Plain-Request-Signature header value (a string).' };
+    return { kind: 'invalid_input', field: 'signature', message: 'signature must be a string.' };
   }
   const values = header.split(',').map((v) => v.trim()).filter((v) => v !== '');
   if (values.length > MAX_SIGNATURES) {
-    return { kind: 'invalid_signature', message: `The Plain-Request-Signature header holds more than ${MAX_SIGNATURES} signatures.` };
+    return { kind: 'invalid_signature', message: `More than ${MAX_SIGNATURES} signatures.` };
   }
   const signatures: Bytes[] = [];
   for (const value of values) {
     const hex = value.replace(/^sha256=/i, '');
     if (!HEX.test(hex)) {
-      return { kind: 'invalid_signature', message: 'The Plain-Request-Signature header is not a hex HMAC-SHA256 (64 hex digits).' };
+      return { kind: 'invalid_signature', message: 'The signature is not 64 hex digits.' };
     }
     const bytes = new Uint8Array(32);
     for (let i = 0; i < 32; i++) bytes[i] = Number.parseInt(hex.slice(i * 2, i * 2 + 2), 16);
@@ -94,7 +94,7 @@ export async function checkSignature(input: {
   const signatures = parseSignatureHeader(input.signature);
   if (!Array.isArray(signatures)) return signatures;
   if (await anySignatureMatches(input.keys, signatures, input.bytes)) return undefined;
-  return { kind: 'invalid_signature', message: 'The Plain-Request-Signature does not match the body under the signing secret.' };
+  return { kind: 'invalid_signature', message: 'The signature does not match the body.' };
 }
 
 /** Lower-case hex HMAC-SHA256 of the body: the value Plain puts in Plain-Request-Signature. For tests and fakes. */

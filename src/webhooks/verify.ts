@@ -23,6 +23,7 @@ export interface VerifyWebhookInput extends VerifySignatureInput {
 }
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
+const NO_CRYPTO: WebhookError = { kind: 'invalid_input', field: 'secret', message: 'No usable crypto.subtle (HMAC-SHA256) here.' };
 
 function parseJson(bytes: Bytes): { value: unknown } | WebhookError {
   try {
@@ -57,15 +58,15 @@ function checkFreshness(event: PlainWebhookEvent, toleranceSeconds: number, now:
     ageMs,
     message:
       ageMs > 0
-        ? `The delivery attempt was signed ${seconds} s ago, more than the ${toleranceSeconds} s allowed: a replay, or this server's clock is wrong.`
-        : `The delivery attempt is dated ${seconds} s in the future, more than the ${toleranceSeconds} s allowed: this server's clock is wrong.`,
+        ? `Signed ${seconds} s ago (over ${toleranceSeconds} s): a replay, or a wrong clock.`
+        : `Dated ${seconds} s in the future (over ${toleranceSeconds} s): a wrong clock.`,
   };
 }
 
 function checkOptions(input: VerifyWebhookInput): WebhookError | undefined {
   const tolerance = input.toleranceSeconds;
   if (tolerance !== undefined && !(typeof tolerance === 'number' && tolerance >= 0 && Number.isFinite(tolerance))) {
-    return { kind: 'invalid_input', field: 'toleranceSeconds', message: 'toleranceSeconds must be a finite number of seconds, 0 or more.' };
+    return { kind: 'invalid_input', field: 'toleranceSeconds', message: 'toleranceSeconds must be a finite number, 0 or more.' };
   }
   if (input.now !== undefined && !(input.now instanceof Date && !Number.isNaN(input.now.getTime()))) {
     return { kind: 'invalid_input', field: 'now', message: 'now must be a valid Date.' };
@@ -87,7 +88,7 @@ export async function verifyWithKeys(input: VerifyWebhookInput, keys?: readonly 
     return { ok: true, data: checked.event };
   } catch {
     // WebCrypto missing or refusing (a runtime without crypto.subtle): still a result, never a rejection.
-    return fail({ kind: 'invalid_input', field: 'secret', message: 'The signature could not be checked: this runtime has no usable crypto.subtle (HMAC-SHA256).' });
+    return fail(NO_CRYPTO);
   }
 }
 
@@ -111,6 +112,6 @@ export async function verifySignature(input: VerifySignatureInput): Promise<Webh
     const json = await verifiedJson(input);
     return 'value' in json ? { ok: true, data: json.value } : fail(json);
   } catch {
-    return fail({ kind: 'invalid_input', field: 'secret', message: 'The signature could not be checked: this runtime has no usable crypto.subtle (HMAC-SHA256).' });
+    return fail(NO_CRYPTO);
   }
 }
