@@ -1,8 +1,8 @@
 import type { WebhookError } from './errors.js';
 import type { PlainWebhookEvent } from './events.js';
 import { createMemorySeenStore, type SeenStore } from './seen.js';
-import { importSecret, secretList, type WebhookSecret } from './signature.js';
-import { verifyWithKeys } from './verify.js';
+import { secretList, type WebhookSecret } from './signature.js';
+import { verifyWebhook } from './verify.js';
 
 export interface WebhookHandlerOptions {
   /** The workspace's request-signing secret, or several during a rotation. */
@@ -79,7 +79,6 @@ export function webhookHandler(options: WebhookHandlerOptions): (request: Reques
   const seen = options.seen ?? createMemorySeenStore();
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const inFlight = new Set<string>();
-  let keys: Promise<CryptoKey[]> | undefined;
 
   async function handle(request: Request): Promise<Response> {
     if (request.method !== 'POST') return refuse(405, { kind: 'method_not_allowed', message: 'POST only.' });
@@ -88,11 +87,10 @@ export function webhookHandler(options: WebhookHandlerOptions): (request: Reques
     if (typeof options.onEvent !== 'function') {
       return refuse(500, { kind: 'invalid_input', message: 'onEvent must be a function.' });
     }
-    keys ??= Promise.all(secrets.map(importSecret));
     const body = await readCapped(request, maxBodyBytes);
     if (!body) return refuse(413, { kind: 'too_large', message: `Over ${maxBodyBytes} bytes.` });
     const signature = request.headers.get('plain-request-signature');
-    const verified = await verifyWithKeys({ body, signature, secret: secrets, toleranceSeconds: options.toleranceSeconds }, await keys);
+    const verified = await verifyWebhook({ body, signature, secret: secrets, toleranceSeconds: options.toleranceSeconds });
     if (!verified.ok) return answer(STATUS[verified.error.kind], { ok: false, error: verified.error });
     const event = verified.data;
     if (inFlight.has(event.id)) {
@@ -119,7 +117,6 @@ export function webhookHandler(options: WebhookHandlerOptions): (request: Reques
     try {
       return await handle(request);
     } catch {
-      keys = undefined;
       return refuse(500, { kind: 'internal', message: 'The webhook handler failed.' });
     }
   };

@@ -73,8 +73,24 @@ export function parseSignatureHeader(header: unknown): Bytes[] | WebhookError {
 }
 
 /** An HMAC-SHA256 key for WebCrypto, usable only to sign and verify. */
-export const importSecret = (secret: string): Promise<CryptoKey> =>
+const importSecret = (secret: string): Promise<CryptoKey> =>
   crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
+
+/** Keys already imported, by secret: importing costs as much as verifying. Bounded; kept in memory only. */
+const keys = new Map<string, Promise<CryptoKey>>();
+const MAX_KEYS = 8;
+
+/** The WebCrypto key of a secret, imported once. */
+export function keyFor(secret: string): Promise<CryptoKey> {
+  let key = keys.get(secret);
+  if (!key) {
+    if (keys.size >= MAX_KEYS) keys.delete(keys.keys().next().value as string);
+    key = importSecret(secret);
+    keys.set(secret, key);
+    key.catch(() => keys.delete(secret));
+  }
+  return key;
+}
 
 /**
  * Whether any signature is the HMAC of the body under any key. `crypto.subtle.verify` compares in constant time;
@@ -100,7 +116,7 @@ export async function checkSignature(input: {
 /** Lower-case hex HMAC-SHA256 of the body: the value Plain puts in Plain-Request-Signature. For tests and fakes. */
 export async function signWebhook(input: { body: WebhookBody; secret: string }): Promise<string> {
   const bytes = bodyBytes(input.body) ?? encoder.encode(String(input.body));
-  const mac = new Uint8Array(await crypto.subtle.sign('HMAC', await importSecret(input.secret), bytes));
+  const mac = new Uint8Array(await crypto.subtle.sign('HMAC', await keyFor(input.secret), bytes));
   let hex = '';
   for (const byte of mac) hex += byte.toString(16).padStart(2, '0');
   return hex;

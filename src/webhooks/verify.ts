@@ -1,7 +1,7 @@
 import { fail, type WebhookError, type WebhookResult } from './errors.js';
 import { checkEnvelope } from './envelope.js';
 import type { PlainWebhookEvent } from './events.js';
-import { type Bytes, bodyBytes, checkSignature, importSecret, notRawBody, secretList, type WebhookBody, type WebhookSecret } from './signature.js';
+import { type Bytes, bodyBytes, checkSignature, keyFor, notRawBody, secretList, type WebhookBody, type WebhookSecret } from './signature.js';
 
 /** Plain's own verifier's window, also ours: a delivery attempt signed more than 5 minutes ago (or ahead) is stale. */
 export const DEFAULT_TOLERANCE_SECONDS = 300;
@@ -33,17 +33,14 @@ function parseJson(bytes: Bytes): { value: unknown } | WebhookError {
   }
 }
 
-/** Imports the keys, then checks the signature: the steps shared by both verifiers. */
-async function verifiedJson(input: VerifySignatureInput, keys?: readonly CryptoKey[]): Promise<{ value: unknown } | WebhookError> {
+/** Checks the signature, then parses the JSON: the steps shared by both verifiers. */
+async function verifiedJson(input: VerifySignatureInput): Promise<{ value: unknown } | WebhookError> {
   const bytes = bodyBytes(input?.body);
   if (!bytes) return notRawBody(input?.body);
-  let usable = keys;
-  if (!usable) {
-    const secrets = secretList(input.secret);
-    if (!Array.isArray(secrets)) return secrets;
-    usable = await Promise.all(secrets.map(importSecret));
-  }
-  const signatureError = await checkSignature({ bytes, signature: input.signature, keys: usable });
+  const secrets = secretList(input.secret);
+  if (!Array.isArray(secrets)) return secrets;
+  const keys = await Promise.all(secrets.map(keyFor));
+  const signatureError = await checkSignature({ bytes, signature: input.signature, keys });
   if (signatureError) return signatureError;
   return parseJson(bytes);
 }
@@ -74,12 +71,18 @@ function checkOptions(input: VerifyWebhookInput): WebhookError | undefined {
   return undefined;
 }
 
-/** verifyWebhook with keys already imported (webhookHandler imports them once). */
-export async function verifyWithKeys(input: VerifyWebhookInput, keys?: readonly CryptoKey[]): Promise<WebhookResult<PlainWebhookEvent>> {
+/**
+ * Verifies a Plain webhook: the HMAC-SHA256 signature of the raw body (constant time, through WebCrypto), then the
+ * JSON envelope, then that the delivery attempt was signed within `toleranceSeconds`. Never throws or rejects.
+ * @example
+ * const result = await verifyWebhook({ body: await request.text(), signature: request.headers.get('plain-request-signature'), secret });
+ * if (!result.ok) return new Response(result.error.message, { status: 401 });
+ */
+export async function verifyWebhook(input: VerifyWebhookInput): Promise<WebhookResult<PlainWebhookEvent>> {
   try {
     const optionsError = checkOptions(input ?? ({} as VerifyWebhookInput));
     if (optionsError) return fail(optionsError);
-    const json = await verifiedJson(input, keys);
+    const json = await verifiedJson(input);
     if (!('value' in json)) return fail(json);
     const checked = checkEnvelope(json.value);
     if ('error' in checked) return fail(checked.error);
@@ -90,17 +93,6 @@ export async function verifyWithKeys(input: VerifyWebhookInput, keys?: readonly 
     // WebCrypto missing or refusing (a runtime without crypto.subtle): still a result, never a rejection.
     return fail(NO_CRYPTO);
   }
-}
-
-/**
- * Verifies a Plain webhook: the HMAC-SHA256 signature of the raw body (constant time, through WebCrypto), then the
- * JSON envelope, then that the delivery attempt was signed within `toleranceSeconds`. Never throws or rejects.
- * @example
- * const result = await verifyWebhook({ body: await request.text(), signature: request.headers.get('plain-request-signature'), secret });
- * if (!result.ok) return new Response(result.error.message, { status: 401 });
- */
-export function verifyWebhook(input: VerifyWebhookInput): Promise<WebhookResult<PlainWebhookEvent>> {
-  return verifyWithKeys(input);
 }
 
 /**
