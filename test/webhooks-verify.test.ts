@@ -301,5 +301,7 @@ describe('messageOf and isFromCustomer', () => {
     expect(isFromCustomer(withAuthor('thread.ms_teams_message_received', 'msTeamsMessage', { actorType: 'system', system: 's' }))).toBe(false);
     expect(isFromCustomer(exampleEvent('thread.thread_created', NOW) as never)).toBe(false);
     expect(messageOf(withAuthor('thread.chat_sent', 'chat', { actorType: 'machineUser', machineUserId: 'mu_1' }))?.author).toEqual({ kind: 'machineUser', id: 'mu_1' });
+    expect(messageOf(withAuthor('thread.chat_sent', 'chat', { actorType: 'toString' }))?.author).toEqual({ kind: 'unknown' });
+    expect(messageOf(withAuthor('thread.chat_sent', 'chat', { actorType: 'UNKNOWN' }))?.author).toEqual({ kind: 'unknown' });
   });
 });

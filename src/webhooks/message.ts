@@ -46,21 +46,15 @@ type Json = Record<string, unknown>;
 const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null;
 const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 
+/** The field of each actor type that holds its id. */
+const ACTOR_IDS: Record<string, string> = { customer: 'customerId', user: 'userId', machineUser: 'machineUserId', system: 'system' };
+
 function authorOf(actor: unknown): MessageAuthor {
-  if (!isObject(actor)) return { kind: 'unknown' };
-  const id = (key: string) => (str(actor[key]) === undefined ? {} : { id: actor[key] as string });
-  switch (actor.actorType) {
-    case 'customer':
-      return { kind: 'customer', ...id('customerId') };
-    case 'user':
-      return { kind: 'user', ...id('userId') };
-    case 'machineUser':
-      return { kind: 'machineUser', ...id('machineUserId') };
-    case 'system':
-      return { kind: 'system', ...id('system') };
-    default:
-      return { kind: 'unknown' };
-  }
+  const kind = isObject(actor) && typeof actor.actorType === 'string' ? actor.actorType : '';
+  const key = Object.hasOwn(ACTOR_IDS, kind) ? ACTOR_IDS[kind] : undefined;
+  if (!key) return { kind: 'unknown' };
+  const id = str((actor as Json)[key]);
+  return id === undefined ? { kind: kind as MessageAuthor['kind'] } : { kind: kind as MessageAuthor['kind'], id };
 }
 
 function attachmentsOf(list: unknown): MessageAttachment[] {
