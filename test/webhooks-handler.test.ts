@@ -112,6 +112,9 @@ describe('webhookHandler answers Plain with the status that makes it stop or ret
     expect(await post(noSecret, d)).toMatchObject({ status: 500, json: { error: { kind: 'invalid_input' } } });
     const broken: SeenStore = { has: () => Promise.reject(new Error('redis down')), add: () => {} };
     expect((await post(webhookHandler({ secret: SECRET, onEvent: () => {}, seen: broken }), d)).status).toBe(500);
+    // Failing to remember an id after onEvent succeeded still answers 200: a 500 would make Plain redeliver for sure.
+    const forgetful: SeenStore = { has: () => false, add: () => { throw new Error('full'); } };
+    expect((await post(webhookHandler({ secret: SECRET, onEvent: () => {}, seen: forgetful }), d)).status).toBe(200);
   });
 
   it('uses the seen store it is given, async included, with a ttl covering Plain\'s retries', async () => {

@@ -106,7 +106,9 @@ export function webhookHandler(options: WebhookHandlerOptions): (request: Reques
       }
       // onEvent succeeded: forgetting the id at worst lets a redelivery run onEvent again, better than a 500 that
       // would make Plain redeliver for certain.
-      await Promise.resolve(seen.add(event.id, SEEN_TTL_MS)).catch(() => {});
+      try {
+        await seen.add(event.id, SEEN_TTL_MS);
+      } catch {}
       return answer(200, { ok: true });
     } finally {
       inFlight.delete(event.id);
