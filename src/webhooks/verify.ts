@@ -25,9 +25,10 @@ export interface VerifyWebhookInput extends VerifySignatureInput {
 const decoder = new TextDecoder('utf-8', { fatal: true });
 const NO_CRYPTO: WebhookError = { kind: 'invalid_input', field: 'secret', message: 'No usable crypto.subtle (HMAC-SHA256) here.' };
 
-function parseJson(bytes: Bytes): { value: unknown } | WebhookError {
+/** Parses the body; a string body is parsed as it is, bytes are decoded as strict UTF-8 first. */
+function parseJson(body: unknown, bytes: Bytes): { value: unknown } | WebhookError {
   try {
-    return { value: JSON.parse(decoder.decode(bytes)) };
+    return { value: JSON.parse(typeof body === 'string' ? body : decoder.decode(bytes)) };
   } catch {
     return { kind: 'not_json', message: 'The webhook body is not UTF-8 JSON.' };
   }
@@ -42,7 +43,7 @@ async function verifiedJson(input: VerifySignatureInput): Promise<{ value: unkno
   const keys = await Promise.all(secrets.map(keyFor));
   const signatureError = await checkSignature({ bytes, signature: input.signature, keys });
   if (signatureError) return signatureError;
-  return parseJson(bytes);
+  return parseJson(input.body, bytes);
 }
 
 /** The delivery attempt's age against `now`, or an error when it is outside the window. */
