@@ -289,7 +289,8 @@ export function createFakeWebhooks(deps: { workspace: () => FakeWorkspace; addTh
     };
     deliveries.push(delivery);
     try {
-      const init: RequestInit = { method: 'POST', headers, body, redirect: 'manual' };
+      // A receiver that never answers is recorded as failed after 10 s, so that settled() always settles.
+      const init: RequestInit = { method: 'POST', headers, body, redirect: 'manual', signal: AbortSignal.timeout(10_000) };
       const response =
         typeof target.target === 'string' ? await fetch(target.target, init) : await target.target(new Request('http://127.0.0.1/fake-plain-webhook', init));
       delivery.status = response.status;
