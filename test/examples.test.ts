@@ -23,8 +23,8 @@ const names = readdirSync('examples')
   .map((f) => f.replace(/(\.test)?\.ts$/, ''));
 
 describe('every example runs against the fake on a fresh machine', () => {
-  it('there are the eight examples the README lists', () => {
-    expect(names.sort()).toEqual(['after-the-reply', 'email-cc-bcc', 'hand-off', 'handle-every-error', 'impersonate-customer', 'reply-by-ref', 'reply-to-thread', 'test-with-the-fake']);
+  it('there are the nine examples the README lists', () => {
+    expect(names.sort()).toEqual(['after-the-reply', 'email-cc-bcc', 'hand-off', 'handle-every-error', 'impersonate-customer', 'reply-by-ref', 'reply-to-thread', 'support-bot', 'test-with-the-fake']);
   });
 
   for (const name of names.filter((n) => n !== 'test-with-the-fake' && !NEED_WORKFLOW_FAKE.includes(n))) {
@@ -61,4 +61,13 @@ it('handle-every-error shows each failure as a support engineer would log it', a
   expect(out).toContain('a Discord thread   -> cannot_reply_to_thread');
   expect(out).toContain('connection lost    -> network: Network failure, check the thread before retrying');
   expect(out).toMatch(/rate limit\s+-> rate_limited: Rate limited; retry in \d+ s/);
+});
+
+it('support-bot answers the customer once per message, skips its own echoes and the redelivery', async () => {
+  const { code, out } = await runExample('support-bot');
+  expect(code, out).toBe(0);
+  expect(out).toContain('webhook thread.email_received: the customer wrote "I cannot log in to my account"');
+  expect(out).toContain('webhook thread.email_sent: not from a customer, skipped');
+  expect(out).toContain('redelivery answered 200; the bot replied 0 more times.');
+  expect(out).toMatch(/customer: I cannot log in to my account\n\s+bot\s+: I have sent you a password reset link\. Does that help\?\n\s+customer: Also, can I change my plan\?\n\s+bot\s+: Thanks for writing!/);
 });

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PLAIN_API_URL } from '../config.js';
 import type { ThreadChannel, ThreadStatus } from '../generated/graphql.js';
 import { type FakeFault, type FakeOperationName, type FaultPolicy, FaultQueue } from './faults.js';
+import { createFakeWebhooks } from './webhooks.js';
 import {
   ALL_PERMISSIONS,
   type Answer,
@@ -14,6 +15,7 @@ import {
 
 export type { FakeFault, FakeOperationName, FaultPolicy } from './faults.js';
 export type { FakeCustomer, FakeMessage, FakeParticipant, FakePermission, FakeThread } from './workspace.js';
+export type { FakeCustomerWritesInput, FakeWebhookDelivery, FakeWebhooks, FakeWebhookSubscription, FakeWebhookTarget } from './webhooks.js';
 
 export interface FakePlainOptions {
   /** The endpoint `fake.apiUrl` names, which `mswHandlers(fake)` from plain-client/testing/msw answers. @default Plain's own endpoint */
@@ -119,6 +121,8 @@ export function createFakePlain(options: FakePlainOptions = {}) {
     workspace.threads.set(id, thread);
     return thread;
   };
+
+  const webhooks = createFakeWebhooks({ workspace: () => workspace, addThread });
 
   function rateLimitHeaders(now: number, exhausted = false): Record<string, string> {
     const limit = options.rateLimit;
@@ -240,6 +244,7 @@ export function createFakePlain(options: FakePlainOptions = {}) {
 
     const variables = body.variables ?? {};
     let answer: Answer;
+    const sentBefore = workspace.sent.length;
     if (operationName === 'ReplyToThread') answer = workspace.reply(variables.input, key, permissions);
     else if (operationName === 'GetThreadByRef')
       answer = workspace.lookUp('threadByRef', 'ref', permissions, variables.ref);
@@ -258,6 +263,7 @@ export function createFakePlain(options: FakePlainOptions = {}) {
         },
       };
 
+    webhooks.repliesAccepted(workspace.sent.slice(sentBefore));
     if (fault?.drop === 'after') return { drop: 'after' };
     if (fault?.status) return { response: faultResponse(fault, requestId) };
     return { response: respond(answer, requestId, { ...limited, ...rateLimitHeaders(Date.now()) }) };
@@ -289,6 +295,12 @@ export function createFakePlain(options: FakePlainOptions = {}) {
     addApiKey,
     addCustomer,
     addThread,
+    /** Webhooks: `fake.webhooks.subscribe(target, { secret })`, `redeliver`, `deliveries`, `settled`. */
+    webhooks: webhooks.webhooks,
+    /** A customer writes on a thread; the matching `*_received` webhook is delivered. */
+    customerWrites: webhooks.customerWrites,
+    /** Every message on a thread, the customer's and the replies, oldest first. */
+    conversation: webhooks.conversation,
     /** Whether the workspace's plan includes impersonation. */
     set impersonationAllowed(allowed: boolean) {
       workspace.impersonationAllowed = allowed;
@@ -317,6 +329,7 @@ export function createFakePlain(options: FakePlainOptions = {}) {
       requests.length = 0;
       requestCount = 0;
       budget = { start: 0, used: 0 };
+      webhooks.reset();
       addApiKey({ key: defaultKey });
     },
     fetch: fakeFetch,

@@ -86,8 +86,9 @@ export class FakeWorkspace {
     this.impersonationAllowed = impersonationAllowed;
   }
 
+  /** Plain's id format: a prefix and 26 characters of ULID (digits are part of its alphabet), counted up. */
   nextId(prefix: string): string {
-    return `${prefix}${String(++this.counter).padStart(6, '0')}`;
+    return `${prefix}${String(++this.counter).padStart(26, '0')}`;
   }
 
   threadData(thread: FakeThread | undefined) {
