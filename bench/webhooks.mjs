@@ -43,23 +43,60 @@ export function emailEvent(bytes = 5_000, at = new Date()) {
     payload: {
       eventType: 'thread.email_received',
       thread: {
-        id: id('th', 1), customer, title: 'Cannot log in', previewText: null, priority: 2, externalId: null, status: 'TODO',
-        statusChangedAt: stamp, statusDetail: null, assignee: null, assignedAt: null, labels: [],
-        firstInboundMessageInfo: null, firstOutboundMessageInfo: null, lastInboundMessageInfo: null, lastOutboundMessageInfo: null,
-        supportEmailAddresses: ['support@example.com'], createdAt: stamp, createdBy: customerActor, updatedAt: stamp, updatedBy: customerActor,
+        id: id('th', 1),
+        customer,
+        title: 'Cannot log in',
+        previewText: null,
+        priority: 2,
+        externalId: null,
+        status: 'TODO',
+        statusChangedAt: stamp,
+        statusDetail: null,
+        assignee: null,
+        assignedAt: null,
+        labels: [],
+        firstInboundMessageInfo: null,
+        firstOutboundMessageInfo: null,
+        lastInboundMessageInfo: null,
+        lastOutboundMessageInfo: null,
+        supportEmailAddresses: ['support@example.com'],
+        createdAt: stamp,
+        createdBy: customerActor,
+        updatedAt: stamp,
+        updatedBy: customerActor,
       },
       email: {
-        timelineEntryId: id('tle', 1), id: id('em', 1),
+        timelineEntryId: id('tle', 1),
+        id: id('em', 1),
         from: participant('ada@customers.example', customerActor),
-        to: participant('support@example.com', { actorType: 'supportEmailAddress', supportEmailAddress: 'support@example.com' }),
-        replyTo: null, additionalRecipients: [], hiddenRecipients: [], subject: 'Cannot log in', textContent: '', markdownContent: null,
-        authenticity: 'PASS', sentAt: stamp, receivedAt: stamp, attachments: [], inReplyToEmailId: null, isStartOfThread: true,
-        createdAt: stamp, createdBy: customerActor, updatedAt: stamp, updatedBy: customerActor,
+        to: participant('support@example.com', {
+          actorType: 'supportEmailAddress',
+          supportEmailAddress: 'support@example.com',
+        }),
+        replyTo: null,
+        additionalRecipients: [],
+        hiddenRecipients: [],
+        subject: 'Cannot log in',
+        textContent: '',
+        markdownContent: null,
+        authenticity: 'PASS',
+        sentAt: stamp,
+        receivedAt: stamp,
+        attachments: [],
+        inReplyToEmailId: null,
+        isStartOfThread: true,
+        createdAt: stamp,
+        createdBy: customerActor,
+        updatedAt: stamp,
+        updatedBy: customerActor,
       },
     },
     webhookMetadata: {
-      webhookTargetId: id('whTarget', 1), webhookTargetVersion: '2026-04-21', webhookDeliveryAttemptId: id('whAttempt', 1),
-      webhookDeliveryAttemptNumber: 1, webhookDeliveryAttemptTimestamp: stamp,
+      webhookTargetId: id('whTarget', 1),
+      webhookTargetVersion: '2026-04-21',
+      webhookDeliveryAttemptId: id('whAttempt', 1),
+      webhookDeliveryAttemptNumber: 1,
+      webhookDeliveryAttemptTimestamp: stamp,
     },
   };
   const filler = 'Hello, I cannot log in since this morning. ';
@@ -100,12 +137,18 @@ async function timeOfficial(dir, version) {
     const body = JSON.stringify(event);
     const signature = await signWebhook({ body, secret: SECRET });
     const verify = official.verifyPlainWebhook ?? official.verifyWebhook ?? official.default?.verifyPlainWebhook;
-    if (typeof verify !== 'function') return { error: `no verify function among its exports (${Object.keys(official).join(', ')})` };
+    if (typeof verify !== 'function')
+      return { error: `no verify function among its exports (${Object.keys(official).join(', ')})` };
     const call = () => verify(body, signature, SECRET);
     const sample = await call();
     const result = await time(call, { rounds: 5, calls: 20, warmup: 5 });
     const version_ = require(`${name}/package.json`).version;
-    return { ...result, name: `${name} ${version_}`, accepted: sample?.data !== undefined, reason: sample?.error?.message?.slice(0, 80) };
+    return {
+      ...result,
+      name: `${name} ${version_}`,
+      accepted: sample?.data !== undefined,
+      reason: sample?.error?.message?.slice(0, 80),
+    };
   } catch (error) {
     return { error: error.message.split('\n')[0] };
   }
@@ -124,32 +167,61 @@ export async function runWebhooksBench({ officialDir, officialVersion = '2026-02
   const verifyBytes = await time(() => verifyWebhook({ body: bytes, signature, secret: SECRET, now }));
   // A server with 16 deliveries in flight: WebCrypto's work overlaps on the thread pool. Per call, amortised.
   const batch = Array.from({ length: 16 });
-  const concurrent = await time(() => Promise.all(batch.map(() => verifyWebhook({ body, signature, secret: SECRET, now }))), { calls: CALLS / 16, warmup: WARMUP / 16 });
+  const concurrent = await time(
+    () => Promise.all(batch.map(() => verifyWebhook({ body, signature, secret: SECRET, now }))),
+    { calls: CALLS / 16, warmup: WARMUP / 16 },
+  );
   for (const k of ['median', 'q1', 'q3']) concurrent[k] /= 16;
   // The floor: WebCrypto's HMAC verification of the same bytes with a key imported once, then JSON.parse.
-  const key = await crypto.subtle.importKey('raw', new TextEncoder().encode(SECRET), { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']);
+  const key = await crypto.subtle.importKey(
+    'raw',
+    new TextEncoder().encode(SECRET),
+    { name: 'HMAC', hash: 'SHA-256' },
+    false,
+    ['verify'],
+  );
   const mac = Uint8Array.from(signature.match(/../g), (h) => Number.parseInt(h, 16));
   const bare = await time(async () => {
     await crypto.subtle.verify('HMAC', key, mac, bytes);
     JSON.parse(body);
   });
   const official = officialDir ? await timeOfficial(officialDir, officialVersion) : undefined;
-  return { bodyBytes: bytes.length, verify, verifyBytes, concurrent, bare, official, loadAverage: (await import('node:os')).loadavg()[0] };
+  return {
+    bodyBytes: bytes.length,
+    verify,
+    verifyBytes,
+    concurrent,
+    bare,
+    official,
+    loadAverage: (await import('node:os')).loadavg()[0],
+  };
 }
 
 const fmt = (us) => `${us.toFixed(1)} µs`;
 export function printWebhooksBench(r) {
-  console.log(`Webhooks: verifyWebhook on a ${r.bodyBytes.toLocaleString('en-US')}-byte thread.email_received (${ROUNDS} rounds of ${CALLS} calls, Node ${process.version})`);
+  console.log(
+    `Webhooks: verifyWebhook on a ${r.bodyBytes.toLocaleString('en-US')}-byte thread.email_received (${ROUNDS} rounds of ${CALLS} calls, Node ${process.version})`,
+  );
   const status = r.verify.median <= BUDGET_US ? 'ok' : 'FAIL';
-  console.log(`  verifyWebhook (signature + JSON + envelope + age)  median ${fmt(r.verify.median)}  [q1 ${fmt(r.verify.q1)}, q3 ${fmt(r.verify.q3)}]  budget ${BUDGET_US} µs: ${status}`);
-  console.log(`  the same with the body as bytes                   median ${fmt(r.verifyBytes.median)}  [q1 ${fmt(r.verifyBytes.q1)}, q3 ${fmt(r.verifyBytes.q3)}]`);
-  console.log(`  16 in flight, per call (amortised)                median ${fmt(r.concurrent.median)}  [q1 ${fmt(r.concurrent.q1)}, q3 ${fmt(r.concurrent.q3)}]`);
-  console.log(`  floor: crypto.subtle.verify + JSON.parse only      median ${fmt(r.bare.median)}  [q1 ${fmt(r.bare.q1)}, q3 ${fmt(r.bare.q3)}]`);
+  console.log(
+    `  verifyWebhook (signature + JSON + envelope + age)  median ${fmt(r.verify.median)}  [q1 ${fmt(r.verify.q1)}, q3 ${fmt(r.verify.q3)}]  budget ${BUDGET_US} µs: ${status}`,
+  );
+  console.log(
+    `  the same with the body as bytes                   median ${fmt(r.verifyBytes.median)}  [q1 ${fmt(r.verifyBytes.q1)}, q3 ${fmt(r.verifyBytes.q3)}]`,
+  );
+  console.log(
+    `  16 in flight, per call (amortised)                median ${fmt(r.concurrent.median)}  [q1 ${fmt(r.concurrent.q1)}, q3 ${fmt(r.concurrent.q3)}]`,
+  );
+  console.log(
+    `  floor: crypto.subtle.verify + JSON.parse only      median ${fmt(r.bare.median)}  [q1 ${fmt(r.bare.q1)}, q3 ${fmt(r.bare.q3)}]`,
+  );
   console.log(`  (1-minute load average during the run: ${r.loadAverage.toFixed(1)})`);
   if (r.official?.error) console.log(`  official verifier: could not run here (${r.official.error})`);
   else if (r.official) {
     const outcome = r.official.accepted ? 'accepted it' : `refused it: ${r.official.reason}`;
-    console.log(`  ${r.official.name} verifyPlainWebhook              median ${fmt(r.official.median)} (${(r.official.median / r.verify.median).toFixed(0)}× verifyWebhook; ${outcome})`);
+    console.log(
+      `  ${r.official.name} verifyPlainWebhook              median ${fmt(r.official.median)} (${(r.official.median / r.verify.median).toFixed(0)}× verifyWebhook; ${outcome})`,
+    );
   }
 }
 

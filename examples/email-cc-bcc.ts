@@ -14,14 +14,18 @@ const result = await plain.replyToThread({
     },
   },
 });
-console.log(result.ok ? `Sent with Cc and Bcc on thread ${threadId}.` : `Refused (${result.error.kind}): ${result.error.message}`);
+console.log(
+  result.ok ? `Sent with Cc and Bcc on thread ${threadId}.` : `Refused (${result.error.kind}): ${result.error.message}`,
+);
 if (!result.ok) process.exitCode = 1;
 
 // A mistake is caught before anything is sent, and the message names the field.
 const mistake = await plain.replyToThread({
   threadId,
   textContent: 'Hello',
-  channelSpecificOptions: { email: { additionalRecipients: [{ email: 'grace@example.com' }], hiddenRecipients: [{ email: 'grace@example' }] } },
+  channelSpecificOptions: {
+    email: { additionalRecipients: [{ email: 'grace@example.com' }], hiddenRecipients: [{ email: 'grace@example' }] },
+  },
 });
 if (!mistake.ok && mistake.error.kind === 'invalid_input') {
   for (const issue of mistake.error.issues) console.log(`Caught locally: ${issue.path} ${issue.message}.`);
@@ -29,5 +33,7 @@ if (!mistake.ok && mistake.error.kind === 'invalid_input') {
 
 if (fake) {
   const [message] = fake.messages(threadId);
-  console.log(`Cc: ${message?.cc.map((r) => r.email).join(', ')}; Bcc: ${message?.bcc.map((r) => r.email).join(', ')}.`);
+  console.log(
+    `Cc: ${message?.cc.map((r) => r.email).join(', ')}; Bcc: ${message?.bcc.map((r) => r.email).join(', ')}.`,
+  );
 }

@@ -6,20 +6,34 @@ import { connect } from './_connect.js';
 function describe(error: PlainError): string {
   const ref = error.requestId ? ` [Plain request ${error.requestId}]` : '';
   switch (error.kind) {
-    case 'invalid_input': return `Fix the input: ${error.issues.map((i) => `${i.path} ${i.message}`).join('; ')}`;
-    case 'cannot_reply_to_thread': return `Cannot reply on ${error.channel ?? 'this'} thread (${error.reason}, ${error.source})`;
-    case 'thread_not_found': return `No such thread${ref}`;
-    case 'unauthenticated': return `The API key is not valid${ref}`;
-    case 'forbidden': return `The API key lacks ${error.permission ?? 'a permission'}${ref}`;
-    case 'rate_limited': return `Rate limited; retry in ${error.retryAfterMs === undefined ? '?' : Math.ceil(error.retryAfterMs / 1000)} s${ref}`;
-    case 'validation': return `Plain rejected ${error.fields.map((f) => f.field).join(', ') || 'the input'}${ref}`;
-    case 'mutation_error': return `Plain refused (${error.code})${ref}`;
-    case 'network': return `Network failure${error.mayHaveBeenSent ? ', check the thread before retrying' : ', nothing was delivered'}`;
-    case 'timeout': return `No answer in ${error.timeoutMs} ms; check the thread before retrying`;
-    case 'server_error': return `Plain had a server error (HTTP ${error.status})${ref}`;
-    case 'graphql_error': return `GraphQL error: ${error.errors.map((e) => e.code ?? e.message).join(', ')}${ref}`;
-    case 'aborted': return 'Cancelled by us';
-    case 'unexpected_response': return `Unexpected answer (HTTP ${error.status}): is apiUrl right?`;
+    case 'invalid_input':
+      return `Fix the input: ${error.issues.map((i) => `${i.path} ${i.message}`).join('; ')}`;
+    case 'cannot_reply_to_thread':
+      return `Cannot reply on ${error.channel ?? 'this'} thread (${error.reason}, ${error.source})`;
+    case 'thread_not_found':
+      return `No such thread${ref}`;
+    case 'unauthenticated':
+      return `The API key is not valid${ref}`;
+    case 'forbidden':
+      return `The API key lacks ${error.permission ?? 'a permission'}${ref}`;
+    case 'rate_limited':
+      return `Rate limited; retry in ${error.retryAfterMs === undefined ? '?' : Math.ceil(error.retryAfterMs / 1000)} s${ref}`;
+    case 'validation':
+      return `Plain rejected ${error.fields.map((f) => f.field).join(', ') || 'the input'}${ref}`;
+    case 'mutation_error':
+      return `Plain refused (${error.code})${ref}`;
+    case 'network':
+      return `Network failure${error.mayHaveBeenSent ? ', check the thread before retrying' : ', nothing was delivered'}`;
+    case 'timeout':
+      return `No answer in ${error.timeoutMs} ms; check the thread before retrying`;
+    case 'server_error':
+      return `Plain had a server error (HTTP ${error.status})${ref}`;
+    case 'graphql_error':
+      return `GraphQL error: ${error.errors.map((e) => e.code ?? e.message).join(', ')}${ref}`;
+    case 'aborted':
+      return 'Cancelled by us';
+    case 'unexpected_response':
+      return `Unexpected answer (HTTP ${error.status}): is apiUrl right?`;
     default: {
       const unknown: never = error;
       return `Unknown error ${JSON.stringify(unknown)}`;
@@ -50,6 +64,8 @@ const scenarios: [string, () => void, typeof reply][] = [
 ];
 for (const [what, arrange, input] of scenarios) {
   arrange();
-  const result = await plain.replyToThread(input, { thread: input.threadId === email.id ? { id: email.id, channel: 'EMAIL' } : undefined });
+  const result = await plain.replyToThread(input, {
+    thread: input.threadId === email.id ? { id: email.id, channel: 'EMAIL' } : undefined,
+  });
   console.log(`${what.padEnd(18)} -> ${result.ok ? 'sent' : `${result.error.kind}: ${describe(result.error)}`}`);
 }

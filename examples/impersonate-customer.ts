@@ -20,7 +20,9 @@ for (const [by, customerIdentifier] of identifiers) {
     textContent: `Adding a screenshot of the error (sent as the customer, found by ${by}).`,
     impersonation: { asCustomer: { customerIdentifier } },
   });
-  console.log(result.ok ? `By ${by}: sent as the customer.` : `By ${by}: refused (${result.error.kind}): ${result.error.message}`);
+  console.log(
+    result.ok ? `By ${by}: sent as the customer.` : `By ${by}: refused (${result.error.kind}): ${result.error.message}`,
+  );
   if (!result.ok) process.exitCode = 1;
 }
 
@@ -32,5 +34,6 @@ const teams = await plain.replyToThread(
 if (!teams.ok) console.log(`On MS_TEAMS: ${teams.error.kind}: ${teams.error.message}`);
 
 if (fake) {
-  for (const m of fake.messages(threadId)) console.log(`The thread shows "${m.text}" from ${m.author.kind === 'customer' ? m.author.email : 'support'}.`);
+  for (const m of fake.messages(threadId))
+    console.log(`The thread shows "${m.text}" from ${m.author.kind === 'customer' ? m.author.email : 'support'}.`);
 }

@@ -7,7 +7,13 @@
 //   public URL + /plain/webhooks as a webhook target in Plain (Settings → Webhooks), subscribed to the *_received
 //   events. The secret is under Settings → Request signing.
 import { createServer } from 'node:http';
-import { type PlainWebhookEvent, isFromCustomer, messageOf, toNodeHandler, webhookHandler } from 'plain-client/webhooks';
+import {
+  isFromCustomer,
+  messageOf,
+  type PlainWebhookEvent,
+  toNodeHandler,
+  webhookHandler,
+} from 'plain-client/webhooks';
 import { connect } from './_connect.js';
 
 const { plain, fake } = connect();
@@ -51,7 +57,10 @@ if (!fake) {
   fake.webhooks.subscribe(url, { secret });
   console.log(`Bot listening on ${url}; the fake's webhook target points at it.\n`);
 
-  const { thread, eventId } = await fake.customerWrites({ text: 'I cannot log in to my account', title: 'Login trouble' });
+  const { thread, eventId } = await fake.customerWrites({
+    text: 'I cannot log in to my account',
+    title: 'Login trouble',
+  });
   await fake.webhooks.settled();
   await fake.customerWrites({ threadId: thread.id, text: 'Also, can I change my plan?' });
   await fake.webhooks.settled();
@@ -60,10 +69,13 @@ if (!fake) {
   const [redelivery] = await fake.webhooks.redeliver(eventId);
   await fake.webhooks.settled();
   const repliesAfter = fake.messages(thread.id).length;
-  console.log(`  redelivery answered ${redelivery?.status}; the bot replied ${repliesAfter - repliesBefore} more times.\n`);
+  console.log(
+    `  redelivery answered ${redelivery?.status}; the bot replied ${repliesAfter - repliesBefore} more times.\n`,
+  );
 
   console.log(`The conversation on ${thread.id}:`);
-  for (const m of fake.conversation(thread.id)) console.log(`  ${m.author.kind === 'customer' ? 'customer' : 'bot     '}: ${m.text}`);
+  for (const m of fake.conversation(thread.id))
+    console.log(`  ${m.author.kind === 'customer' ? 'customer' : 'bot     '}: ${m.text}`);
   const statuses = fake.webhooks.deliveries().map((d) => d.status);
   console.log(`\n${statuses.length} webhooks delivered, answered ${[...new Set(statuses)].join(', ')}.`);
   server.close();

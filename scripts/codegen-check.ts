@@ -13,7 +13,9 @@ const stale = outputs.filter(({ filename, content }) => {
   return current !== content;
 });
 if (stale.length > 0) {
-  console.error(`Stale generated code: ${stale.map((o) => o.filename).join(', ')}. Run \`npm run codegen\` and commit the result.`);
+  console.error(
+    `Stale generated code: ${stale.map((o) => o.filename).join(', ')}. Run \`npm run codegen\` and commit the result.`,
+  );
   process.exit(1);
 }
 console.log(`Generated code is fresh (${outputs.map((o) => o.filename).join(', ')}).`);

@@ -7,7 +7,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const files = readdirSync(join(root, 'examples')).filter((f) => f.endsWith('.ts') && !f.startsWith('_') && f !== 'vitest.config.ts');
+const files = readdirSync(join(root, 'examples')).filter(
+  (f) => f.endsWith('.ts') && !f.startsWith('_') && f !== 'vitest.config.ts',
+);
 const examples = new Map(files.map((f) => [f.replace(/(\.test)?\.ts$/, ''), f]));
 
 let name = process.argv[2];
@@ -22,6 +24,12 @@ if (!file) {
 }
 const bin = (tool) => join(root, 'node_modules', '.bin', tool);
 const run = file.endsWith('.test.ts')
-  ? spawnSync(bin('vitest'), ['run', '--config', 'examples/vitest.config.ts', `examples/${file}`], { cwd: root, stdio: 'inherit' })
-  : spawnSync(bin('tsx'), ['--tsconfig', 'examples/tsconfig.json', `examples/${file}`], { cwd: root, stdio: 'inherit' });
+  ? spawnSync(bin('vitest'), ['run', '--config', 'examples/vitest.config.ts', `examples/${file}`], {
+      cwd: root,
+      stdio: 'inherit',
+    })
+  : spawnSync(bin('tsx'), ['--tsconfig', 'examples/tsconfig.json', `examples/${file}`], {
+      cwd: root,
+      stdio: 'inherit',
+    });
 process.exit(run.status ?? 1);

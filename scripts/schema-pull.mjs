@@ -35,10 +35,13 @@ function outline(schema) {
   };
 }
 const difference = (a, b) => [...a].filter((x) => !b.has(x)).sort();
-const list = (names) => (names.length > 12 ? `${names.slice(0, 12).join(', ')} and ${names.length - 12} more` : names.join(', '));
+const list = (names) =>
+  names.length > 12 ? `${names.slice(0, 12).join(', ')} and ${names.length - 12} more` : names.join(', ');
 
 const after = outline(next);
-console.log(`${url}: ${after.types.size} types, ${after.queries.size} query fields, ${after.mutations.size} mutations.`);
+console.log(
+  `${url}: ${after.types.size} types, ${after.queries.size} query fields, ${after.mutations.size} mutations.`,
+);
 const current = existsSync('schema.graphql') ? readFileSync('schema.graphql', 'utf8') : undefined;
 if (current === sdl || current === `${sdl}\n`) {
   console.log('schema.graphql is already this schema: nothing changed.');
@@ -58,7 +61,8 @@ if (current !== undefined) {
   for (const change of breaking.slice(0, 20)) console.log(`  breaking: ${change.description}`);
   if (breaking.length > 20) console.log(`  … and ${breaking.length - 20} more breaking changes`);
   for (const change of dangerous.slice(0, 20)) console.log(`  dangerous: ${change.description}`);
-  if (breaking.length + dangerous.length === 0) console.log('  no breaking or dangerous changes (descriptions or additions only).');
+  if (breaking.length + dangerous.length === 0)
+    console.log('  no breaking or dangerous changes (descriptions or additions only).');
 }
 if (dryRun) {
   console.log('--dry-run: schema.graphql left as it was.');

@@ -82,7 +82,8 @@ for (const [name, contents] of Object.entries(entries)) {
   console.log(`  ${fmt(gz).padStart(6)} bytes gzip (${fmt(code.length)} minified)  ${name}`);
   if (first && gz > BUDGET_BYTES) problems.push(`${fmt(gz)} bytes gzip is over the budget of ${fmt(BUDGET_BYTES)}.`);
   if (external.length > 0) problems.push(`${name}: imports Node built-ins: ${[...new Set(external)].join(', ')}`);
-  if (!inputs.some((p) => p.endsWith('dist/webhooks.js'))) problems.push(`${name}: did not resolve to dist/webhooks.js: check \`exports\` in package.json.`);
+  if (!inputs.some((p) => p.endsWith('dist/webhooks.js')))
+    problems.push(`${name}: did not resolve to dist/webhooks.js: check \`exports\` in package.json.`);
   const forbidden = inputs.filter((p) => /dist\/(index|proxy|testing)\.js|node_modules\/(zod|msw|graphql)/.test(p));
   if (forbidden.length > 0) problems.push(`${name}: must not pull in ${forbidden.join(', ')}`);
   first = false;

@@ -65,7 +65,13 @@ function byPackage(metafile) {
 }
 
 // 1. The figure: what a consumer's page loads at start.
-const split = await build({ ...common, entryPoints: [entry], absWorkingDir: work, splitting: true, outdir: join(work, 'split') });
+const split = await build({
+  ...common,
+  entryPoints: [entry],
+  absWorkingDir: work,
+  splitting: true,
+  outdir: join(work, 'split'),
+});
 const outputs = new Map(split.outputFiles.map((f) => [relative(work, f.path), f.contents]));
 const [entryOutput] = Object.entries(split.metafile.outputs).find(([, o]) => o.entryPoint) ?? [];
 const atStart = new Set();
@@ -107,7 +113,14 @@ if (!inputs.some((p) => p.endsWith('dist/index.js')))
 if (JSON_OUTPUT) {
   const breakdown = Object.fromEntries(byPackage(fromSource.metafile));
   console.log(
-    JSON.stringify({ minifiedBytes: code.length, gzipBytes: gz, singleFileGzipBytes: singleGz, budgetBytes: BUDGET_BYTES, breakdown, problems }),
+    JSON.stringify({
+      minifiedBytes: code.length,
+      gzipBytes: gz,
+      singleFileGzipBytes: singleGz,
+      budgetBytes: BUDGET_BYTES,
+      breakdown,
+      problems,
+    }),
   );
 } else {
   console.log(`plain-client browser bundle (construct PlainClient, replyToThread and getThread, all dependencies):`);

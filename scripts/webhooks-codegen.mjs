@@ -32,7 +32,9 @@ const version = schema.definitions?.webhookMetadata?.properties?.webhookTargetVe
 const eventTypes = schema.properties?.type?.enum;
 const payloadRefs = schema.properties?.payload?.anyOf;
 if (typeof version !== 'string' || !Array.isArray(eventTypes) || !Array.isArray(payloadRefs)) {
-  console.error('webhook-schema.json does not have the expected shape (webhookMetadata.webhookTargetVersion, type enum, payload anyOf).');
+  console.error(
+    'webhook-schema.json does not have the expected shape (webhookMetadata.webhookTargetVersion, type enum, payload anyOf).',
+  );
   process.exit(1);
 }
 
@@ -78,7 +80,10 @@ export type WebhookPayloadOf<T extends KnownWebhookEventType> = Extract<PlainWeb
 `;
 
 // json-schema-to-typescript notes where each definition came from; the definition names say as much.
-const types = body.replace(/\/\*\*\n \* This interface was referenced by [^\n]*\n \* via the `definition` [^\n]*\n \*\/\n/g, '');
+const types = body.replace(
+  /\/\*\*\n \* This interface was referenced by [^\n]*\n \* via the `definition` [^\n]*\n \*\/\n/g,
+  '',
+);
 const output = `${header}\n${types.trimEnd()}\n${footer}`;
 
 if (process.argv.includes('--check')) {
@@ -87,11 +92,15 @@ if (process.argv.includes('--check')) {
     current = readFileSync(outFile, 'utf8');
   } catch {}
   if (current !== output) {
-    console.error('Stale generated code: src/generated/webhooks.ts. Run `npm run codegen:webhooks` and commit the result.');
+    console.error(
+      'Stale generated code: src/generated/webhooks.ts. Run `npm run codegen:webhooks` and commit the result.',
+    );
     process.exit(1);
   }
   console.log('Generated code is fresh (src/generated/webhooks.ts).');
 } else {
   writeFileSync(outFile, output);
-  console.log(`src/generated/webhooks.ts written from webhook-schema.json (version ${version}, ${eventTypes.length} event types).`);
+  console.log(
+    `src/generated/webhooks.ts written from webhook-schema.json (version ${version}, ${eventTypes.length} event types).`,
+  );
 }

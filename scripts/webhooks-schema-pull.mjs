@@ -5,7 +5,8 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 
 const current = JSON.parse(readFileSync('webhook-schema.json', 'utf8'));
-const version = process.argv[2] ?? current.definitions?.webhookMetadata?.properties?.webhookTargetVersion?.const ?? 'latest';
+const version =
+  process.argv[2] ?? current.definitions?.webhookMetadata?.properties?.webhookTargetVersion?.const ?? 'latest';
 const url = process.env.PLAIN_WEBHOOK_SCHEMA_URL ?? `https://core-api.uk.plain.com/webhooks/schema/${version}.json`;
 const response = await fetch(url).catch((error) => {
   console.error(`Could not reach ${url}: ${error.cause?.code ?? error.message}`);
@@ -22,7 +23,11 @@ try {
   console.error(`What ${url} sent is not JSON.`);
   process.exit(1);
 }
-if (!Array.isArray(schema?.properties?.type?.enum) || !Array.isArray(schema?.properties?.payload?.anyOf) || !schema.definitions) {
+if (
+  !Array.isArray(schema?.properties?.type?.enum) ||
+  !Array.isArray(schema?.properties?.payload?.anyOf) ||
+  !schema.definitions
+) {
   console.error(`What ${url} sent is not Plain's webhook schema (no type enum, payload anyOf or definitions).`);
   process.exit(1);
 }

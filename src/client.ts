@@ -1,13 +1,6 @@
-import { type PlainClientOptions, callOptionIssues, normaliseOptions } from './config.js';
-import { type InputIssue, type InvalidInputError, type PlainError, invalidInput } from './errors.js';
-import { type GetThreadResult, type ThreadKey, getThread } from './get-thread.js';
-import { RateLimitGate } from './rate-limit.js';
-import { redactResult } from './redact.js';
-import { type ReplyOptions, type ReplyToThreadResult, replyToThread } from './reply-to-thread.js';
-import type { Result } from './result.js';
-import type { Policy, Sender } from './send.js';
-import { ThreadCache } from './thread-cache.js';
-import type { KnownThread, ReplyToThreadInput } from './validation.js';
+import { callOptionIssues, normaliseOptions, type PlainClientOptions } from './config.js';
+import { type InputIssue, type InvalidInputError, invalidInput, type PlainError } from './errors.js';
+import { type GetThreadResult, getThread, type ThreadKey } from './get-thread.js';
 import type { UpdateThreadAgentStatusInput } from './operations/agent-status.js';
 import type { AssignThreadInput, UnassignThreadInput } from './operations/assignment.js';
 import type { GetCustomerInput, GetCustomerResult } from './operations/customer.js';
@@ -16,9 +9,21 @@ import type { AddLabelsInput, AddLabelsResult, RemoveLabelsInput } from './opera
 import type { GetMyMachineUserResult } from './operations/machine-user.js';
 import type { CreateNoteInput, CreateNoteResult } from './operations/note.js';
 import type { Call } from './operations/pipeline.js';
-import type { MarkThreadAsDoneInput, MarkThreadAsTodoInput, SnoozeThreadInput, ThreadResult } from './operations/thread-status.js';
+import type {
+  MarkThreadAsDoneInput,
+  MarkThreadAsTodoInput,
+  SnoozeThreadInput,
+  ThreadResult,
+} from './operations/thread-status.js';
 import type { GetThreadByExternalIdInput, ListThreadsInput, ListThreadsResult } from './operations/threads.js';
+import { RateLimitGate } from './rate-limit.js';
+import { redactResult } from './redact.js';
+import { type ReplyOptions, type ReplyToThreadResult, replyToThread } from './reply-to-thread.js';
 import type { RequestDocument, RequestOptions, TypedDocument } from './request.js';
+import type { Result } from './result.js';
+import type { Policy, Sender } from './send.js';
+import { ThreadCache } from './thread-cache.js';
+import type { KnownThread, ReplyToThreadInput } from './validation.js';
 
 /** Per-call options of the lookups. */
 export type CallOptions = Omit<ReplyOptions, 'thread'>;
@@ -36,7 +41,11 @@ export class PlainClient {
   constructor(options: PlainClientOptions) {
     const config = normaliseOptions(options);
     this.#apiKey = config.apiKey;
-    this.#defaults = { timeoutMs: config.timeoutMs, maxRetries: config.maxRetries, maxRetryDelayMs: config.maxRetryDelayMs };
+    this.#defaults = {
+      timeoutMs: config.timeoutMs,
+      maxRetries: config.maxRetries,
+      maxRetryDelayMs: config.maxRetryDelayMs,
+    };
     this.#sender = {
       transport: {
         url: config.apiUrl,
@@ -84,17 +93,23 @@ export class PlainClient {
 
   /** Marks a thread as done. A state change: retried on transient failures (5xx, timeouts, lost connections, 429). */
   markThreadAsDone(input: MarkThreadAsDoneInput, options?: CallOptions | null): Promise<ThreadResult> {
-    return this.#run(options, async (call) => (await import('./operations/thread-status.js')).markThreadAsDone(call, input));
+    return this.#run(options, async (call) =>
+      (await import('./operations/thread-status.js')).markThreadAsDone(call, input),
+    );
   }
 
   /** Marks a thread as todo. A state change: retried on transient failures. */
   markThreadAsTodo(input: MarkThreadAsTodoInput, options?: CallOptions | null): Promise<ThreadResult> {
-    return this.#run(options, async (call) => (await import('./operations/thread-status.js')).markThreadAsTodo(call, input));
+    return this.#run(options, async (call) =>
+      (await import('./operations/thread-status.js')).markThreadAsTodo(call, input),
+    );
   }
 
   /** Snoozes a thread for `durationSeconds`, or until the customer replies (`statusDetail: 'WAITING_FOR_CUSTOMER'`). */
   snoozeThread(input: SnoozeThreadInput, options?: CallOptions | null): Promise<ThreadResult> {
-    return this.#run(options, async (call) => (await import('./operations/thread-status.js')).snoozeThread(call, input));
+    return this.#run(options, async (call) =>
+      (await import('./operations/thread-status.js')).snoozeThread(call, input),
+    );
   }
 
   /** Assigns a thread to exactly one of a user (`userId`) or a machine user (`machineUserId`). */
@@ -119,7 +134,9 @@ export class PlainClient {
 
   /** Sets what an automated agent is doing with the thread: `IN_PROGRESS`, `HANDED_OFF` or `HANDLED`. */
   updateThreadAgentStatus(input: UpdateThreadAgentStatusInput, options?: CallOptions | null): Promise<ThreadResult> {
-    return this.#run(options, async (call) => (await import('./operations/agent-status.js')).updateThreadAgentStatus(call, input));
+    return this.#run(options, async (call) =>
+      (await import('./operations/agent-status.js')).updateThreadAgentStatus(call, input),
+    );
   }
 
   /** Creates an internal note. It creates something, so like a reply it is retried only when it certainly did not run. */
@@ -134,7 +151,9 @@ export class PlainClient {
 
   /** Looks a thread up by the customer and your own id for it (`externalId`). */
   getThreadByExternalId(input: GetThreadByExternalIdInput, options?: CallOptions | null): Promise<GetThreadResult> {
-    return this.#run(options, async (call) => (await import('./operations/threads.js')).getThreadByExternalId(call, input));
+    return this.#run(options, async (call) =>
+      (await import('./operations/threads.js')).getThreadByExternalId(call, input),
+    );
   }
 
   /** Looks a customer up by exactly one of `customerId`, `email` or `externalId`; `data` is `null` when there is none. */
@@ -148,7 +167,10 @@ export class PlainClient {
   }
 
   /** Every page of threads from `input.after` on, one request at a time; a failed page is the last one yielded. */
-  async *threadPages(input: ListThreadsInput = {}, options?: CallOptions | null): AsyncGenerator<ListThreadsResult, void, undefined> {
+  async *threadPages(
+    input: ListThreadsInput = {},
+    options?: CallOptions | null,
+  ): AsyncGenerator<ListThreadsResult, void, undefined> {
     yield* (await import('./operations/threads.js')).threadPages((page) => this.listThreads(page, options), input);
   }
 
@@ -162,14 +184,27 @@ export class PlainClient {
    * (`data` is typed from a typed document). Queries are retried like lookups, mutations only when they certainly
    * did not run; a MutationError in the payload becomes the same error kinds as `replyToThread`'s.
    */
-  request<TData, TVariables>(document: TypedDocument<TData, TVariables> & RequestDocument, variables?: TVariables, options?: RequestOptions | null): Promise<Result<TData>>;
-  request(document: RequestDocument, variables?: Record<string, unknown> | null, options?: RequestOptions | null): Promise<Result<Record<string, unknown>>>;
+  request<TData, TVariables>(
+    document: TypedDocument<TData, TVariables> & RequestDocument,
+    variables?: TVariables,
+    options?: RequestOptions | null,
+  ): Promise<Result<TData>>;
+  request(
+    document: RequestDocument,
+    variables?: Record<string, unknown> | null,
+    options?: RequestOptions | null,
+  ): Promise<Result<Record<string, unknown>>>;
   request(document: RequestDocument, variables?: unknown, options?: RequestOptions | null): Promise<Result<unknown>> {
-    return this.#run(options, async (call) => (await import('./request.js')).request(call, document, variables, options));
+    return this.#run(options, async (call) =>
+      (await import('./request.js')).request(call, document, variables, options),
+    );
   }
 
   /** Runs an operation's module with this call's policy; the call's options refused as `invalid_input`. Never rejects. */
-  #run<R extends Result<unknown>>(options: CallOptions | null | undefined, body: (call: Call) => Promise<R>): Promise<R> {
+  #run<R extends Result<unknown>>(
+    options: CallOptions | null | undefined,
+    body: (call: Call) => Promise<R>,
+  ): Promise<R> {
     return neverRejecting(this.#apiKey, async () => {
       const call = this.#callOptions(options, { withThread: false });
       if ('kind' in call) return { ok: false, error: call } as R;
@@ -227,7 +262,10 @@ export class PlainClient {
  * Runs a method's body so that the method never rejects: a failure nobody foresaw (a bug, a hostile value no check
  * caught) still resolves to a typed result. The result leaves without the key, even where it echoes the caller's input.
  */
-async function neverRejecting<R extends Result<unknown>>(apiKey: string | undefined, body: () => Promise<R>): Promise<R> {
+async function neverRejecting<R extends Result<unknown>>(
+  apiKey: string | undefined,
+  body: () => Promise<R>,
+): Promise<R> {
   try {
     return redactResult(await body(), apiKey);
   } catch {

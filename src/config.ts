@@ -61,8 +61,10 @@ export function callOptionIssues(options: { timeoutMs?: number; maxRetries?: num
   if (signal !== undefined && typeof (signal as AbortSignal | null)?.addEventListener !== 'function') {
     issues.push({ path: 'options.signal', message: 'must be an AbortSignal' });
   }
-  if (options.timeoutMs !== undefined && !isWhole(options.timeoutMs, 1)) issues.push({ path: 'options.timeoutMs', message: 'must be a whole number >= 1' });
-  if (options.maxRetries !== undefined && !isWhole(options.maxRetries, 0)) issues.push({ path: 'options.maxRetries', message: 'must be a whole number >= 0' });
+  if (options.timeoutMs !== undefined && !isWhole(options.timeoutMs, 1))
+    issues.push({ path: 'options.timeoutMs', message: 'must be a whole number >= 1' });
+  if (options.maxRetries !== undefined && !isWhole(options.maxRetries, 0))
+    issues.push({ path: 'options.maxRetries', message: 'must be a whole number >= 0' });
   return issues;
 }
 
@@ -76,7 +78,9 @@ export function normaliseOptions(options: PlainClientOptions) {
     throw new TypeError('PlainClient: apiKey must be a non-empty string without spaces or line breaks.');
   }
   if (apiKey === undefined && apiUrl === PLAIN_API_URL) {
-    throw new TypeError('PlainClient: apiKey is required to call Plain directly (create one under Settings → Machine users). Leave it out only when apiUrl is your own backend proxy.');
+    throw new TypeError(
+      'PlainClient: apiKey is required to call Plain directly (create one under Settings → Machine users). Leave it out only when apiUrl is your own backend proxy.',
+    );
   }
   if (apiKey !== undefined && !options.dangerouslyAllowBrowser && isBrowserLike()) {
     throw new Error(
@@ -89,7 +93,9 @@ export function normaliseOptions(options: PlainClientOptions) {
   try {
     url = new URL(apiUrl, (globalThis as { location?: { href?: string } }).location?.href).href;
   } catch {
-    throw new TypeError('PlainClient: apiUrl must be an absolute URL, or a path on the page\'s own origin in a browser.');
+    throw new TypeError(
+      "PlainClient: apiUrl must be an absolute URL, or a path on the page's own origin in a browser.",
+    );
   }
   // Names folded to lower case, so that a caller's `Content-Type` replaces ours instead of joining it ("a, b"). Answers
   // are asked for uncompressed (fetch still inflates one that comes compressed, and the size cap counts inflated bytes).

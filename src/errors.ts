@@ -122,12 +122,23 @@ const MAY_HAVE_RUN = ' It may have run: check before trying it again.';
 export function invalidInput(issues: InputIssue[]): InvalidInputError {
   const listed = issues.slice(0, 10).map((i) => `${i.path}: ${i.message}`);
   if (issues.length > listed.length) listed.push(`and ${issues.length - listed.length} more`);
-  return { kind: 'invalid_input', attempts: 0, retryable: false, issues, message: `Invalid input: ${listed.join('; ')}. Nothing was sent.` };
+  return {
+    kind: 'invalid_input',
+    attempts: 0,
+    retryable: false,
+    issues,
+    message: `Invalid input: ${listed.join('; ')}. Nothing was sent.`,
+  };
 }
 
 /** `aborted` before the request (or its retry) went out: nothing more was sent, so calling again is safe. */
 export function abortedBeforeSending(operationName: string, attempts: number): AbortedError {
-  return { kind: 'aborted', attempts, retryable: true, message: `${operationName} was aborted by the caller before it was sent.` };
+  return {
+    kind: 'aborted',
+    attempts,
+    retryable: true,
+    message: `${operationName} was aborted by the caller before it was sent.`,
+  };
 }
 
 /** The permission Plain names in a refusal (`Insufficient permissions, missing "thread:reply".`). */
@@ -169,12 +180,16 @@ function graphQLResultIn(text: string | undefined): GraphQLResult | undefined {
   if (errors !== undefined && !Array.isArray(errors)) return undefined;
   if (data !== undefined && data !== null && (typeof data !== 'object' || Array.isArray(data))) return undefined;
   if (data === undefined && errors === undefined) return undefined;
-  const entries = (errors ?? []).slice(0, MAX_SERVER_ERRORS).map((e: unknown) => (typeof e === 'object' && e !== null ? (e as GraphQLErrorEntry) : {}));
+  const entries = (errors ?? [])
+    .slice(0, MAX_SERVER_ERRORS)
+    .map((e: unknown) => (typeof e === 'object' && e !== null ? (e as GraphQLErrorEntry) : {}));
   return { data: data as GraphQLResult['data'], errors: entries };
 }
 
-const codeOf = (entry: GraphQLErrorEntry) => (typeof entry.extensions?.code === 'string' ? entry.extensions.code : undefined);
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const codeOf = (entry: GraphQLErrorEntry) =>
+  typeof entry.extensions?.code === 'string' ? entry.extensions.code : undefined;
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
  * Turns one exchange into the operation's data or a typed error: the one place where errors are built from what
@@ -202,7 +217,10 @@ export function interpretExchange<T>(
   }
 
   const uncertain = mutation ? (op.name === 'ReplyToThread' ? MAY_HAVE_BEEN_SENT : MAY_HAVE_RUN) : '';
-  const fail = (error: Record<string, unknown> & { kind: PlainErrorKind; message: string }, flags: { mayHaveRun: boolean; notSent?: boolean }): AttemptResult<T> => {
+  const fail = (
+    error: Record<string, unknown> & { kind: PlainErrorKind; message: string },
+    flags: { mayHaveRun: boolean; notSent?: boolean },
+  ): AttemptResult<T> => {
     const flagged = mutation && flags.mayHaveRun;
     const built = {
       ...error,
@@ -218,24 +236,53 @@ export function interpretExchange<T>(
 
   switch (exchange.ending) {
     case 'not_sent':
-      return fail({ kind: 'network', cause: exchange.cause, message: `${op.name} could not reach the server (${exchange.cause?.message ?? 'fetch failed'}).` }, { mayHaveRun: false, notSent: true });
+      return fail(
+        {
+          kind: 'network',
+          cause: exchange.cause,
+          message: `${op.name} could not reach the server (${exchange.cause?.message ?? 'fetch failed'}).`,
+        },
+        { mayHaveRun: false, notSent: true },
+      );
     case 'lost':
       return fail(
         {
           kind: 'network',
           cause: exchange.cause,
-          message: status === undefined ? `${op.name} failed on the way (${exchange.cause?.message ?? 'fetch failed'}).` : `${op.name} lost the connection while reading the answer (HTTP ${status}).`,
+          message:
+            status === undefined
+              ? `${op.name} failed on the way (${exchange.cause?.message ?? 'fetch failed'}).`
+              : `${op.name} lost the connection while reading the answer (HTTP ${status}).`,
         },
         { mayHaveRun: true },
       );
     case 'timeout':
-      return fail({ kind: 'timeout', timeoutMs: context.timeoutMs, message: `${op.name} got no answer within ${context.timeoutMs} ms.` }, { mayHaveRun: true });
+      return fail(
+        {
+          kind: 'timeout',
+          timeoutMs: context.timeoutMs,
+          message: `${op.name} got no answer within ${context.timeoutMs} ms.`,
+        },
+        { mayHaveRun: true },
+      );
     case 'aborted':
       return fail({ kind: 'aborted', message: `${op.name} was aborted by the caller.` }, { mayHaveRun: true });
     case 'too_large':
-      return fail({ kind: 'unexpected_response', message: `${op.name} got an answer larger than maxResponseBytes; it was not read.` }, { mayHaveRun: true });
+      return fail(
+        {
+          kind: 'unexpected_response',
+          message: `${op.name} got an answer larger than maxResponseBytes; it was not read.`,
+        },
+        { mayHaveRun: true },
+      );
     case 'redirected':
-      return fail({ kind: 'unexpected_response', message: `${op.name} was answered with a redirect (HTTP ${status}), which is never followed. Is apiUrl right?` }, { mayHaveRun: true });
+      return fail(
+        {
+          kind: 'unexpected_response',
+          message: `${op.name} was answered with a redirect (HTTP ${status}), which is never followed. Is apiUrl right?`,
+        },
+        { mayHaveRun: true },
+      );
     case 'answered':
       break;
   }
@@ -246,26 +293,47 @@ export function interpretExchange<T>(
   const said = serverSaid ? `: ${serverSaid}` : '';
   if (status === 429 || codes.includes('RATE_LIMITED')) {
     const wait = retryAfterMs(exchange.headers, exchange.receivedAt);
-    return fail({ kind: 'rate_limited', retryAfterMs: wait, message: `The rate limit was reached. Try again in ${Math.ceil(wait / 1000)} s.` }, { mayHaveRun: false, notSent: true });
+    return fail(
+      {
+        kind: 'rate_limited',
+        retryAfterMs: wait,
+        message: `The rate limit was reached. Try again in ${Math.ceil(wait / 1000)} s.`,
+      },
+      { mayHaveRun: false, notSent: true },
+    );
   }
   if (codes.includes('FORBIDDEN') || (status === 403 && !codes.includes('UNAUTHENTICATED'))) {
     const who = context.hasKey ? 'The API key lacks a permission' : 'The server refused the request';
-    return fail({ kind: 'forbidden', ...permissionNamedIn(serverSaid), message: `${who}${said || ` (HTTP ${status})`}` }, { mayHaveRun: false });
+    return fail(
+      { kind: 'forbidden', ...permissionNamedIn(serverSaid), message: `${who}${said || ` (HTTP ${status})`}` },
+      { mayHaveRun: false },
+    );
   }
   if (status === 401 || codes.includes('UNAUTHENTICATED')) {
     const who = context.hasKey ? 'Plain rejected the API key' : 'The server refused the request as unauthenticated';
     return fail({ kind: 'unauthenticated', message: `${who} (HTTP ${status})${said}` }, { mayHaveRun: false });
   }
   if ((status ?? 0) >= 500 || codes.includes('INTERNAL_SERVER_ERROR')) {
-    return fail({ kind: 'server_error', message: `The server answered with an error (HTTP ${status})${said}.` }, { mayHaveRun: true });
+    return fail(
+      { kind: 'server_error', message: `The server answered with an error (HTTP ${status})${said}.` },
+      { mayHaveRun: true },
+    );
   }
   if (result && errors.length > 0) {
     const entries = errors.map((e) => {
       const code = codeOf(e);
-      const path = Array.isArray(e.path) ? e.path.slice(0, 20).filter((p): p is string | number => typeof p === 'string' || typeof p === 'number') : undefined;
+      const path = Array.isArray(e.path)
+        ? e.path.slice(0, 20).filter((p): p is string | number => typeof p === 'string' || typeof p === 'number')
+        : undefined;
       return { message: textOf(e.message, MAX_SERVER_MESSAGE), ...(code ? { code } : {}), ...(path ? { path } : {}) };
     });
-    return fail({ kind: 'graphql_error', errors: entries, message: `The server returned GraphQL errors${said}` }, { mayHaveRun: false });
+    return fail(
+      { kind: 'graphql_error', errors: entries, message: `The server returned GraphQL errors${said}` },
+      { mayHaveRun: false },
+    );
   }
-  return fail({ kind: 'unexpected_response', message: `The answer (HTTP ${status}) was not a GraphQL result. Is apiUrl right?` }, { mayHaveRun: true });
+  return fail(
+    { kind: 'unexpected_response', message: `The answer (HTTP ${status}) was not a GraphQL result. Is apiUrl right?` },
+    { mayHaveRun: true },
+  );
 }

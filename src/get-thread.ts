@@ -23,20 +23,27 @@ export function isThread(value: unknown): value is Thread {
   if (typeof value !== 'object' || value === null) return false;
   const { id, ref, title, channel, status, customer } = value as Record<string, unknown>;
   const fields = [id, ref, channel, status].every(isShortString) && typeof title === 'string';
-  return fields && typeof customer === 'object' && customer !== null && isShortString((customer as { id?: unknown }).id);
+  return (
+    fields && typeof customer === 'object' && customer !== null && isShortString((customer as { id?: unknown }).id)
+  );
 }
 
 /** Looks a thread up by id or by ref; "no such thread" is `thread_not_found`. */
 export async function getThread(sender: Sender, key: ThreadKey, policy: Policy): Promise<GetThreadResult> {
   const [field, value] = 'ref' in key ? (['ref', key.ref] as const) : (['threadId', key.threadId] as const);
-  if (!isNonBlankString(value)) return { ok: false, error: invalidInput([{ path: field, message: 'must be a non-empty string' }]) };
-  const out = field === 'ref' ? await send(sender, GET_THREAD_BY_REF, { ref: value }, policy) : await send(sender, GET_THREAD, { threadId: value }, policy);
+  if (!isNonBlankString(value))
+    return { ok: false, error: invalidInput([{ path: field, message: 'must be a non-empty string' }]) };
+  const out =
+    field === 'ref'
+      ? await send(sender, GET_THREAD_BY_REF, { ref: value }, policy)
+      : await send(sender, GET_THREAD, { threadId: value }, policy);
   return threadResultFrom(out, key);
 }
 
 /** The lookup's outcome as a result: the thread, `thread_not_found` for Plain's `null`, or the failure. */
 export function threadResultFrom(out: Outcome<unknown>, key: ThreadKey): GetThreadResult {
-  if (!out.ok) return { ok: false, error: out.error as GetThreadError, requestId: out.error.requestId, rateLimit: out.rateLimit };
+  if (!out.ok)
+    return { ok: false, error: out.error as GetThreadError, requestId: out.error.requestId, rateLimit: out.rateLimit };
   const { requestId, rateLimit, attempts } = out;
   const data = out.data as Record<string, unknown>;
   const thread = 'ref' in key ? data.threadByRef : data.thread;
@@ -44,8 +51,18 @@ export function threadResultFrom(out: Outcome<unknown>, key: ThreadKey): GetThre
   const base = { attempts, retryable: false, ...(requestId ? { requestId } : {}) };
   if (thread === null) {
     const [field, value] = 'ref' in key ? ['ref', key.ref] : ['threadId', key.threadId];
-    const error: GetThreadError = { ...base, kind: 'thread_not_found', [field]: value, message: `No thread with ${field} ${value} in this workspace.` };
+    const error: GetThreadError = {
+      ...base,
+      kind: 'thread_not_found',
+      [field]: value,
+      message: `No thread with ${field} ${value} in this workspace.`,
+    };
     return { ok: false, error, requestId, rateLimit };
   }
-  return { ok: false, error: { ...base, kind: 'unexpected_response', message: 'The thread lookup was answered without a thread.' }, requestId, rateLimit };
+  return {
+    ok: false,
+    error: { ...base, kind: 'unexpected_response', message: 'The thread lookup was answered without a thread.' },
+    requestId,
+    rateLimit,
+  };
 }

@@ -31,11 +31,22 @@ export function errorFromMutationError(
     message: `Plain refused ${context.refused}: ${e.message.slice(0, 500)} (${e.code.slice(0, 100)})`,
   };
   if (e.code === 'cannot_reply_to_thread') {
-    return { ...base, kind: 'cannot_reply_to_thread', ...(context.channel ? { channel: context.channel } : {}), reason: 'server', source: 'server' };
+    return {
+      ...base,
+      kind: 'cannot_reply_to_thread',
+      ...(context.channel ? { channel: context.channel } : {}),
+      reason: 'server',
+      source: 'server',
+    };
   }
-  if (e.type === 'FORBIDDEN' || e.code === 'forbidden') return { ...base, kind: 'forbidden', ...permissionNamedIn(e.message) };
+  if (e.type === 'FORBIDDEN' || e.code === 'forbidden')
+    return { ...base, kind: 'forbidden', ...permissionNamedIn(e.message) };
   if (fields.some((f) => f.field === 'threadId' && f.type === 'NOT_FOUND')) {
-    return { ...base, kind: 'thread_not_found', ...(context.threadId !== undefined ? { threadId: context.threadId } : {}) };
+    return {
+      ...base,
+      kind: 'thread_not_found',
+      ...(context.threadId !== undefined ? { threadId: context.threadId } : {}),
+    };
   }
   if (e.type === 'VALIDATION') return { ...base, kind: 'validation', code: e.code, fields };
   return { ...base, kind: 'mutation_error', code: e.code, type: e.type, fields };

@@ -1,12 +1,12 @@
 import { type CannotReplyReason, channelRefusal } from './channels.js';
-import { MAY_HAVE_BEEN_SENT, type PlainError, abortedBeforeSending, invalidInput } from './errors.js';
+import { abortedBeforeSending, invalidInput, MAY_HAVE_BEEN_SENT, type PlainError } from './errors.js';
 import type { ThreadChannel } from './generated/graphql.js';
 import { errorFromMutationError, isMutationError } from './mutation-error.js';
 import { REPLY_TO_THREAD } from './operations.js';
 import type { Result } from './result.js';
 import { type Policy, type Sender, send } from './send.js';
 import type { ThreadCache } from './thread-cache.js';
-import { type KnownThread, ReplyToThreadInput, parseInput } from './validation.js';
+import { type KnownThread, parseInput, ReplyToThreadInput } from './validation.js';
 
 export type ReplyToThreadResult = Result<{ threadId: string; channel: ThreadChannel }>;
 
@@ -58,19 +58,35 @@ export async function replyToThread(
   const answer = (out.data as { replyToThread?: { error?: unknown } }).replyToThread;
   if (answer?.error === null) return { ok: true, data: { threadId, channel }, requestId, rateLimit };
   if (isMutationError(answer?.error)) {
-    const error = errorFromMutationError(answer.error, { refused: 'the reply', threadId, channel, attempts, requestId });
+    const error = errorFromMutationError(answer.error, {
+      refused: 'the reply',
+      threadId,
+      channel,
+      attempts,
+      requestId,
+    });
     if (error.kind === 'thread_not_found' || error.kind === 'cannot_reply_to_thread') threads.delete(threadId);
     return { ok: false, error, requestId, rateLimit };
   }
   const message = `Plain answered replyToThread without saying whether it succeeded.${MAY_HAVE_BEEN_SENT}`;
-  const error: PlainError = { kind: 'unexpected_response', attempts, retryable: false, mayHaveBeenSent: true, message, ...(requestId ? { requestId } : {}) };
+  const error: PlainError = {
+    kind: 'unexpected_response',
+    attempts,
+    retryable: false,
+    mayHaveBeenSent: true,
+    message,
+    ...(requestId ? { requestId } : {}),
+  };
   return { ok: false, error, requestId, rateLimit };
 }
 
 const REFUSALS: Record<Exclude<CannotReplyReason, 'server'>, (channel: ThreadChannel) => string> = {
-  channel_not_supported: (channel) => `Plain does not reply on ${channel} threads (only API, CHAT, EMAIL, SLACK and MS_TEAMS).`,
-  impersonation_not_supported: (channel) => `Plain cannot reply as a customer on ${channel} threads (only API, CHAT, EMAIL and SLACK).`,
-  channel_specific_options_not_supported: (channel) => `Cc and Bcc (channelSpecificOptions) apply only on EMAIL and API threads, not on ${channel} threads.`,
+  channel_not_supported: (channel) =>
+    `Plain does not reply on ${channel} threads (only API, CHAT, EMAIL, SLACK and MS_TEAMS).`,
+  impersonation_not_supported: (channel) =>
+    `Plain cannot reply as a customer on ${channel} threads (only API, CHAT, EMAIL and SLACK).`,
+  channel_specific_options_not_supported: (channel) =>
+    `Cc and Bcc (channelSpecificOptions) apply only on EMAIL and API threads, not on ${channel} threads.`,
 };
 
 function refusedLocally(channel: ThreadChannel, reason: Exclude<CannotReplyReason, 'server'>): PlainError {

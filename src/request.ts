@@ -1,7 +1,7 @@
-import { type InputIssue, type PlainError, invalidInput } from './errors.js';
+import { type InputIssue, invalidInput, type PlainError } from './errors.js';
 import { errorFromMutationError, isMutationError } from './mutation-error.js';
-import type { Operation } from './operations.js';
 import { type Call, failed } from './operations/pipeline.js';
+import type { Operation } from './operations.js';
 import type { Result } from './result.js';
 import { send } from './send.js';
 
@@ -18,6 +18,7 @@ export interface DocumentNodeLike {
 }
 
 /** Any document `request` accepts: a string, codegen's `TypedDocumentString` (a `String`) or a `DocumentNode`. */
+// biome-ignore lint/complexity/noBannedTypes: codegen's TypedDocumentString extends String (the object), not string.
 export type RequestDocument = string | String | DocumentNodeLike;
 
 /** Per-call options of `request`. */
@@ -51,7 +52,8 @@ export function operationsIn(source: string): Definition[] {
     const token = tokens[i] as string;
     let type: Definition['type'] | 'fragment' | undefined;
     if (token === '{') type = 'query';
-    else if (token === 'query' || token === 'mutation' || token === 'subscription' || token === 'fragment') type = token;
+    else if (token === 'query' || token === 'mutation' || token === 'subscription' || token === 'fragment')
+      type = token;
     else return []; // not a document this reader understands; Plain will say what is wrong with it
     let name: string | undefined;
     if (token !== '{') {
@@ -79,7 +81,8 @@ export function operationsIn(source: string): Definition[] {
   return definitions;
 }
 
-const isName = (token: string | undefined): token is string => token !== undefined && /^[_A-Za-z][_0-9A-Za-z]*$/.test(token);
+const isName = (token: string | undefined): token is string =>
+  token !== undefined && /^[_A-Za-z][_0-9A-Za-z]*$/.test(token);
 
 /** Names and punctuators; strings, comments, whitespace and commas are left out, numbers kept as tokens. */
 function tokenize(source: string): string[] {
@@ -124,13 +127,19 @@ function textOf(document: unknown, print: RequestOptions['print']): string | Inp
   if (typeof document === 'string') return document;
   if (document instanceof String) return document.toString();
   if (typeof document !== 'object' || document === null || (document as DocumentNodeLike).kind !== 'Document') {
-    return { path: 'document', message: 'must be a GraphQL document: a string, a TypedDocumentString or a DocumentNode' };
+    return {
+      path: 'document',
+      message: 'must be a GraphQL document: a string, a TypedDocumentString or a DocumentNode',
+    };
   }
   const node = document as DocumentNodeLike;
   const body = node.loc?.source.body;
   if (typeof body === 'string') return body;
   if (print) return print(node);
-  return { path: 'document', message: 'is a DocumentNode without its source text (loc); pass options.print (graphql\'s print)' };
+  return {
+    path: 'document',
+    message: "is a DocumentNode without its source text (loc); pass options.print (graphql's print)",
+  };
 }
 
 /**
@@ -139,7 +148,12 @@ function textOf(document: unknown, print: RequestOptions['print']): string | Inp
  * A MutationError in the mutation's payload (`{ error { message type code fields { … } } }`) becomes the same error
  * kinds as `replyToThread`'s.
  */
-export async function request(call: Call, document: unknown, variables: unknown, options: RequestOptions | null | undefined): Promise<Result<unknown>> {
+export async function request(
+  call: Call,
+  document: unknown,
+  variables: unknown,
+  options: RequestOptions | null | undefined,
+): Promise<Result<unknown>> {
   const text = textOf(document, options?.print);
   if (typeof text !== 'string') return refuse([text]);
   if (variables !== undefined && variables !== null && (typeof variables !== 'object' || Array.isArray(variables))) {
@@ -149,7 +163,11 @@ export async function request(call: Call, document: unknown, variables: unknown,
   if ('path' in chosen) return refuse([chosen]);
 
   const mutationField = chosen.type === 'mutation' ? (chosen.firstField ?? '') : undefined;
-  const op: Operation<unknown, unknown> = { name: chosen.name as string, query: text, ...(mutationField !== undefined ? { mutationField } : {}) };
+  const op: Operation<unknown, unknown> = {
+    name: chosen.name as string,
+    query: text,
+    ...(mutationField !== undefined ? { mutationField } : {}),
+  };
   const out = await send(call.sender, op, variables ?? {}, call.policy);
   if (!out.ok) return failed(out.error, { requestId: out.error.requestId, rateLimit: out.rateLimit });
   const { requestId, rateLimit, attempts } = out;
@@ -158,7 +176,12 @@ export async function request(call: Call, document: unknown, variables: unknown,
     const error = typeof payload === 'object' && payload !== null ? (payload as { error?: unknown }).error : undefined;
     if (isMutationError(error)) {
       const threadId = threadIdIn(variables);
-      const mapped: PlainError = errorFromMutationError(error, { refused: mutationField, ...(threadId ? { threadId } : {}), attempts, requestId });
+      const mapped: PlainError = errorFromMutationError(error, {
+        refused: mutationField,
+        ...(threadId ? { threadId } : {}),
+        attempts,
+        requestId,
+      });
       if (threadId && mapped.kind === 'thread_not_found') call.threads.delete(threadId);
       return failed(mapped, { requestId, rateLimit });
     }
@@ -170,12 +193,20 @@ function chooseOperation(definitions: Definition[], operationName: string | unde
   const listed = definitions.map((d) => d.name ?? 'anonymous').join(', ') || 'none found';
   if (definitions.length === 0) return { path: 'document', message: 'holds no query or mutation that could be read' };
   if (operationName === undefined && definitions.length > 1) {
-    return { path: 'options.operationName', message: `is required: the document holds ${definitions.length} operations (${listed})` };
+    return {
+      path: 'options.operationName',
+      message: `is required: the document holds ${definitions.length} operations (${listed})`,
+    };
   }
   const chosen = operationName === undefined ? definitions[0] : definitions.find((d) => d.name === operationName);
   if (!chosen) return { path: 'options.operationName', message: `names no operation in the document (${listed})` };
-  if (chosen.type === 'subscription') return { path: 'document', message: 'is a subscription, which Plain does not serve over HTTP' };
-  if (chosen.name === undefined) return { path: 'document', message: 'must name its operation (e.g. `query MyThreads { … }`): the name is sent as operationName' };
+  if (chosen.type === 'subscription')
+    return { path: 'document', message: 'is a subscription, which Plain does not serve over HTTP' };
+  if (chosen.name === undefined)
+    return {
+      path: 'document',
+      message: 'must name its operation (e.g. `query MyThreads { … }`): the name is sent as operationName',
+    };
   return chosen;
 }
 

@@ -8,7 +8,10 @@ const TRANSIENT: ReadonlySet<PlainErrorKind> = new Set(['network', 'timeout', 'r
  * (`idempotent`), is retried on any transient failure; any other mutation only when it certainly did not run (Plain's
  * mutations have no idempotency key, so a reply sent twice would reach the customer twice).
  */
-export function isSafeToRetry(error: PlainError, request: { mutation: boolean; notSent: boolean; idempotent?: boolean }): boolean {
+export function isSafeToRetry(
+  error: PlainError,
+  request: { mutation: boolean; notSent: boolean; idempotent?: boolean },
+): boolean {
   return TRANSIENT.has(error.kind) && (!request.mutation || request.idempotent === true || request.notSent);
 }
 

@@ -1,9 +1,9 @@
-import { type PlainError, type PlainErrorKind, abortedBeforeSending, interpretExchange } from './errors.js';
+import { abortedBeforeSending, interpretExchange, type PlainError, type PlainErrorKind } from './errors.js';
 import { type Operation, requestBody } from './operations.js';
 import { type RateLimitGate, readRateLimit } from './rate-limit.js';
 import type { RateLimitInfo } from './result.js';
 import { backoffMs, isSafeToRetry } from './retry.js';
-import { type Exchange, type TransportConfig, postGraphQL } from './transport.js';
+import { type Exchange, postGraphQL, type TransportConfig } from './transport.js';
 import { waitUnlessAborted } from './wait.js';
 
 /** Passed to `onRequest` before each HTTP attempt. Never holds the API key or the message body. */
@@ -58,7 +58,12 @@ function callHook<E>(hook: ((event: E) => void) | undefined, event: E): void {
  * Sends one operation: waits for the rate-limit budget, makes an attempt, and retries what is safe to retry, until it
  * has an answer or a failure to report. Never rejects.
  */
-export async function send<T, V>(sender: Sender, op: Operation<T, V>, variables: V, policy: Policy): Promise<Outcome<T>> {
+export async function send<T, V>(
+  sender: Sender,
+  op: Operation<T, V>,
+  variables: V,
+  policy: Policy,
+): Promise<Outcome<T>> {
   const { gate, transport } = sender;
   const { signal } = policy;
   const mutation = op.mutationField !== undefined;
@@ -69,7 +74,8 @@ export async function send<T, V>(sender: Sender, op: Operation<T, V>, variables:
     if (signal?.aborted) return { ok: false, error: abortedBeforeSending(op.name, attempt - 1), rateLimit };
     const acquired = gate ? await gate.acquire({ signal, maxWaitMs: policy.maxRetryDelayMs }) : undefined;
     if (acquired && !acquired.ok) {
-      if (acquired.reason === 'aborted') return { ok: false, error: abortedBeforeSending(op.name, attempt - 1), rateLimit };
+      if (acquired.reason === 'aborted')
+        return { ok: false, error: abortedBeforeSending(op.name, attempt - 1), rateLimit };
       return { ok: false, error: budgetSpent(attempt - 1, acquired.waitMs), rateLimit: gate?.last ?? rateLimit };
     }
 
@@ -79,11 +85,16 @@ export async function send<T, V>(sender: Sender, op: Operation<T, V>, variables:
       exchange = await postGraphQL(transport, body, { signal, timeoutMs: policy.timeoutMs });
     } finally {
       // The gate hears back from every request it let through, whatever happened to it.
-      acquired?.permit.release(exchange && { status: exchange.status, headers: exchange.headers, receivedAt: exchange.receivedAt });
+      acquired?.permit.release(
+        exchange && { status: exchange.status, headers: exchange.headers, receivedAt: exchange.receivedAt },
+      );
     }
     rateLimit = readRateLimit(exchange.headers, exchange.receivedAt) ?? gate?.last ?? rateLimit;
 
-    const result = interpretExchange(exchange, op, { hasKey: transport.apiKey !== undefined, timeoutMs: policy.timeoutMs });
+    const result = interpretExchange(exchange, op, {
+      hasKey: transport.apiKey !== undefined,
+      timeoutMs: policy.timeoutMs,
+    });
     callHook(sender.onResponse, {
       operationName: op.name,
       attempt,
@@ -100,7 +111,8 @@ export async function send<T, V>(sender: Sender, op: Operation<T, V>, variables:
     if (!error.retryable || attempt > policy.maxRetries) return { ok: false, error, rateLimit };
     const delay = error.kind === 'rate_limited' ? (error.retryAfterMs ?? backoffMs(attempt)) : backoffMs(attempt);
     if (delay > policy.maxRetryDelayMs) return { ok: false, error, rateLimit };
-    if (!(await waitUnlessAborted(delay, signal))) return { ok: false, error: abortedBeforeSending(op.name, attempt), rateLimit };
+    if (!(await waitUnlessAborted(delay, signal)))
+      return { ok: false, error: abortedBeforeSending(op.name, attempt), rateLimit };
   }
 }
 

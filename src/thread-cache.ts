@@ -89,7 +89,11 @@ export class ThreadCache {
     return lookup;
   }
 
-  async #fetchChannel(threadId: string, policy: Policy, controller: AbortController): Promise<ThreadChannel | FailedLookup> {
+  async #fetchChannel(
+    threadId: string,
+    policy: Policy,
+    controller: AbortController,
+  ): Promise<ThreadChannel | FailedLookup> {
     try {
       const out = await send(this.#sender, GET_THREAD, { threadId }, { ...policy, signal: controller.signal });
       const result = threadResultFrom(out, { threadId });

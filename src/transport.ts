@@ -51,7 +51,14 @@ export interface Exchange {
 }
 
 /** Socket error codes that mean the connection was never opened, so nothing reached the server. */
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+const NOT_SENT_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
 
 class AnswerTooLarge extends Error {}
 
@@ -88,7 +95,13 @@ export async function postGraphQL(
     return { ...exchange, receivedAt, durationMs: receivedAt - started };
   };
   try {
-    const init: RequestInit = { method: 'POST', headers: config.headers, body, signal: controller.signal, redirect: 'manual' };
+    const init: RequestInit = {
+      method: 'POST',
+      headers: config.headers,
+      body,
+      signal: controller.signal,
+      redirect: 'manual',
+    };
     if (config.credentials) init.credentials = config.credentials;
     // Called on globalThis: a browser's fetch passed unbound (`fetch: window.fetch`) throws "Illegal invocation" otherwise.
     const fetcher = config.fetch ?? globalThis.fetch;
@@ -102,7 +115,13 @@ export async function postGraphQL(
     const text = await readText(response, config.maxResponseBytes, controller.signal);
     return ended({ ending: 'answered', status, headers, requestId, text: redactKey(text, config.apiKey) });
   } catch (error) {
-    const answer = response ? { status: response.status, headers: response.headers, requestId: requestIdFrom(response.headers, config.apiKey) } : {};
+    const answer = response
+      ? {
+          status: response.status,
+          headers: response.headers,
+          requestId: requestIdFrom(response.headers, config.apiKey),
+        }
+      : {};
     if (timedOut) return ended({ ending: 'timeout', ...answer });
     if (signal?.aborted) return ended({ ending: 'aborted', ...answer });
     if (error instanceof AnswerTooLarge) return ended({ ending: 'too_large', ...answer });

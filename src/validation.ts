@@ -120,7 +120,10 @@ export const EmailChannelOptions = z
         return;
       }
       const seen = new Set<string>();
-      for (const [list, people] of [['additionalRecipients', cc], ['hiddenRecipients', bcc]] as const) {
+      for (const [list, people] of [
+        ['additionalRecipients', cc],
+        ['hiddenRecipients', bcc],
+      ] as const) {
         people.forEach((r, i) => {
           const address = r.email.toLowerCase();
           if (seen.has(address)) {

@@ -5,13 +5,27 @@ const KEY = 'plainApiKey_guard_test_secret';
 
 /** A fetch that records what went out and answers like Plain for a thread lookup and a reply. */
 function recordingFetch() {
-  const sent: { url: string; headers: Headers; credentials: RequestCredentials | undefined; signal: AbortSignal | undefined; body: Record<string, unknown> }[] = [];
+  const sent: {
+    url: string;
+    headers: Headers;
+    credentials: RequestCredentials | undefined;
+    signal: AbortSignal | undefined;
+    body: Record<string, unknown>;
+  }[] = [];
   const fetch = async (url: URL | RequestInfo, init?: RequestInit) => {
     const body = JSON.parse(String(init?.body)) as Record<string, unknown>;
-    sent.push({ url: String(url), headers: new Headers(init?.headers), credentials: init?.credentials, signal: init?.signal ?? undefined, body });
+    sent.push({
+      url: String(url),
+      headers: new Headers(init?.headers),
+      credentials: init?.credentials,
+      signal: init?.signal ?? undefined,
+      body,
+    });
     const data =
       body.operationName === 'GetThread'
-        ? { thread: { id: 'th_1', ref: 'T-1', title: 'Help', channel: 'CHAT', status: 'TODO', customer: { id: 'c_1' } } }
+        ? {
+            thread: { id: 'th_1', ref: 'T-1', title: 'Help', channel: 'CHAT', status: 'TODO', customer: { id: 'c_1' } },
+          }
         : { replyToThread: { error: null } };
     return Response.json({ data });
   };

@@ -3,7 +3,8 @@ import { channelRefusal } from '../src/channels.js';
 import type { ThreadChannel } from '../src/index.js';
 
 const ALL: ThreadChannel[] = ['EMAIL', 'SLACK', 'CHAT', 'API', 'MS_TEAMS', 'DISCORD', 'IMPORT', 'INTERNAL'];
-const refusal = (channel: ThreadChannel, wants: { impersonation?: unknown; channelSpecificOptions?: unknown } = {}) => channelRefusal(channel, wants);
+const refusal = (channel: ThreadChannel, wants: { impersonation?: unknown; channelSpecificOptions?: unknown } = {}) =>
+  channelRefusal(channel, wants);
 
 describe("Plain's channel rules for a reply", () => {
   it('replies go on API, CHAT, EMAIL, SLACK and MS_TEAMS threads only', () => {

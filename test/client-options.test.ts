@@ -31,7 +31,7 @@ describe('client options', () => {
     expect(await plain.replyToThread({ threadId: thread.id, textContent: 'x' })).toMatchObject({ ok: true });
   });
 
-  it('a timeout beyond setTimeout\'s range means no timeout, not an instant one', async () => {
+  it("a timeout beyond setTimeout's range means no timeout, not an instant one", async () => {
     const fake = createFakePlain();
     const thread = fake.addThread();
     const plain = new PlainClient({ apiKey: fake.apiKey, fetch: fake.fetch, timeoutMs: Infinity });
@@ -45,7 +45,14 @@ describe('client options', () => {
     const plain = new PlainClient({ apiKey: fake.apiKey, fetch: fake.fetch });
     expect(await plain.getThread(thread.id)).toEqual({
       ok: true,
-      data: { id: thread.id, ref: thread.ref, title: 'Refund', channel: 'API', status: 'TODO', customer: { id: thread.customerId } },
+      data: {
+        id: thread.id,
+        ref: thread.ref,
+        title: 'Refund',
+        channel: 'API',
+        status: 'TODO',
+        customer: { id: thread.customerId },
+      },
       requestId: 'fake-req-1',
       rateLimit: undefined,
     });
@@ -62,7 +69,13 @@ describe('review fixes: what must never reject, leak or lose a field', () => {
     const onUnhandled = (reason: unknown) => unhandled.push(reason);
     process.on('unhandledRejection', onUnhandled);
     try {
-      const plain = new PlainClient({ apiKey: fake.apiKey, fetch: fake.fetch, onResponse: async () => { throw new Error('logger down'); } });
+      const plain = new PlainClient({
+        apiKey: fake.apiKey,
+        fetch: fake.fetch,
+        onResponse: async () => {
+          throw new Error('logger down');
+        },
+      });
       expect((await plain.replyToThread({ threadId: thread.id, textContent: 'x' })).ok).toBe(true);
       await new Promise((resolve) => setTimeout(resolve, 20));
       expect(unhandled).toEqual([]);
@@ -77,11 +90,19 @@ describe('review fixes: what must never reject, leak or lose a field', () => {
       apiKey: key,
       maxRetries: 0,
       fetch: (async (url: RequestInfo | URL, init?: RequestInit) => {
-        throw Object.assign(new TypeError('fetch failed', { cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) }), { request: new Request(url, init) });
+        throw Object.assign(
+          new TypeError('fetch failed', {
+            cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }),
+          }),
+          { request: new Request(url, init) },
+        );
       }) as typeof fetch,
     });
     const { error } = await plain.getThread('th_1');
-    expect(error).toMatchObject({ kind: 'network', cause: { name: 'TypeError', message: 'fetch failed', cause: { code: 'ECONNREFUSED' } } });
+    expect(error).toMatchObject({
+      kind: 'network',
+      cause: { name: 'TypeError', message: 'fetch failed', cause: { code: 'ECONNREFUSED' } },
+    });
     expect(error).not.toHaveProperty('cause.request');
   });
 
@@ -91,13 +112,19 @@ describe('review fixes: what must never reject, leak or lose a field', () => {
     const plain = new PlainClient({ apiKey: fake.apiKey, fetch: fake.fetch });
     expect((await plain.replyToThread({ threadId: thread.id, textContent: 'x' }, null as never)).ok).toBe(true);
     const bad = await plain.getThread(thread.id, { signal: {} as AbortSignal });
-    expect(bad.error).toMatchObject({ kind: 'invalid_input', issues: [{ path: 'options.signal', message: 'must be an AbortSignal' }] });
+    expect(bad.error).toMatchObject({
+      kind: 'invalid_input',
+      issues: [{ path: 'options.signal', message: 'must be an AbortSignal' }],
+    });
   });
 
   it('thread_not_found from the mutation names the thread', async () => {
     const fake = createFakePlain();
     const plain = new PlainClient({ apiKey: fake.apiKey, fetch: fake.fetch });
-    const result = await plain.replyToThread({ threadId: 'th_gone', textContent: 'x' }, { thread: { id: 'th_gone', channel: 'EMAIL' } });
+    const result = await plain.replyToThread(
+      { threadId: 'th_gone', textContent: 'x' },
+      { thread: { id: 'th_gone', channel: 'EMAIL' } },
+    );
     expect(result.error).toMatchObject({ kind: 'thread_not_found', threadId: 'th_gone' });
   });
 });

@@ -1,4 +1,4 @@
-import { HttpResponse, delay, http } from 'msw';
+import { delay, HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PLAIN_API_URL, PlainClient, type ReplyToThreadResult } from '../src/index.js';
@@ -21,21 +21,37 @@ function plainAnswers(answer: () => Response | Promise<Response>) {
   );
 }
 const json = (body: unknown, init: { status?: number; headers?: Record<string, string> } = {}) =>
-  HttpResponse.json(body as Record<string, unknown>, { status: init.status ?? 200, headers: { 'apigw-requestid': 'req-abc', ...init.headers } });
+  HttpResponse.json(body as Record<string, unknown>, {
+    status: init.status ?? 200,
+    headers: { 'apigw-requestid': 'req-abc', ...init.headers },
+  });
 
 const fresh = () => new PlainClient({ apiKey: API_KEY, maxRetries: 0 });
 const plain = fresh();
 /** A reply on a thread whose channel the caller knows, so exactly one request goes out. A fresh client each time, so
  * that no rate-limit budget carries over from another test. */
-const reply = (client = fresh(), options: Parameters<PlainClient['replyToThread']>[1] = {}): Promise<ReplyToThreadResult> =>
-  client.replyToThread({ threadId: 'th_1', textContent: 'Hello there' }, { thread: { id: 'th_1', channel: 'EMAIL' }, ...options });
+const reply = (
+  client = fresh(),
+  options: Parameters<PlainClient['replyToThread']>[1] = {},
+): Promise<ReplyToThreadResult> =>
+  client.replyToThread(
+    { threadId: 'th_1', textContent: 'Hello there' },
+    { thread: { id: 'th_1', channel: 'EMAIL' }, ...options },
+  );
 
 describe('every error kind from the wire', () => {
   it('success: requestId and rate-limit budget from the headers', async () => {
     plainAnswers(() =>
-      json({ data: { replyToThread: { error: null } } }, {
-        headers: { 'x-ratelimit-limit': '450', 'x-ratelimit-remaining': '449', 'x-ratelimit-reset': '2030-01-06T15:30:00.000Z' },
-      }),
+      json(
+        { data: { replyToThread: { error: null } } },
+        {
+          headers: {
+            'x-ratelimit-limit': '450',
+            'x-ratelimit-remaining': '449',
+            'x-ratelimit-reset': '2030-01-06T15:30:00.000Z',
+          },
+        },
+      ),
     );
     const result = await reply();
     expect(result).toEqual({
@@ -67,8 +83,20 @@ describe('every error kind from the wire', () => {
   });
 
   it('401 carrying FORBIDDEN: forbidden, decided by the code, with the permission', async () => {
-    plainAnswers(() => json({ errors: [{ message: 'Insufficient permissions, missing "thread:read".', extensions: { code: 'FORBIDDEN' } }] }, { status: 401 }));
-    expect((await reply()).error).toMatchObject({ kind: 'forbidden', status: 401, permission: 'thread:read', requestId: 'req-abc' });
+    plainAnswers(() =>
+      json(
+        {
+          errors: [{ message: 'Insufficient permissions, missing "thread:read".', extensions: { code: 'FORBIDDEN' } }],
+        },
+        { status: 401 },
+      ),
+    );
+    expect((await reply()).error).toMatchObject({
+      kind: 'forbidden',
+      status: 401,
+      permission: 'thread:read',
+      requestId: 'req-abc',
+    });
   });
 
   it('403 without a body: forbidden', async () => {
@@ -79,13 +107,22 @@ describe('every error kind from the wire', () => {
   it('429 with x-ratelimit-reset (ISO time): rate_limited with retryAfterMs', async () => {
     const reset = new Date(Date.now() + 30_000).toISOString();
     plainAnswers(() =>
-      json({ errors: [{ message: 'Too Many Requests - Rate limit exceeded', extensions: { code: 'RATE_LIMITED' } }] }, {
-        status: 429,
-        headers: { 'x-ratelimit-reset': reset, 'x-ratelimit-remaining': '0', 'x-ratelimit-limit': '450' },
-      }),
+      json(
+        { errors: [{ message: 'Too Many Requests - Rate limit exceeded', extensions: { code: 'RATE_LIMITED' } }] },
+        {
+          status: 429,
+          headers: { 'x-ratelimit-reset': reset, 'x-ratelimit-remaining': '0', 'x-ratelimit-limit': '450' },
+        },
+      ),
     );
     const result = await reply();
-    expect(result.error).toMatchObject({ kind: 'rate_limited', status: 429, requestId: 'req-abc', retryable: true, attempts: 1 });
+    expect(result.error).toMatchObject({
+      kind: 'rate_limited',
+      status: 429,
+      requestId: 'req-abc',
+      retryable: true,
+      attempts: 1,
+    });
     const { retryAfterMs } = result.error as { retryAfterMs: number };
     expect(retryAfterMs).toBeGreaterThan(25_000);
     expect(retryAfterMs).toBeLessThanOrEqual(30_000);
@@ -98,9 +135,17 @@ describe('every error kind from the wire', () => {
   });
 
   it('500 with text: server_error that warns the reply may have been sent', async () => {
-    plainAnswers(() => new HttpResponse('upstream exploded', { status: 500, headers: { 'apigw-requestid': 'req-500' } }));
+    plainAnswers(
+      () => new HttpResponse('upstream exploded', { status: 500, headers: { 'apigw-requestid': 'req-500' } }),
+    );
     const { error } = await reply();
-    expect(error).toMatchObject({ kind: 'server_error', status: 500, requestId: 'req-500', retryable: false, mayHaveBeenSent: true });
+    expect(error).toMatchObject({
+      kind: 'server_error',
+      status: 500,
+      requestId: 'req-500',
+      retryable: false,
+      mayHaveBeenSent: true,
+    });
     expect(error!.message).toContain('may have been sent');
   });
 
@@ -110,7 +155,13 @@ describe('every error kind from the wire', () => {
   });
 
   it('200 with a body that is not JSON: unexpected_response', async () => {
-    plainAnswers(() => new HttpResponse('<html>hello</html>', { status: 200, headers: { 'content-type': 'text/html', 'apigw-requestid': 'req-html' } }));
+    plainAnswers(
+      () =>
+        new HttpResponse('<html>hello</html>', {
+          status: 200,
+          headers: { 'content-type': 'text/html', 'apigw-requestid': 'req-html' },
+        }),
+    );
     expect((await reply()).error).toMatchObject({ kind: 'unexpected_response', status: 200, requestId: 'req-html' });
   });
 
@@ -132,7 +183,19 @@ describe('every error kind from the wire', () => {
 
   it('top-level GraphQL errors: graphql_error with each error', async () => {
     plainAnswers(() =>
-      json({ data: null, errors: [{ message: 'Variable "$input" got invalid value', extensions: { code: 'BAD_USER_INPUT' }, path: ['replyToThread'] }] }, { status: 400 }),
+      json(
+        {
+          data: null,
+          errors: [
+            {
+              message: 'Variable "$input" got invalid value',
+              extensions: { code: 'BAD_USER_INPUT' },
+              path: ['replyToThread'],
+            },
+          ],
+        },
+        { status: 400 },
+      ),
     );
     expect((await reply()).error).toMatchObject({
       kind: 'graphql_error',
@@ -142,7 +205,13 @@ describe('every error kind from the wire', () => {
   });
 
   it('MutationError of type INTERNAL: mutation_error with code, type and fields', async () => {
-    plainAnswers(() => json({ data: { replyToThread: { error: { message: 'Something broke', type: 'INTERNAL', code: 'internal', fields: [] } } } }));
+    plainAnswers(() =>
+      json({
+        data: {
+          replyToThread: { error: { message: 'Something broke', type: 'INTERNAL', code: 'internal', fields: [] } },
+        },
+      }),
+    );
     expect((await reply()).error).toEqual({
       kind: 'mutation_error',
       code: 'internal',
@@ -201,9 +270,30 @@ describe('every error kind from the wire', () => {
 describe('the API key never leaves in a result', () => {
   const echo = `your key ${API_KEY} is wrong`;
   const answers: [string, () => Response][] = [
-    ['a GraphQL error message', () => json({ errors: [{ message: echo, extensions: { code: 'UNAUTHENTICATED' } }] }, { status: 401 })],
-    ['a MutationError', () => json({ data: { replyToThread: { error: { message: echo, type: 'VALIDATION', code: 'input_validation', fields: [{ field: 'threadId', message: echo, type: 'VALIDATION' }] } } } })],
-    ['the request-id header', () => json({ data: { replyToThread: { error: null } } }, { headers: { 'apigw-requestid': API_KEY } })],
+    [
+      'a GraphQL error message',
+      () => json({ errors: [{ message: echo, extensions: { code: 'UNAUTHENTICATED' } }] }, { status: 401 }),
+    ],
+    [
+      'a MutationError',
+      () =>
+        json({
+          data: {
+            replyToThread: {
+              error: {
+                message: echo,
+                type: 'VALIDATION',
+                code: 'input_validation',
+                fields: [{ field: 'threadId', message: echo, type: 'VALIDATION' }],
+              },
+            },
+          },
+        }),
+    ],
+    [
+      'the request-id header',
+      () => json({ data: { replyToThread: { error: null } } }, { headers: { 'apigw-requestid': API_KEY } }),
+    ],
     ['a 500 body', () => new HttpResponse(echo, { status: 500 })],
   ];
   for (const [where, answer] of answers) {
@@ -218,7 +308,9 @@ describe('the API key never leaves in a result', () => {
   it('when a successful answer spells it with JSON escapes (the check that skips the walk reads the raw text)', async () => {
     const escaped = [...API_KEY].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join('');
     const thread = `{"id":"th_1","ref":"T-1","title":"A thread","channel":"${escaped}","status":"TODO","customer":{"id":"c_1"}}`;
-    plainAnswers(() => new HttpResponse(`{"data":{"thread":${thread}}}`, { headers: { 'content-type': 'application/json' } }));
+    plainAnswers(
+      () => new HttpResponse(`{"data":{"thread":${thread}}}`, { headers: { 'content-type': 'application/json' } }),
+    );
     const result = await fresh().replyToThread({ threadId: 'th_1', textContent: 'Hello' });
     // The channel came back as the key itself: refused locally as a channel Plain does not reply on, key removed.
     expect(result.error).toMatchObject({ kind: 'cannot_reply_to_thread', source: 'local', channel: '[redacted]' });
@@ -227,7 +319,15 @@ describe('the API key never leaves in a result', () => {
   });
 
   it('nor when an answer uses it as a property name', async () => {
-    const thread = { id: 'th_1', ref: 'T-1', title: 'A thread', channel: 'EMAIL', status: 'TODO', customer: { id: 'c_1' }, [API_KEY]: { [API_KEY]: 1 } };
+    const thread = {
+      id: 'th_1',
+      ref: 'T-1',
+      title: 'A thread',
+      channel: 'EMAIL',
+      status: 'TODO',
+      customer: { id: 'c_1' },
+      [API_KEY]: { [API_KEY]: 1 },
+    };
     plainAnswers(() => json({ data: { thread } }));
     const result = await fresh().getThread('th_1');
     expect(result.ok).toBe(true);
@@ -258,9 +358,12 @@ describe('the API key never leaves in a result', () => {
     expect(String(result.error?.message)).not.toContain(API_KEY);
   });
 
-  it('nor when it comes back from the caller\'s own values: a thread option\'s channel, a hidden input property', async () => {
+  it("nor when it comes back from the caller's own values: a thread option's channel, a hidden input property", async () => {
     plainAnswers(() => json({ data: { thread: null } }));
-    const byOption = await fresh().replyToThread({ threadId: 'th_1', textContent: 'Hello' }, { thread: { id: 'th_1', channel: `X${API_KEY}` as never } });
+    const byOption = await fresh().replyToThread(
+      { threadId: 'th_1', textContent: 'Hello' },
+      { thread: { id: 'th_1', channel: `X${API_KEY}` as never } },
+    );
     expect(byOption.ok).toBe(false);
     expect(JSON.stringify(byOption)).not.toContain(API_KEY);
 
@@ -273,7 +376,9 @@ describe('the API key never leaves in a result', () => {
   });
 
   it('the key is not in construction errors', () => {
-    expect(() => new PlainClient({ apiKey: `${API_KEY} with a space` })).toThrowError(/apiKey must be a non-empty string/);
+    expect(() => new PlainClient({ apiKey: `${API_KEY} with a space` })).toThrowError(
+      /apiKey must be a non-empty string/,
+    );
     try {
       new PlainClient({ apiKey: `${API_KEY}\n` });
     } catch (e) {
@@ -290,7 +395,9 @@ describe('construction mistakes throw at once', () => {
     expect(() => new PlainClient({ apiUrl: '/api/plain' })).toThrowError(/apiUrl must be an absolute URL/);
   });
   it('a bad option', () => {
-    expect(() => new PlainClient({ apiKey: API_KEY, maxRetries: -1 })).toThrowError(/maxRetries must be a whole number >= 0/);
+    expect(() => new PlainClient({ apiKey: API_KEY, maxRetries: -1 })).toThrowError(
+      /maxRetries must be a whole number >= 0/,
+    );
     expect(() => new PlainClient({ apiKey: API_KEY, timeoutMs: 0 })).toThrowError(/timeoutMs/);
   });
 });

@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { PlainClient, type PlainClientOptions, type ReplyOptions } from '../src/index.js';
 import {
-  type HostileServer,
   compressionBomb,
+  type HostileServer,
   healthyPlain,
   peakRss,
   send,
@@ -62,7 +62,10 @@ function nextReply(plain: PlainClient) {
 /** A later reply on the same client, against a healthy server, resolves ok: no gate or lookup was left stuck. */
 async function expectNextReplyWorks(plain: PlainClient) {
   const before = server.count('ReplyToThread');
-  expect(await nextReply(plain)).toMatchObject({ state: 'resolved', value: { ok: true, data: { threadId: 'th_1', channel: 'EMAIL' } } });
+  expect(await nextReply(plain)).toMatchObject({
+    state: 'resolved',
+    value: { ok: true, data: { threadId: 'th_1', channel: 'EMAIL' } },
+  });
   expect(server.count('ReplyToThread')).toBe(before + 1);
 }
 
@@ -78,24 +81,34 @@ describe('an answer bigger than maxResponseBytes is cut off at the cap', () => {
     // 2 GiB of zeros as about 390 KB of brotli, and 512 MiB as about 0.5 MB of gzip: both well under the 4 MiB cap
     // on the wire, so only a client that asks for no encoding or counts what they inflate to can stop them. The
     // server sends them whatever the request's accept-encoding says.
-    [brotliBomb, gzipBomb] = await Promise.all([compressionBomb('br', 2 * 1024 * MiB), compressionBomb('gzip', 512 * MiB)]);
+    [brotliBomb, gzipBomb] = await Promise.all([
+      compressionBomb('br', 2 * 1024 * MiB),
+      compressionBomb('gzip', 512 * MiB),
+    ]);
   }, 20_000);
 
   it('a brotli answer that inflates to 2 GiB resolves unexpected_response, flagged, with memory bounded', async () => {
-    server.answerWith((_, res) => send(res, brotliBomb, { headers: { 'content-type': 'application/json', 'content-encoding': 'br' } }));
+    server.answerWith((_, res) =>
+      send(res, brotliBomb, { headers: { 'content-type': 'application/json', 'content-encoding': 'br' } }),
+    );
     const plain = clientFor();
     const peakBefore = peakRss();
 
     const result = await resolvedWithin(reply(plain), 10_000);
 
-    expect(result).toMatchObject({ ok: false, error: { kind: 'unexpected_response', mayHaveBeenSent: true, attempts: 1 } });
+    expect(result).toMatchObject({
+      ok: false,
+      error: { kind: 'unexpected_response', mayHaveBeenSent: true, attempts: 1 },
+    });
     expect(server.count('ReplyToThread')).toBe(1);
     expect(peakRss() - peakBefore).toBeLessThan(256 * MiB);
     await expectNextReplyWorks(plain);
   });
 
   it('a gzip answer that inflates to 512 MiB resolves unexpected_response, with memory bounded', async () => {
-    server.answerWith((_, res) => send(res, gzipBomb, { headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' } }));
+    server.answerWith((_, res) =>
+      send(res, gzipBomb, { headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' } }),
+    );
     const plain = clientFor();
     const peakBefore = peakRss();
 
@@ -119,24 +132,31 @@ describe('an answer bigger than maxResponseBytes is cut off at the cap', () => {
 
   it('maxResponseBytes sets the cap: an answer over it is refused, one under it is read', async () => {
     const plain = clientFor({ maxResponseBytes: 1024 });
-    server.answerWith((_, res) => sendJson(res, { data: { replyToThread: { error: null, padding: 'a'.repeat(2048) } } }));
+    server.answerWith((_, res) =>
+      sendJson(res, { data: { replyToThread: { error: null, padding: 'a'.repeat(2048) } } }),
+    );
     const over = await resolvedWithin(reply(plain), 5_000);
     expect(over).toMatchObject({ ok: false, error: { kind: 'unexpected_response', mayHaveBeenSent: true } });
 
-    server.answerWith((_, res) => sendJson(res, { data: { replyToThread: { error: null, padding: 'a'.repeat(100) } } }));
+    server.answerWith((_, res) =>
+      sendJson(res, { data: { replyToThread: { error: null, padding: 'a'.repeat(100) } } }),
+    );
     const under = await resolvedWithin(reply(plain), 5_000);
     expect(under).toMatchObject({ ok: true, data: { threadId: 'th_1' } });
     expect(server.count('ReplyToThread')).toBe(2);
   });
 
   it('four replies answered at once by the 512 MiB gzip answer: all refused, memory bounded', async () => {
-    server.answerWith((_, res) => send(res, gzipBomb, { headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' } }));
+    server.answerWith((_, res) =>
+      send(res, gzipBomb, { headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' } }),
+    );
     const plain = clientFor();
     const peakBefore = peakRss();
 
     const results = await resolvedWithin(Promise.all(Array.from({ length: 4 }, () => reply(plain))), 10_000);
 
-    for (const result of results) expect(result).toMatchObject({ ok: false, error: { kind: 'unexpected_response', mayHaveBeenSent: true } });
+    for (const result of results)
+      expect(result).toMatchObject({ ok: false, error: { kind: 'unexpected_response', mayHaveBeenSent: true } });
     expect(server.count('ReplyToThread')).toBe(4);
     expect(peakRss() - peakBefore).toBeLessThan(256 * MiB);
   });
@@ -224,7 +244,12 @@ describe('deeply nested answers resolve, and leave the client working', () => {
     let root: Error = new Error('socket hang up');
     for (let i = 0; i < 5_000; i++) root = new Error(`layer ${i}`, { cause: root });
     const thrown = new TypeError('fetch failed', { cause: root });
-    const plain = new PlainClient({ apiKey: KEY, apiUrl: server.url, maxRetries: 0, fetch: async () => Promise.reject(thrown) });
+    const plain = new PlainClient({
+      apiKey: KEY,
+      apiUrl: server.url,
+      maxRetries: 0,
+      fetch: async () => Promise.reject(thrown),
+    });
 
     const result = await resolvedWithin(reply(plain), 5_000);
 
@@ -273,24 +298,34 @@ describe('redirects are never followed', () => {
     const result = await resolvedWithin(reply(clientFor({ maxRetries: 2 })), 5_000);
 
     expect(server.requests).toHaveLength(1);
-    expect(result).toMatchObject({ ok: false, error: { kind: 'unexpected_response', mayHaveBeenSent: true, status: 307 } });
+    expect(result).toMatchObject({
+      ok: false,
+      error: { kind: 'unexpected_response', mayHaveBeenSent: true, status: 307 },
+    });
   });
 
   it('a 308 to another path on a reply: one request, flagged mayHaveBeenSent', async () => {
     server.answerWith((request, res) =>
-      request.path === '/elsewhere' ? sendJson(res, SUCCESS) : send(res, '', { status: 308, headers: { location: `${server.origin}/elsewhere` } }),
+      request.path === '/elsewhere'
+        ? sendJson(res, SUCCESS)
+        : send(res, '', { status: 308, headers: { location: `${server.origin}/elsewhere` } }),
     );
 
     const result = await resolvedWithin(reply(clientFor()), 5_000);
 
     expect(server.requests).toHaveLength(1);
-    expect(result).toMatchObject({ ok: false, error: { kind: 'unexpected_response', mayHaveBeenSent: true, status: 308 } });
+    expect(result).toMatchObject({
+      ok: false,
+      error: { kind: 'unexpected_response', mayHaveBeenSent: true, status: 308 },
+    });
   });
 
   it('a 301 to another URL: exactly one POST and no GET, and the reply is not reported delivered', async () => {
     // A fetch that follows a 301 turns the POST into a GET, which an endpoint may well answer with a "success".
     server.answerWith((request, res) =>
-      request.path === '/elsewhere' ? sendJson(res, SUCCESS) : send(res, '', { status: 301, headers: { location: `${server.origin}/elsewhere` } }),
+      request.path === '/elsewhere'
+        ? sendJson(res, SUCCESS)
+        : send(res, '', { status: 301, headers: { location: `${server.origin}/elsewhere` } }),
     );
 
     const result = await resolvedWithin(reply(clientFor()), 5_000);
@@ -364,7 +399,11 @@ describe('a reply whose answer shows it ran is never retried', () => {
     let calls = 0;
     server.answerWith((_, res) =>
       ++calls === 1
-        ? sendJson(res, { errors: [{ message: 'slow down', extensions: { code: 'RATE_LIMITED' } }] }, { status: 429, headers: { 'retry-after': '0' } })
+        ? sendJson(
+            res,
+            { errors: [{ message: 'slow down', extensions: { code: 'RATE_LIMITED' } }] },
+            { status: 429, headers: { 'retry-after': '0' } },
+          )
         : sendJson(res, SUCCESS),
     );
 
@@ -378,13 +417,30 @@ describe('a reply whose answer shows it ran is never retried', () => {
 describe('malformed answers resolve to a typed error', () => {
   const malformed: [string, string | Buffer][] = [
     ['errors that are not objects', '{"errors":[null,1,"x",[],true]}'],
-    ['error messages that are not strings', '{"errors":[{"message":{"toString":1}},{"message":null},{"message":[1,2]}]}'],
+    [
+      'error messages that are not strings',
+      '{"errors":[{"message":{"toString":1}},{"message":null},{"message":[1,2]}]}',
+    ],
     ['errors that is an object, not a list', '{"errors":{"message":"x"}}'],
     ['data that is a string', '{"data":"yes"}'],
-    ['a MutationError with fields of the wrong types', '{"data":{"replyToThread":{"error":{"message":1,"type":[],"code":{},"fields":"x"}}}}'],
-    ['a MutationError whose fields list holds junk', '{"data":{"replyToThread":{"error":{"message":"m","type":"VALIDATION","code":"c","fields":[null,1,{"field":2}]}}}}'],
-    ['a JSON-hijacking prefix', ")]}',\n{\"data\":{\"replyToThread\":{\"error\":null}}}"],
-    ['a byte-order mark and invalid UTF-8', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"data":'), Buffer.from([0xff, 0xfe]), Buffer.from('}')])],
+    [
+      'a MutationError with fields of the wrong types',
+      '{"data":{"replyToThread":{"error":{"message":1,"type":[],"code":{},"fields":"x"}}}}',
+    ],
+    [
+      'a MutationError whose fields list holds junk',
+      '{"data":{"replyToThread":{"error":{"message":"m","type":"VALIDATION","code":"c","fields":[null,1,{"field":2}]}}}}',
+    ],
+    ['a JSON-hijacking prefix', ')]}\',\n{"data":{"replyToThread":{"error":null}}}'],
+    [
+      'a byte-order mark and invalid UTF-8',
+      Buffer.concat([
+        Buffer.from([0xef, 0xbb, 0xbf]),
+        Buffer.from('{"data":'),
+        Buffer.from([0xff, 0xfe]),
+        Buffer.from('}'),
+      ]),
+    ],
   ];
   for (const [what, body] of malformed) {
     it(what, async () => {
@@ -396,7 +452,8 @@ describe('malformed answers resolve to a typed error', () => {
       const result = settled.state === 'resolved' ? settled.value : undefined;
       // Either a typed refusal Plain sent, or an answer that cannot be read: flagged, since the reply went out.
       expect(result?.ok).toBe(false);
-      if (result?.error?.kind !== 'validation' && result?.error?.kind !== 'graphql_error') expect(result?.error).toMatchObject({ mayHaveBeenSent: true });
+      if (result?.error?.kind !== 'validation' && result?.error?.kind !== 'graphql_error')
+        expect(result?.error).toMatchObject({ mayHaveBeenSent: true });
       expect(server.count('ReplyToThread')).toBe(1);
     });
   }
@@ -405,7 +462,9 @@ describe('malformed answers resolve to a typed error', () => {
     const body =
       '{"__proto__":{"polluted":1},"constructor":{"prototype":{"polluted":1}},"data":{"__proto__":{"polluted":1},' +
       '"thread":{"id":"th_1","ref":"T-1","title":"Help","channel":"EMAIL","status":"TODO","customer":{"id":"c_1"},"__proto__":{"polluted":1}}}}';
-    server.answerWith((_, res) => send(res, body, { headers: { 'content-type': 'application/json', 'apigw-requestid': '__proto__' } }));
+    server.answerWith((_, res) =>
+      send(res, body, { headers: { 'content-type': 'application/json', 'apigw-requestid': '__proto__' } }),
+    );
 
     const result = await resolvedWithin(clientFor().getThread('th_1'), 5_000);
 
@@ -439,7 +498,9 @@ describe('malformed answers resolve to a typed error', () => {
   });
 
   it('a thread lookup whose channel is a 1 MB string: refused locally with a bounded message, no reply sent', async () => {
-    server.answerWith((_, res) => sendJson(res, { data: { thread: threadJson('th_7', `EMAIL${'x'.repeat(1_000_000)}`) } }));
+    server.answerWith((_, res) =>
+      sendJson(res, { data: { thread: threadJson('th_7', `EMAIL${'x'.repeat(1_000_000)}`) } }),
+    );
 
     const result = await resolvedWithin(clientFor().replyToThread({ threadId: 'th_7', textContent: 'Hello' }), 5_000);
 
@@ -456,13 +517,22 @@ describe('refusals before sending', () => {
 
   it('Cc on a CHAT thread given by the caller: refused locally, nothing sent, and the message names where Cc applies', async () => {
     const result = await resolvedWithin(
-      clientFor().replyToThread({ threadId: 'th_1', textContent: 'Hello', channelSpecificOptions: cc }, { thread: { id: 'th_1', channel: 'CHAT' } }),
+      clientFor().replyToThread(
+        { threadId: 'th_1', textContent: 'Hello', channelSpecificOptions: cc },
+        { thread: { id: 'th_1', channel: 'CHAT' } },
+      ),
       5_000,
     );
 
     expect(result).toMatchObject({
       ok: false,
-      error: { kind: 'cannot_reply_to_thread', reason: 'channel_specific_options_not_supported', source: 'local', channel: 'CHAT', attempts: 0 },
+      error: {
+        kind: 'cannot_reply_to_thread',
+        reason: 'channel_specific_options_not_supported',
+        source: 'local',
+        channel: 'CHAT',
+        attempts: 0,
+      },
     });
     expect(server.requests).toHaveLength(0);
     expect(result.error!.message).not.toMatch(/only apply on CHAT/i);
@@ -473,9 +543,15 @@ describe('refusals before sending', () => {
   it('Cc on a thread the lookup finds on CHAT: only the lookup is sent', async () => {
     server.answerWith((_, res) => sendJson(res, { data: { thread: threadJson('th_2', 'CHAT') } }));
 
-    const result = await resolvedWithin(clientFor().replyToThread({ threadId: 'th_2', textContent: 'Hello', channelSpecificOptions: cc }), 5_000);
+    const result = await resolvedWithin(
+      clientFor().replyToThread({ threadId: 'th_2', textContent: 'Hello', channelSpecificOptions: cc }),
+      5_000,
+    );
 
-    expect(result).toMatchObject({ ok: false, error: { kind: 'cannot_reply_to_thread', reason: 'channel_specific_options_not_supported' } });
+    expect(result).toMatchObject({
+      ok: false,
+      error: { kind: 'cannot_reply_to_thread', reason: 'channel_specific_options_not_supported' },
+    });
     expect(server.requests.map((r) => r.operationName)).toEqual(['GetThread']);
     expect(result.error!.message).not.toMatch(/only apply on CHAT/i);
   });
@@ -502,11 +578,42 @@ describe('per-call options that throw resolve invalid_input, nothing sent', () =
     throw new Error('boom');
   };
   const throwingOptions: [string, () => unknown][] = [
-    ['a timeoutMs getter that throws', () => ({ get timeoutMs() { return boom(); } })],
-    ['a signal getter that throws', () => ({ get signal() { return boom(); } })],
-    ['a maxRetries getter that throws', () => ({ get maxRetries() { return boom(); } })],
-    ['a thread getter that throws', () => ({ get thread() { return boom(); } })],
-    ['a Proxy whose every read throws', () => new Proxy({}, { get: boom, has: boom, ownKeys: boom, getOwnPropertyDescriptor: boom })],
+    [
+      'a timeoutMs getter that throws',
+      () => ({
+        get timeoutMs() {
+          return boom();
+        },
+      }),
+    ],
+    [
+      'a signal getter that throws',
+      () => ({
+        get signal() {
+          return boom();
+        },
+      }),
+    ],
+    [
+      'a maxRetries getter that throws',
+      () => ({
+        get maxRetries() {
+          return boom();
+        },
+      }),
+    ],
+    [
+      'a thread getter that throws',
+      () => ({
+        get thread() {
+          return boom();
+        },
+      }),
+    ],
+    [
+      'a Proxy whose every read throws',
+      () => new Proxy({}, { get: boom, has: boom, ownKeys: boom, getOwnPropertyDescriptor: boom }),
+    ],
     ['a thread option that is a Proxy whose reads throw', () => ({ thread: new Proxy({}, { get: boom }) })],
   ];
 
@@ -535,7 +642,12 @@ describe('per-call options that throw resolve invalid_input, nothing sent', () =
   });
 
   it('an input whose textContent getter throws', async () => {
-    const input = { threadId: 'th_1', get textContent(): string { return boom(); } };
+    const input = {
+      threadId: 'th_1',
+      get textContent(): string {
+        return boom();
+      },
+    };
     const result = await resolvedWithin(clientFor().replyToThread(input), 2_000);
     expect(result).toMatchObject({ ok: false, error: { kind: 'invalid_input', attempts: 0 } });
     expect(server.requests).toHaveLength(0);
@@ -554,7 +666,10 @@ describe('per-call options that change between reads', () => {
       },
     };
 
-    const result = await resolvedWithin(clientFor().replyToThread({ threadId: 'th_1', textContent: 'Hello' }, options), 3_000);
+    const result = await resolvedWithin(
+      clientFor().replyToThread({ threadId: 'th_1', textContent: 'Hello' }, options),
+      3_000,
+    );
 
     expect(result.ok).toBe(false);
     expect(['invalid_input', 'timeout']).toContain(result.error!.kind);
@@ -567,16 +682,22 @@ describe('concurrent replies through a hostile thread lookup', () => {
     server.answerWith((_, res) => send(res, body, { headers: { 'content-type': 'application/json' } }));
     const plain = clientFor();
 
-    const calls = Array.from({ length: 50 }, () => plain.replyToThread({ threadId: 'th_5', textContent: 'Hello' }, { timeoutMs: 2_000 }));
+    const calls = Array.from({ length: 50 }, () =>
+      plain.replyToThread({ threadId: 'th_5', textContent: 'Hello' }, { timeoutMs: 2_000 }),
+    );
     const settled = await Promise.all(calls.map((c) => settledWithin(c, 5_000)));
     const repliesSent = server.count('ReplyToThread');
     const next = await nextReply(plain);
 
-    for (const s of settled) expect(s).toMatchObject({ state: 'resolved', value: { ok: false, error: { kind: 'unexpected_response' } } });
+    for (const s of settled)
+      expect(s).toMatchObject({ state: 'resolved', value: { ok: false, error: { kind: 'unexpected_response' } } });
     expect(repliesSent).toBe(0);
     expect(next).toMatchObject({ state: 'resolved', value: { ok: true } });
     // The thread that failed to look up is looked up afresh, and the reply goes out once.
-    const later = await resolvedWithin(plain.replyToThread({ threadId: 'th_5', textContent: 'Hello' }, { timeoutMs: 2_000 }), 4_000);
+    const later = await resolvedWithin(
+      plain.replyToThread({ threadId: 'th_5', textContent: 'Hello' }, { timeoutMs: 2_000 }),
+      4_000,
+    );
     expect(later).toMatchObject({ ok: true, data: { threadId: 'th_5', channel: 'EMAIL' } });
   });
 
@@ -584,14 +705,19 @@ describe('concurrent replies through a hostile thread lookup', () => {
     const thread = JSON.stringify(threadJson('th_6')).slice(0, -1);
     const lookup = `{"data":{"thread":${thread},"x":${deepArray(50_000)}}},"extensions":{"note":"a\\nb"}}`;
     server.answerWith((request, res) =>
-      request.operationName === 'GetThread' ? send(res, lookup, { headers: { 'content-type': 'application/json' } }) : sendJson(res, SUCCESS),
+      request.operationName === 'GetThread'
+        ? send(res, lookup, { headers: { 'content-type': 'application/json' } })
+        : sendJson(res, SUCCESS),
     );
     const plain = clientFor();
 
-    const calls = Array.from({ length: 50 }, () => plain.replyToThread({ threadId: 'th_6', textContent: 'Hello' }, { timeoutMs: 2_000 }));
+    const calls = Array.from({ length: 50 }, () =>
+      plain.replyToThread({ threadId: 'th_6', textContent: 'Hello' }, { timeoutMs: 2_000 }),
+    );
     const settled = await Promise.all(calls.map((c) => settledWithin(c, 5_000)));
 
-    for (const s of settled) expect(s).toMatchObject({ state: 'resolved', value: { ok: true, data: { threadId: 'th_6', channel: 'EMAIL' } } });
+    for (const s of settled)
+      expect(s).toMatchObject({ state: 'resolved', value: { ok: true, data: { threadId: 'th_6', channel: 'EMAIL' } } });
     expect(server.count('ReplyToThread')).toBe(50);
     expect(server.count('GetThread')).toBe(1);
   });

@@ -139,14 +139,22 @@ const count = (res: http.ServerResponse, bytes: number) => {
 };
 
 /** Writes a whole answer. */
-export function send(res: http.ServerResponse, body: string | Buffer, options: { status?: number; headers?: http.OutgoingHttpHeaders } = {}) {
+export function send(
+  res: http.ServerResponse,
+  body: string | Buffer,
+  options: { status?: number; headers?: http.OutgoingHttpHeaders } = {},
+) {
   res.writeHead(options.status ?? 200, options.headers ?? {});
   count(res, Buffer.byteLength(body));
   res.end(body);
 }
 
 /** Writes `value` as a JSON answer. */
-export function sendJson(res: http.ServerResponse, value: unknown, options: { status?: number; headers?: http.OutgoingHttpHeaders } = {}) {
+export function sendJson(
+  res: http.ServerResponse,
+  value: unknown,
+  options: { status?: number; headers?: http.OutgoingHttpHeaders } = {},
+) {
   send(res, typeof value === 'string' ? value : JSON.stringify(value), {
     status: options.status,
     headers: { 'content-type': 'application/json', ...options.headers },
@@ -157,7 +165,10 @@ export function sendJson(res: http.ServerResponse, value: unknown, options: { st
  * Sends headers, then `chunk` every `everyMs` for as long as the connection stays open: an answer that never ends.
  * At most one chunk waits in the socket's buffer, so the server never writes faster than the client reads.
  */
-export function streamForever(res: http.ServerResponse, options: { chunk: Buffer | string; everyMs: number; headers?: http.OutgoingHttpHeaders }) {
+export function streamForever(
+  res: http.ServerResponse,
+  options: { chunk: Buffer | string; everyMs: number; headers?: http.OutgoingHttpHeaders },
+) {
   res.writeHead(200, { 'content-type': 'application/json', ...options.headers });
   res.write('{"data":{"replyToThread":{"error":null,"padding":"');
   const bytes = Buffer.byteLength(options.chunk);
@@ -182,7 +193,10 @@ export function headersOnly(res: http.ServerResponse) {
  */
 export async function compressionBomb(encoding: 'br' | 'gzip', inflatedBytes: number): Promise<Buffer> {
   if (encoding === 'br') {
-    return compressed(zlib.createBrotliCompress({ params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 1 } }), inflatedBytes);
+    return compressed(
+      zlib.createBrotliCompress({ params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 1 } }),
+      inflatedBytes,
+    );
   }
   const member = await compressed(zlib.createGzip({ level: 9 }), GZIP_MEMBER_BYTES);
   return Buffer.concat(Array.from({ length: Math.ceil(inflatedBytes / GZIP_MEMBER_BYTES) }, () => member));
@@ -208,7 +222,10 @@ async function compressed(compressor: zlib.BrotliCompress | zlib.Gzip, zeroBytes
  * How a promise settled within `ms`: resolved (with its value), rejected (with its reason), or still pending. Lets a
  * test say "never rejects, never hangs" without waiting for the test's own timeout.
  */
-export type Settled<T> = { state: 'resolved'; value: T } | { state: 'rejected'; reason: unknown } | { state: 'pending' };
+export type Settled<T> =
+  | { state: 'resolved'; value: T }
+  | { state: 'rejected'; reason: unknown }
+  | { state: 'pending' };
 
 export function settledWithin<T>(promise: Promise<T>, ms: number): Promise<Settled<T>> {
   return new Promise((resolve) => {

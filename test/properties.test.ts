@@ -2,7 +2,13 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { buildSchema, graphql } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { PlainClient, type PlainClientOptions, type PlainErrorKind, ReplyToThreadInput, type Result } from '../src/index.js';
+import {
+  PlainClient,
+  type PlainClientOptions,
+  type PlainErrorKind,
+  type ReplyToThreadInput,
+  type Result,
+} from '../src/index.js';
 
 // Properties over everything a caller can pass and everything a server can answer. No network: each client gets a
 // custom fetch. Run counts are kept small enough for the file to finish in a few seconds.
@@ -34,7 +40,14 @@ const KINDS = new Set(
 // ---------------------------------------------------------------------------------------------------------------
 
 const schema = buildSchema(readFileSync(new URL('../schema.graphql', import.meta.url), 'utf8'));
-const stubThread = (id: string) => ({ id, ref: 'T-1', title: 'A thread', channel: 'EMAIL', status: 'TODO', customer: { id: 'c_1' } });
+const stubThread = (id: string) => ({
+  id,
+  ref: 'T-1',
+  title: 'A thread',
+  channel: 'EMAIL',
+  status: 'TODO',
+  customer: { id: 'c_1' },
+});
 const rootValue = {
   thread: ({ threadId }: { threadId: string }) => stubThread(threadId),
   threadByRef: ({ ref }: { ref: string }) => ({ ...stubThread('th_1'), ref }),
@@ -49,7 +62,13 @@ function schemaServer() {
   const sent: { operationName: string; variables: Record<string, unknown>; errors: readonly unknown[] }[] = [];
   const fetch: typeof globalThis.fetch = async (_url, init) => {
     const body = JSON.parse(String(init?.body));
-    const result = await graphql({ schema, source: body.query, variableValues: body.variables, operationName: body.operationName, rootValue });
+    const result = await graphql({
+      schema,
+      source: body.query,
+      variableValues: body.variables,
+      operationName: body.operationName,
+      rootValue,
+    });
     sent.push({ operationName: body.operationName, variables: body.variables, errors: result.errors ?? [] });
     return Response.json(result, { status: result.errors ? 400 : 200 });
   };
@@ -57,12 +76,17 @@ function schemaServer() {
 }
 
 const junk = fc.anything({ maxDepth: 2 });
-const word = (min = 1) => fc.string({ unit: fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz0123456789'), minLength: min, maxLength: 8 });
+const word = (min = 1) =>
+  fc.string({ unit: fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz0123456789'), minLength: min, maxLength: 8 });
 /** Addresses the client documents as valid: dot-separated atoms (RFC 5322 atext or non-ASCII) at a domain of two or more labels. */
-const atom = fc.string({ unit: fc.constantFrom(...'abcXYZ019!#$%&\'*+-/=?^_`{|}~éü用'), minLength: 1, maxLength: 8 });
+const atom = fc.string({ unit: fc.constantFrom(..."abcXYZ019!#$%&'*+-/=?^_`{|}~éü用"), minLength: 1, maxLength: 8 });
 const label = fc.oneof(word(), fc.constantFrom('bücher', 'xn--bcher-kva', '例子', 'my-domain'));
 const email = fc
-  .tuple(fc.array(atom, { minLength: 1, maxLength: 2 }), label, fc.constantFrom('com', 'org', 'io', 'co.uk', 'xn--p1ai', '广告'))
+  .tuple(
+    fc.array(atom, { minLength: 1, maxLength: 2 }),
+    label,
+    fc.constantFrom('com', 'org', 'io', 'co.uk', 'xn--p1ai', '广告'),
+  )
   .map(([atoms, domain, tld]) => `${atoms.join('.')}@${domain}.${tld}`);
 const text = fc.string({ minLength: 1, maxLength: 40 }).filter((s) => s.trim() !== '');
 const maybe = <T>(arb: fc.Arbitrary<T>) => fc.oneof(arb, fc.constant(undefined), fc.constant(null), junk);
@@ -79,7 +103,14 @@ const nearlyValid = fc.record(
         asCustomer: maybe(
           fc.record({
             customerIdentifier: maybe(
-              fc.record({ emailAddress: maybe(fc.oneof(email, fc.string())), customerId: maybe(word(0)), externalId: maybe(word(0)) }, { requiredKeys: [] }),
+              fc.record(
+                {
+                  emailAddress: maybe(fc.oneof(email, fc.string())),
+                  customerId: maybe(word(0)),
+                  externalId: maybe(word(0)),
+                },
+                { requiredKeys: [] },
+              ),
             ),
           }),
         ),
@@ -90,8 +121,22 @@ const nearlyValid = fc.record(
         email: maybe(
           fc.record(
             {
-              additionalRecipients: maybe(fc.array(maybe(fc.record({ email: maybe(fc.oneof(email, fc.string())), name: maybe(fc.string()) }, { requiredKeys: [] })), { maxLength: 3 })),
-              hiddenRecipients: maybe(fc.array(maybe(fc.record({ email: maybe(email), name: maybe(fc.string()) }, { requiredKeys: [] })), { maxLength: 3 })),
+              additionalRecipients: maybe(
+                fc.array(
+                  maybe(
+                    fc.record(
+                      { email: maybe(fc.oneof(email, fc.string())), name: maybe(fc.string()) },
+                      { requiredKeys: [] },
+                    ),
+                  ),
+                  { maxLength: 3 },
+                ),
+              ),
+              hiddenRecipients: maybe(
+                fc.array(maybe(fc.record({ email: maybe(email), name: maybe(fc.string()) }, { requiredKeys: [] })), {
+                  maxLength: 3,
+                }),
+              ),
             },
             { requiredKeys: [] },
           ),
@@ -113,11 +158,18 @@ const valid: fc.Arbitrary<ReplyToThreadInput> = fc
       attachmentIds: fc.oneof(fc.array(text, { maxLength: 3 }), fc.constant(null)),
       impersonation: fc.oneof(
         fc.constant(null),
-        fc.oneof(email.map((emailAddress) => ({ emailAddress })), text.map((customerId) => ({ customerId })), text.map((externalId) => ({ externalId }))).map(
-          (customerIdentifier) => ({ asCustomer: { customerIdentifier } }),
-        ),
+        fc
+          .oneof(
+            email.map((emailAddress) => ({ emailAddress })),
+            text.map((customerId) => ({ customerId })),
+            text.map((externalId) => ({ externalId })),
+          )
+          .map((customerIdentifier) => ({ asCustomer: { customerIdentifier } })),
       ),
-      recipients: fc.uniqueArray(fc.record({ email, name: fc.option(fc.string(), { nil: undefined }) }), { selector: (r) => r.email.toLowerCase(), maxLength: 4 }),
+      recipients: fc.uniqueArray(fc.record({ email, name: fc.option(fc.string(), { nil: undefined }) }), {
+        selector: (r) => r.email.toLowerCase(),
+        maxLength: 4,
+      }),
       split: fc.nat(4),
       emptyAs: fc.constantFrom(undefined, null, 'list'),
       withOptions: fc.boolean(),
@@ -128,7 +180,10 @@ const valid: fc.Arbitrary<ReplyToThreadInput> = fc
     const list = (r: typeof recipients) => (r.length > 0 || emptyAs === 'list' ? r : (emptyAs as null | undefined));
     const cc = list(recipients.slice(0, split));
     const bcc = list(recipients.slice(split));
-    const email = { ...(cc !== undefined ? { additionalRecipients: cc } : {}), ...(bcc !== undefined ? { hiddenRecipients: bcc } : {}) };
+    const email = {
+      ...(cc !== undefined ? { additionalRecipients: cc } : {}),
+      ...(bcc !== undefined ? { hiddenRecipients: bcc } : {}),
+    };
     return { ...input, ...(withOptions ? { channelSpecificOptions: { email } } : {}) } as ReplyToThreadInput;
   });
 
@@ -187,16 +242,40 @@ const headerValue = fc.oneof(
   fc.integer({ min: -5_000, max: 50 }).map((ms) => new Date(Date.now() + ms).toISOString()),
 );
 const headers = fc.dictionary(
-  fc.constantFrom('x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset', 'retry-after', 'apigw-requestid', 'x-request-id', 'content-type'),
+  fc.constantFrom(
+    'x-ratelimit-limit',
+    'x-ratelimit-remaining',
+    'x-ratelimit-reset',
+    'retry-after',
+    'apigw-requestid',
+    'x-request-id',
+    'content-type',
+  ),
   headerValue,
   { maxKeys: 7 },
 );
-const contentType = fc.constantFrom('application/json', 'application/graphql-response+json; charset=utf-8', 'text/html', undefined);
+const contentType = fc.constantFrom(
+  'application/json',
+  'application/graphql-response+json; charset=utf-8',
+  'text/html',
+  undefined,
+);
 /** Mostly `good`, sometimes anything. */
 const mostly = <T>(good: fc.Arbitrary<T>) => fc.oneof({ weight: 4, arbitrary: good }, { weight: 1, arbitrary: junk });
-const codes = fc.constantFrom('RATE_LIMITED', 'FORBIDDEN', 'UNAUTHENTICATED', 'INTERNAL_SERVER_ERROR', 'BAD_USER_INPUT', 'GRAPHQL_PARSE_FAILED');
+const codes = fc.constantFrom(
+  'RATE_LIMITED',
+  'FORBIDDEN',
+  'UNAUTHENTICATED',
+  'INTERNAL_SERVER_ERROR',
+  'BAD_USER_INPUT',
+  'GRAPHQL_PARSE_FAILED',
+);
 const graphqlError = fc.record(
-  { message: fc.oneof(fc.string(), junk), extensions: fc.oneof(fc.record({ code: fc.oneof(codes, junk) }), junk), path: fc.oneof(fc.array(fc.oneof(fc.string(), fc.nat())), junk) },
+  {
+    message: fc.oneof(fc.string(), junk),
+    extensions: fc.oneof(fc.record({ code: fc.oneof(codes, junk) }), junk),
+    path: fc.oneof(fc.array(fc.oneof(fc.string(), fc.nat())), junk),
+  },
   { requiredKeys: [] },
 );
 const mutationError = fc.record(
@@ -204,44 +283,85 @@ const mutationError = fc.record(
     message: mostly(fc.string()),
     type: mostly(fc.constantFrom('VALIDATION', 'FORBIDDEN', 'INTERNAL')),
     code: mostly(fc.constantFrom('input_validation', 'forbidden', 'cannot_reply_to_thread', 'internal')),
-    fields: mostly(fc.array(mostly(fc.record({ field: mostly(fc.constantFrom('threadId', 'textContent')), message: mostly(fc.string()), type: mostly(fc.constantFrom('VALIDATION', 'REQUIRED', 'NOT_FOUND')) }, { requiredKeys: [] })), { maxLength: 3 })),
+    fields: mostly(
+      fc.array(
+        mostly(
+          fc.record(
+            {
+              field: mostly(fc.constantFrom('threadId', 'textContent')),
+              message: mostly(fc.string()),
+              type: mostly(fc.constantFrom('VALIDATION', 'REQUIRED', 'NOT_FOUND')),
+            },
+            { requiredKeys: [] },
+          ),
+        ),
+        { maxLength: 3 },
+      ),
+    ),
   },
   { requiredKeys: ['code'] },
 );
 const thread = fc.record(
-  { id: mostly(fc.string()), ref: mostly(fc.string()), title: mostly(fc.string()), channel: mostly(fc.constantFrom('EMAIL', 'SLACK', 'DISCORD', 'FAX')), status: mostly(fc.constantFrom('TODO', 'DONE')), customer: mostly(fc.record({ id: mostly(fc.string()) })) },
+  {
+    id: mostly(fc.string()),
+    ref: mostly(fc.string()),
+    title: mostly(fc.string()),
+    channel: mostly(fc.constantFrom('EMAIL', 'SLACK', 'DISCORD', 'FAX')),
+    status: mostly(fc.constantFrom('TODO', 'DONE')),
+    customer: mostly(fc.record({ id: mostly(fc.string()) })),
+  },
   { requiredKeys: ['id', 'channel'] },
 );
 /** GraphQL-shaped JSON with junk anywhere. */
-const graphqlBody = fc.record(
-  {
-    // One data object answers every operation the client sends; each reads its own field.
-    data: fc.oneof(
-      fc.constant(null),
-      {
-        weight: 6,
-        arbitrary: fc.record({
-          replyToThread: mostly(fc.record({ error: fc.oneof(fc.constant(null), { weight: 2, arbitrary: mutationError }, junk) })),
-          thread: fc.oneof(fc.constant(null), { weight: 3, arbitrary: thread }, junk),
-          threadByRef: fc.oneof(fc.constant(null), { weight: 3, arbitrary: thread }, junk),
-        }),
-      },
-      junk,
-    ),
-    // Absent more often than not, as in Plain's successful answers.
-    errors: fc.oneof({ weight: 4, arbitrary: fc.constant(undefined) }, fc.array(fc.oneof(graphqlError, junk), { maxLength: 3 }), junk),
-  },
-);
+const graphqlBody = fc.record({
+  // One data object answers every operation the client sends; each reads its own field.
+  data: fc.oneof(
+    fc.constant(null),
+    {
+      weight: 6,
+      arbitrary: fc.record({
+        replyToThread: mostly(
+          fc.record({ error: fc.oneof(fc.constant(null), { weight: 2, arbitrary: mutationError }, junk) }),
+        ),
+        thread: fc.oneof(fc.constant(null), { weight: 3, arbitrary: thread }, junk),
+        threadByRef: fc.oneof(fc.constant(null), { weight: 3, arbitrary: thread }, junk),
+      }),
+    },
+    junk,
+  ),
+  // Absent more often than not, as in Plain's successful answers.
+  errors: fc.oneof(
+    { weight: 4, arbitrary: fc.constant(undefined) },
+    fc.array(fc.oneof(graphqlError, junk), { maxLength: 3 }),
+    junk,
+  ),
+});
 const body = fc.oneof(
   graphqlBody.map((b) => JSON.stringify(b)),
   fc.jsonValue().map((v) => JSON.stringify(v)),
-  fc.tuple(graphqlBody.map((b) => JSON.stringify(b)), fc.nat()).map(([json, cut]) => json.slice(0, cut % (json.length + 1))),
+  fc
+    .tuple(
+      graphqlBody.map((b) => JSON.stringify(b)),
+      fc.nat(),
+    )
+    .map(([json, cut]) => json.slice(0, cut % (json.length + 1))),
   fc.uint8Array({ maxLength: 64 }),
-  fc.constantFrom('', 'Unauthorized', '<html>502 Bad Gateway</html>', 'null', '[]', '{"data":{"replyToThread":{"error":null}}}'),
+  fc.constantFrom(
+    '',
+    'Unauthorized',
+    '<html>502 Bad Gateway</html>',
+    'null',
+    '[]',
+    '{"data":{"replyToThread":{"error":null}}}',
+  ),
 );
-type AnswerSpec = { status: number; headers: Record<string, string>; contentType: string | undefined; body: string | Uint8Array } | { reject: unknown };
+type AnswerSpec =
+  | { status: number; headers: Record<string, string>; contentType: string | undefined; body: string | Uint8Array }
+  | { reject: unknown };
 const rejection = fc.oneof(
-  fc.constantFrom('ECONNREFUSED', 'ENOTFOUND', 'ECONNRESET', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT').map((code) => new TypeError('fetch failed', { cause: Object.assign(new Error(code), { code }) })),
+  fc
+    .constantFrom('ECONNREFUSED', 'ENOTFOUND', 'ECONNRESET', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT')
+    .map((code) => new TypeError('fetch failed', { cause: Object.assign(new Error(code), { code }) })),
   fc.constant(new DOMException('The operation was aborted.', 'AbortError')),
   junk,
 );
@@ -254,7 +374,15 @@ const plausible = fc.record({
 });
 const answer: fc.Arbitrary<AnswerSpec> = fc.oneof(
   { weight: 5, arbitrary: plausible },
-  { weight: 4, arbitrary: fc.record({ status: fc.oneof(fc.integer({ min: 200, max: 599 }), fc.constantFrom(200, 400, 401, 403, 429, 500, 502, 503)), headers, contentType, body }) },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      status: fc.oneof(fc.integer({ min: 200, max: 599 }), fc.constantFrom(200, 400, 401, 403, 429, 500, 502, 503)),
+      headers,
+      contentType,
+      body,
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ reject: rejection }) },
 );
 
@@ -262,7 +390,10 @@ function toResponse(spec: AnswerSpec): Response {
   if ('reject' in spec) throw spec.reject;
   const h = new Headers(spec.headers);
   if (spec.contentType) h.set('content-type', spec.contentType);
-  return new Response(NULL_BODY_STATUSES.has(spec.status) ? null : (spec.body as BodyInit), { status: spec.status, headers: h });
+  return new Response(NULL_BODY_STATUSES.has(spec.status) ? null : (spec.body as BodyInit), {
+    status: spec.status,
+    headers: h,
+  });
 }
 
 /** A client whose fetch plays `answers` in order, the last one for every further request. */
@@ -275,7 +406,10 @@ function scripted(answers: AnswerSpec[], options: Partial<PlainClientOptions> = 
     return toResponse(spec);
   };
   // Short waits: a 429 is retried only when its reset is a few ms away, so runs stay quick.
-  return { played, plain: new PlainClient({ apiKey: API_KEY, fetch, maxRetryDelayMs: 20, timeoutMs: 2_000, ...options }) };
+  return {
+    played,
+    plain: new PlainClient({ apiKey: API_KEY, fetch, maxRetryDelayMs: 20, timeoutMs: 2_000, ...options }),
+  };
 }
 
 const isDate = (d: unknown) => d instanceof Date && Number.isFinite(d.getTime());
@@ -301,7 +435,8 @@ function expectTyped(result: Result<unknown>) {
   if (e.requestId !== undefined) expect(typeof e.requestId).toBe('string');
   if (e.kind === 'validation' || e.kind === 'mutation_error') {
     expect(typeof e.code).toBe('string');
-    for (const f of e.fields) expect([typeof f.field, typeof f.message, typeof f.type]).toEqual(['string', 'string', 'string']);
+    for (const f of e.fields)
+      expect([typeof f.field, typeof f.message, typeof f.type]).toEqual(['string', 'string', 'string']);
   }
   if (e.kind === 'mutation_error') expect(typeof e.type).toBe('string');
   if (e.kind === 'graphql_error') {
@@ -311,7 +446,8 @@ function expectTyped(result: Result<unknown>) {
       if (g.path !== undefined) expect(Array.isArray(g.path)).toBe(true);
     }
   }
-  if (e.kind === 'rate_limited' && e.retryAfterMs !== undefined) expect(e.retryAfterMs >= 0 && Number.isFinite(e.retryAfterMs)).toBe(true);
+  if (e.kind === 'rate_limited' && e.retryAfterMs !== undefined)
+    expect(e.retryAfterMs >= 0 && Number.isFinite(e.retryAfterMs)).toBe(true);
 }
 
 /**
@@ -333,7 +469,8 @@ function isReplySuccess(spec: AnswerSpec | undefined): boolean {
 
 type Call = 'reply to a known thread' | 'reply with a lookup' | 'getThread' | 'getThreadByRef';
 const calls: Record<Call, (plain: PlainClient) => Promise<Result<unknown>>> = {
-  'reply to a known thread': (plain) => plain.replyToThread({ threadId: 'th_1', textContent: 'Hello' }, { thread: { id: 'th_1', channel: 'EMAIL' } }),
+  'reply to a known thread': (plain) =>
+    plain.replyToThread({ threadId: 'th_1', textContent: 'Hello' }, { thread: { id: 'th_1', channel: 'EMAIL' } }),
   'reply with a lookup': (plain) => plain.replyToThread({ threadId: 'th_1', textContent: 'Hello' }),
   getThread: (plain) => plain.getThread('th_1'),
   getThreadByRef: (plain) => plain.getThreadByRef('T-1'),
@@ -350,7 +487,11 @@ describe('(b) any HTTP answer resolves to a typed result', () => {
           if (result.ok && name === 'reply to a known thread') expect(isReplySuccess(played.at(-1))).toBe(true);
           if (result.ok && name !== 'reply to a known thread' && name !== 'reply with a lookup') {
             const t = result.data as Record<string, unknown>;
-            expect([t.id, t.ref, t.title, t.channel, t.status, (t.customer as { id?: unknown } | null)?.id].map((v) => typeof v)).toEqual(Array(6).fill('string'));
+            expect(
+              [t.id, t.ref, t.title, t.channel, t.status, (t.customer as { id?: unknown } | null)?.id].map(
+                (v) => typeof v,
+              ),
+            ).toEqual(Array(6).fill('string'));
           }
         }),
         { numRuns: 500 },
@@ -377,26 +518,76 @@ function findSecret(value: unknown, secret: string, path = 'result', seen = new 
   return undefined;
 }
 
-const echo = fc.tuple(fc.string({ maxLength: 5 }), fc.constantFrom(API_KEY, `Bearer ${API_KEY}`), fc.string({ maxLength: 5 })).map((parts) => parts.join(''));
+const echo = fc
+  .tuple(fc.string({ maxLength: 5 }), fc.constantFrom(API_KEY, `Bearer ${API_KEY}`), fc.string({ maxLength: 5 }))
+  .map((parts) => parts.join(''));
 const withKey = <T>(arb: fc.Arbitrary<T>) => fc.oneof(arb, echo);
 const echoingAnswer: fc.Arbitrary<AnswerSpec> = fc.oneof(
   fc.record({
     status: fc.constantFrom(200, 200, 200, 200, 400, 401, 403, 429, 500, 503),
-    headers: fc.dictionary(fc.constantFrom('apigw-requestid', 'x-request-id', 'retry-after', 'x-ratelimit-reset', 'x-ratelimit-limit', 'content-type'), withKey(headerValue), { maxKeys: 4 }),
+    headers: fc.dictionary(
+      fc.constantFrom(
+        'apigw-requestid',
+        'x-request-id',
+        'retry-after',
+        'x-ratelimit-reset',
+        'x-ratelimit-limit',
+        'content-type',
+      ),
+      withKey(headerValue),
+      { maxKeys: 4 },
+    ),
     contentType: fc.constantFrom('application/json', 'text/plain'),
     body: fc.oneof(
       echo,
-      fc.record({
-        data: fc.oneof(
-          fc.constant(null),
-          fc.record({ replyToThread: fc.record({ error: fc.oneof(fc.constant(null), fc.record({ message: echo, type: fc.constantFrom('VALIDATION', 'FORBIDDEN', 'INTERNAL'), code: withKey(fc.constantFrom('forbidden', 'internal', 'cannot_reply_to_thread')), fields: fc.array(fc.record({ field: withKey(fc.constant('threadId')), message: echo, type: fc.constantFrom('VALIDATION', 'NOT_FOUND') }), { maxLength: 2 }) })) }) }),
-          fc.record({ thread: fc.record({ id: withKey(fc.constant('th_1')), ref: withKey(fc.constant('T-1')), title: echo, channel: withKey(fc.constantFrom('EMAIL', 'DISCORD')), status: fc.constant('TODO'), customer: fc.record({ id: withKey(fc.constant('c_1')) }) }) }),
-        ),
-        errors: fc.oneof(
-          { weight: 2, arbitrary: fc.constant(undefined) },
-          fc.array(fc.record({ message: echo, extensions: fc.record({ code: withKey(codes) }), path: fc.array(withKey(fc.constant('replyToThread')), { maxLength: 1 }) }), { minLength: 1, maxLength: 2 }),
-        ),
-      }).map((b) => JSON.stringify(b)),
+      fc
+        .record({
+          data: fc.oneof(
+            fc.constant(null),
+            fc.record({
+              replyToThread: fc.record({
+                error: fc.oneof(
+                  fc.constant(null),
+                  fc.record({
+                    message: echo,
+                    type: fc.constantFrom('VALIDATION', 'FORBIDDEN', 'INTERNAL'),
+                    code: withKey(fc.constantFrom('forbidden', 'internal', 'cannot_reply_to_thread')),
+                    fields: fc.array(
+                      fc.record({
+                        field: withKey(fc.constant('threadId')),
+                        message: echo,
+                        type: fc.constantFrom('VALIDATION', 'NOT_FOUND'),
+                      }),
+                      { maxLength: 2 },
+                    ),
+                  }),
+                ),
+              }),
+            }),
+            fc.record({
+              thread: fc.record({
+                id: withKey(fc.constant('th_1')),
+                ref: withKey(fc.constant('T-1')),
+                title: echo,
+                channel: withKey(fc.constantFrom('EMAIL', 'DISCORD')),
+                status: fc.constant('TODO'),
+                customer: fc.record({ id: withKey(fc.constant('c_1')) }),
+              }),
+            }),
+          ),
+          errors: fc.oneof(
+            { weight: 2, arbitrary: fc.constant(undefined) },
+            fc.array(
+              fc.record({
+                message: echo,
+                extensions: fc.record({ code: withKey(codes) }),
+                path: fc.array(withKey(fc.constant('replyToThread')), { maxLength: 1 }),
+              }),
+              { minLength: 1, maxLength: 2 },
+            ),
+          ),
+        })
+        .map((b) => JSON.stringify(b)),
     ),
   }),
   fc.record({

@@ -4,7 +4,8 @@ import { MIN_SECRET_LENGTH, REDACTED, redactKey, redactResult } from '../src/red
 
 const KEY = 'plainApiKey_a1b2c3/d4e5"f6\\g7';
 /** `text` as JSON would write it inside a string, every character escaped as `\uXXXX`. */
-const unicodeEscaped = (text: string) => [...text].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join('');
+const unicodeEscaped = (text: string) =>
+  [...text].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join('');
 
 describe('a real key is removed in every form an answer can carry it', () => {
   it('raw, inside other text', () => {
@@ -50,8 +51,14 @@ describe('a key too short to be a secret never changes anything', () => {
 
 describe('results', () => {
   it('strings in a result the client built are cleaned in place, keys and other values kept', () => {
-    const result = { ok: false, error: { kind: 'thread_not_found', threadId: KEY, message: `No thread ${KEY}`, attempts: 1 } };
-    expect(redactResult(result, KEY)).toEqual({ ok: false, error: { kind: 'thread_not_found', threadId: REDACTED, message: `No thread ${REDACTED}`, attempts: 1 } });
+    const result = {
+      ok: false,
+      error: { kind: 'thread_not_found', threadId: KEY, message: `No thread ${KEY}`, attempts: 1 },
+    };
+    expect(redactResult(result, KEY)).toEqual({
+      ok: false,
+      error: { kind: 'thread_not_found', threadId: REDACTED, message: `No thread ${REDACTED}`, attempts: 1 },
+    });
   });
 
   it('a deep or cyclic value neither throws nor recurses without end', () => {

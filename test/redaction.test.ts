@@ -37,7 +37,9 @@ function clientWith(apiKey: string, options: Partial<PlainClientOptions> = {}) {
 
 /** Undoes JSON's `\uXXXX` and `\/` spellings, however many backslashes a re-serialisation added. */
 const unescaped = (text: string) =>
-  text.replace(/\\+u([0-9a-fA-F]{4})/g, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16))).replace(/\\+\//g, '/');
+  text
+    .replace(/\\+u([0-9a-fA-F]{4})/g, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)))
+    .replace(/\\+\//g, '/');
 
 /** Whether any secret part of the key is readable in `value`, in any spelling. */
 function leaks(value: unknown): boolean {
@@ -47,14 +49,20 @@ function leaks(value: unknown): boolean {
 
 /** `\u` escapes for every character of `text`, upper-case hex digits when asked. */
 const uEscaped = (text: string, upper = false) =>
-  [...text].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).map((e) => (upper ? e.toUpperCase().replace('\\U', '\\u') : e)).join('');
+  [...text]
+    .map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+    .map((e) => (upper ? e.toUpperCase().replace('\\U', '\\u') : e))
+    .join('');
 
 /** The ways a JSON answer can spell the key (each is a JSON string body, without quotes). */
 const SPELLINGS: [string, string][] = [
   ['raw', KEY],
   ['with its first letter as \\u0070', `\\u0070${KEY.slice(1)}`],
   ['with every character \\u-escaped', uEscaped(KEY)],
-  ['with upper-case \\u escapes in the middle', `plainApiKey_${uEscaped(SECRET_HEAD.slice(0, 4), true)}${SECRET_HEAD.slice(4)}/${SECRET_TAIL}`],
+  [
+    'with upper-case \\u escapes in the middle',
+    `plainApiKey_${uEscaped(SECRET_HEAD.slice(0, 4), true)}${SECRET_HEAD.slice(4)}/${SECRET_TAIL}`,
+  ],
   ['with its slash as \\/', KEY.replace('/', '\\/')],
   ['glued to the words around it', `Bearer${KEY}xyz`],
 ];
@@ -90,7 +98,10 @@ describe('an echoed key leaves in no result and no hook payload', () => {
       server.answerWith((_, res) => send(res, body, { headers: { 'content-type': 'application/json' } }));
       const { plain, payloads } = clientWith(KEY);
 
-      const result = await plain.replyToThread({ threadId: 'th_1', textContent: 'Hello' }, { thread: { id: 'th_1', channel: 'EMAIL' } });
+      const result = await plain.replyToThread(
+        { threadId: 'th_1', textContent: 'Hello' },
+        { thread: { id: 'th_1', channel: 'EMAIL' } },
+      );
 
       expect(result).toMatchObject({ ok: false, error: { kind: 'validation', code: 'input_validation' } });
       expect(leaks(result)).toBe(false);
@@ -99,7 +110,10 @@ describe('an echoed key leaves in no result and no hook payload', () => {
 
     it(`in a thread's title and as a property name, ${spelling}`, async () => {
       const thread = JSON.stringify(threadJson('th_1')).slice(0, -1);
-      const body = `{"data":{"thread":${thread},"note":"${key}","${key}":1}}}`.replace('"title":"Help"', `"title":"Ask ${key}"`);
+      const body = `{"data":{"thread":${thread},"note":"${key}","${key}":1}}}`.replace(
+        '"title":"Help"',
+        `"title":"Ask ${key}"`,
+      );
       server.answerWith((_, res) => send(res, body, { headers: { 'content-type': 'application/json' } }));
       const { plain, payloads } = clientWith(KEY);
 
@@ -116,7 +130,10 @@ describe('an echoed key leaves in no result and no hook payload', () => {
       server.answerWith((_, res) => send(res, body, { status: 500, headers: { 'content-type': 'application/json' } }));
       const { plain, payloads } = clientWith(KEY);
 
-      const result = await plain.replyToThread({ threadId: 'th_1', textContent: 'Hello' }, { thread: { id: 'th_1', channel: 'EMAIL' } });
+      const result = await plain.replyToThread(
+        { threadId: 'th_1', textContent: 'Hello' },
+        { thread: { id: 'th_1', channel: 'EMAIL' } },
+      );
 
       expect(result).toMatchObject({ ok: false, error: { kind: 'server_error', mayHaveBeenSent: true } });
       expect(leaks(result)).toBe(false);
@@ -126,10 +143,15 @@ describe('an echoed key leaves in no result and no hook payload', () => {
 
   for (const header of ['apigw-requestid', 'x-request-id']) {
     it(`in the ${header} header of a success`, async () => {
-      server.answerWith((_, res) => sendJson(res, { data: { replyToThread: { error: null } } }, { headers: { [header]: `req ${KEY}` } }));
+      server.answerWith((_, res) =>
+        sendJson(res, { data: { replyToThread: { error: null } } }, { headers: { [header]: `req ${KEY}` } }),
+      );
       const { plain, payloads } = clientWith(KEY);
 
-      const result = await plain.replyToThread({ threadId: 'th_1', textContent: 'Hello' }, { thread: { id: 'th_1', channel: 'EMAIL' } });
+      const result = await plain.replyToThread(
+        { threadId: 'th_1', textContent: 'Hello' },
+        { thread: { id: 'th_1', channel: 'EMAIL' } },
+      );
 
       expect(result).toMatchObject({ ok: true, data: { threadId: 'th_1' } });
       expect(leaks(result)).toBe(false);
@@ -149,10 +171,15 @@ describe('an echoed key leaves in no result and no hook payload', () => {
   }
 
   it("in a redirect's location", async () => {
-    server.answerWith((_, res) => send(res, '', { status: 307, headers: { location: `https://elsewhere.test/?key=${KEY}` } }));
+    server.answerWith((_, res) =>
+      send(res, '', { status: 307, headers: { location: `https://elsewhere.test/?key=${KEY}` } }),
+    );
     const { plain, payloads } = clientWith(KEY);
 
-    const result = await plain.replyToThread({ threadId: 'th_1', textContent: 'Hello' }, { thread: { id: 'th_1', channel: 'EMAIL' } });
+    const result = await plain.replyToThread(
+      { threadId: 'th_1', textContent: 'Hello' },
+      { thread: { id: 'th_1', channel: 'EMAIL' } },
+    );
 
     expect(result.ok).toBe(false);
     expect(server.requests).toHaveLength(1);
@@ -162,10 +189,28 @@ describe('an echoed key leaves in no result and no hook payload', () => {
 
   const fetchErrors: [string, () => unknown][] = [
     ['message', () => new TypeError(`fetch failed for Bearer ${KEY}`)],
-    ['cause', () => new TypeError('fetch failed', { cause: new Error(`connect refused (Authorization: Bearer ${KEY})`) })],
-    ['cause of its cause', () => new TypeError('fetch failed', { cause: new Error('outer', { cause: Object.assign(new Error(KEY), { code: KEY }) }) })],
-    ['AggregateError entries', () => new TypeError('fetch failed', { cause: new AggregateError([new Error(`a ${KEY}`), new Error(`b ${KEY}`)], 'all failed') })],
-    ['request it carries', () => Object.assign(new TypeError('fetch failed'), { request: { headers: { authorization: `Bearer ${KEY}` } } })],
+    [
+      'cause',
+      () => new TypeError('fetch failed', { cause: new Error(`connect refused (Authorization: Bearer ${KEY})`) }),
+    ],
+    [
+      'cause of its cause',
+      () =>
+        new TypeError('fetch failed', {
+          cause: new Error('outer', { cause: Object.assign(new Error(KEY), { code: KEY }) }),
+        }),
+    ],
+    [
+      'AggregateError entries',
+      () =>
+        new TypeError('fetch failed', {
+          cause: new AggregateError([new Error(`a ${KEY}`), new Error(`b ${KEY}`)], 'all failed'),
+        }),
+    ],
+    [
+      'request it carries',
+      () => Object.assign(new TypeError('fetch failed'), { request: { headers: { authorization: `Bearer ${KEY}` } } }),
+    ],
     ['rejection that is a string', () => `Bearer ${KEY} was refused`],
     ['rejection that is a plain object', () => ({ message: `no ${KEY}`, headers: { authorization: `Bearer ${KEY}` } })],
   ];
@@ -173,7 +218,10 @@ describe('an echoed key leaves in no result and no hook payload', () => {
     it(`in a fetch error's ${where}`, async () => {
       const { plain, payloads } = clientWith(KEY, { fetch: () => Promise.reject(error()) });
 
-      const result = await plain.replyToThread({ threadId: 'th_1', textContent: 'Hello' }, { thread: { id: 'th_1', channel: 'EMAIL' } });
+      const result = await plain.replyToThread(
+        { threadId: 'th_1', textContent: 'Hello' },
+        { thread: { id: 'th_1', channel: 'EMAIL' } },
+      );
 
       expect(result).toMatchObject({ ok: false, error: { kind: 'network' } });
       expect(leaks(result)).toBe(false);
@@ -188,14 +236,17 @@ describe('an echoed key leaves in no result and no hook payload', () => {
       },
     });
 
-    const result = await plain.replyToThread({ threadId: 'th_1', textContent: 'Hello' }, { thread: { id: 'th_1', channel: 'EMAIL' } });
+    const result = await plain.replyToThread(
+      { threadId: 'th_1', textContent: 'Hello' },
+      { thread: { id: 'th_1', channel: 'EMAIL' } },
+    );
 
     expect(result.ok).toBe(false);
     expect(leaks(result)).toBe(false);
     expect(leaks(payloads)).toBe(false);
   });
 
-  it('text that only shares the key\'s prefix, or one of its halves, is left as it was', async () => {
+  it("text that only shares the key's prefix, or one of its halves, is left as it was", async () => {
     const title = `plainApiKey_ keys start with plainApiKey_; ${SECRET_HEAD} is not the key`;
     server.answerWith((_, res) => sendJson(res, { data: { thread: { ...threadJson('th_1'), title } } }));
     const { plain } = clientWith(KEY);
@@ -217,7 +268,13 @@ describe('a short or common key never rewrites a result', () => {
   });
 
   it("apiKey 'test': the thread a lookup finds comes back unchanged", async () => {
-    server.answerWith((_, res) => sendJson(res, { data: { thread: { ...threadJson('th_test_1'), title: 'test title' } } }, { headers: { 'apigw-requestid': 'req-test-1' } }));
+    server.answerWith((_, res) =>
+      sendJson(
+        res,
+        { data: { thread: { ...threadJson('th_test_1'), title: 'test title' } } },
+        { headers: { 'apigw-requestid': 'req-test-1' } },
+      ),
+    );
     const { plain } = clientWith('test');
 
     const result = await plain.getThread('th_test_1');
@@ -241,20 +298,28 @@ describe('a short or common key never rewrites a result', () => {
 
     const result = await plain.getThread('th_1');
 
-    expect(result).toMatchObject({ ok: false, error: { kind: 'graphql_error', errors: [{ message: 'test failed: field "latest" is unknown' }] } });
+    expect(result).toMatchObject({
+      ok: false,
+      error: { kind: 'graphql_error', errors: [{ message: 'test failed: field "latest" is unknown' }] },
+    });
     expect(result.error!.message).toContain('test failed: field "latest" is unknown');
   });
 
   it("apiKey 'k': a success keeps its keys and values", async () => {
     const { plain } = clientWith('k');
 
-    const result = await plain.replyToThread({ threadId: 'th_kk', textContent: 'ok' }, { thread: { id: 'th_kk', channel: 'EMAIL' } });
+    const result = await plain.replyToThread(
+      { threadId: 'th_kk', textContent: 'ok' },
+      { thread: { id: 'th_kk', channel: 'EMAIL' } },
+    );
 
     expect(result).toEqual({ ok: true, data: { threadId: 'th_kk', channel: 'EMAIL' } });
   });
 
   it("apiKey 'k': an error keeps kind, message and every other key, as with a real key", async () => {
-    server.answerWith((_, res) => send(res, '<html>back soon</html>', { status: 503, headers: { 'content-type': 'text/html' } }));
+    server.answerWith((_, res) =>
+      send(res, '<html>back soon</html>', { status: 503, headers: { 'content-type': 'text/html' } }),
+    );
     const shortKey = clientWith('k');
     const realKey = clientWith(KEY);
     const send503 = (plain: PlainClient) =>
@@ -264,7 +329,9 @@ describe('a short or common key never rewrites a result', () => {
     const asWithARealKey = await send503(realKey.plain);
 
     expect(result).toMatchObject({ ok: false, error: { kind: 'server_error', status: 503, mayHaveBeenSent: true } });
-    expect(Object.keys(result.error!)).toEqual(expect.arrayContaining(['kind', 'message', 'attempts', 'retryable', 'mayHaveBeenSent', 'status']));
+    expect(Object.keys(result.error!)).toEqual(
+      expect.arrayContaining(['kind', 'message', 'attempts', 'retryable', 'mayHaveBeenSent', 'status']),
+    );
     // The answer holds no key: the two results, and the two clients' hook payloads, are the same but for timing.
     expect(result).toEqual(asWithARealKey);
     const timeless = (payloads: unknown[]) => payloads.map((p) => ({ ...(p as object), durationMs: 0 }));
@@ -272,7 +339,13 @@ describe('a short or common key never rewrites a result', () => {
   });
 
   it("apiKey 'a': a failure reads exactly as with a real key", async () => {
-    server.answerWith((_, res) => sendJson(res, { errors: [{ message: 'a bad request', extensions: { code: 'BAD_REQUEST' } }] }, { headers: { 'apigw-requestid': 'a-1' } }));
+    server.answerWith((_, res) =>
+      sendJson(
+        res,
+        { errors: [{ message: 'a bad request', extensions: { code: 'BAD_REQUEST' } }] },
+        { headers: { 'apigw-requestid': 'a-1' } },
+      ),
+    );
 
     const result = await clientWith('a').plain.getThread('th_a');
     const asWithARealKey = await clientWith(KEY).plain.getThread('th_a');

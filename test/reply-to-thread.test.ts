@@ -6,11 +6,25 @@ const { fake } = useFakePlain();
 const client = (options: Partial<ConstructorParameters<typeof PlainClient>[0]> = {}) =>
   new PlainClient({ apiKey: fake.apiKey, ...options });
 
-type Mode = 'plain' | 'as customer by emailAddress' | 'as customer by customerId' | 'as customer by externalId' | 'cc and bcc';
-const MODES: Mode[] = ['plain', 'as customer by emailAddress', 'as customer by customerId', 'as customer by externalId', 'cc and bcc'];
+type Mode =
+  | 'plain'
+  | 'as customer by emailAddress'
+  | 'as customer by customerId'
+  | 'as customer by externalId'
+  | 'cc and bcc';
+const MODES: Mode[] = [
+  'plain',
+  'as customer by emailAddress',
+  'as customer by customerId',
+  'as customer by externalId',
+  'cc and bcc',
+];
 const CHANNELS: ThreadChannel[] = ['EMAIL', 'API', 'SLACK', 'CHAT', 'MS_TEAMS', 'DISCORD', 'IMPORT', 'INTERNAL'];
 
-function expected(channel: ThreadChannel, mode: Mode): 'ok' | 'channel_not_supported' | 'impersonation_not_supported' | 'channel_specific_options_not_supported' {
+function expected(
+  channel: ThreadChannel,
+  mode: Mode,
+): 'ok' | 'channel_not_supported' | 'impersonation_not_supported' | 'channel_specific_options_not_supported' {
   if (['DISCORD', 'IMPORT', 'INTERNAL'].includes(channel)) return 'channel_not_supported';
   if (mode.startsWith('as customer') && channel === 'MS_TEAMS') return 'impersonation_not_supported';
   if (mode === 'cc and bcc' && !['EMAIL', 'API'].includes(channel)) return 'channel_specific_options_not_supported';
@@ -24,13 +38,23 @@ describe('replyToThread on every channel', () => {
       it(`${channel}, ${mode}: ${outcome}`, async () => {
         const customer = fake.addCustomer({ email: 'ada@example.com', externalId: 'user-42' });
         const thread = fake.addThread({ channel, customer });
-        const input: ReplyToThreadInput = { threadId: thread.id, textContent: 'Fixed in 2.1', markdownContent: '**Fixed** in 2.1' };
-        if (mode === 'as customer by emailAddress') input.impersonation = { asCustomer: { customerIdentifier: { emailAddress: 'ada@example.com' } } };
-        if (mode === 'as customer by customerId') input.impersonation = { asCustomer: { customerIdentifier: { customerId: customer.id } } };
-        if (mode === 'as customer by externalId') input.impersonation = { asCustomer: { customerIdentifier: { externalId: 'user-42' } } };
+        const input: ReplyToThreadInput = {
+          threadId: thread.id,
+          textContent: 'Fixed in 2.1',
+          markdownContent: '**Fixed** in 2.1',
+        };
+        if (mode === 'as customer by emailAddress')
+          input.impersonation = { asCustomer: { customerIdentifier: { emailAddress: 'ada@example.com' } } };
+        if (mode === 'as customer by customerId')
+          input.impersonation = { asCustomer: { customerIdentifier: { customerId: customer.id } } };
+        if (mode === 'as customer by externalId')
+          input.impersonation = { asCustomer: { customerIdentifier: { externalId: 'user-42' } } };
         if (mode === 'cc and bcc') {
           input.channelSpecificOptions = {
-            email: { additionalRecipients: [{ email: 'cc@example.com', name: 'Cc' }], hiddenRecipients: [{ email: 'bcc@example.com' }] },
+            email: {
+              additionalRecipients: [{ email: 'cc@example.com', name: 'Cc' }],
+              hiddenRecipients: [{ email: 'bcc@example.com' }],
+            },
           };
         }
 
@@ -51,7 +75,9 @@ describe('replyToThread on every channel', () => {
           const [message] = fake.messages(thread.id);
           expect(message!.text).toBe('Fixed in 2.1');
           expect(message!.author).toEqual(
-            mode.startsWith('as customer') ? { kind: 'customer', customerId: customer.id, email: 'ada@example.com' } : { kind: 'machine_user', apiKey: fake.apiKey },
+            mode.startsWith('as customer')
+              ? { kind: 'customer', customerId: customer.id, email: 'ada@example.com' }
+              : { kind: 'machine_user', apiKey: fake.apiKey },
           );
           if (mode === 'cc and bcc') {
             expect(message!.cc).toEqual([{ email: 'cc@example.com', name: 'Cc' }]);
@@ -59,7 +85,14 @@ describe('replyToThread on every channel', () => {
           }
         } else {
           expect(result.ok).toBe(false);
-          expect(result.error).toMatchObject({ kind: 'cannot_reply_to_thread', source: 'local', channel, reason: outcome, attempts: 0, retryable: false });
+          expect(result.error).toMatchObject({
+            kind: 'cannot_reply_to_thread',
+            source: 'local',
+            channel,
+            reason: outcome,
+            attempts: 0,
+            retryable: false,
+          });
           expect(result.error!.message).toContain(channel);
           expect(operationsSent(fake)).toEqual(['GetThread']);
           expect(fake.messages(thread.id)).toEqual([]);
@@ -76,20 +109,72 @@ describe('local validation: invalid_input, and nothing is sent', () => {
     ['missing threadId', { textContent: 'Hello' }, 'threadId', 'is required'],
     ['blank textContent', { ...base, textContent: ' \n\t' }, 'textContent', 'must not be empty'],
     ['textContent not a string', { ...base, textContent: 42 }, 'textContent', 'must be a string'],
-    ['two customer identifiers', { ...base, impersonation: { asCustomer: { customerIdentifier: { emailAddress: 'a@example.com', customerId: 'c_1' } } } }, 'impersonation.asCustomer.customerIdentifier', 'exactly one'],
-    ['no customer identifier', { ...base, impersonation: { asCustomer: { customerIdentifier: {} } } }, 'impersonation.asCustomer.customerIdentifier', 'exactly one'],
-    ['malformed impersonated email', { ...base, impersonation: { asCustomer: { customerIdentifier: { emailAddress: 'ada' } } } }, 'impersonation.asCustomer.customerIdentifier.emailAddress', 'valid email'],
-    ['blank externalId', { ...base, impersonation: { asCustomer: { customerIdentifier: { externalId: ' ' } } } }, 'impersonation.asCustomer.customerIdentifier.externalId', 'must not be empty'],
-    ['malformed Bcc', { ...base, channelSpecificOptions: { email: { hiddenRecipients: [{ email: 'ok@example.com' }, { email: 'not-an-email' }] } } }, 'channelSpecificOptions.email.hiddenRecipients[1].email', 'valid email'],
-    ['same address in Cc and Bcc', { ...base, channelSpecificOptions: { email: { additionalRecipients: [{ email: 'Ana@example.com' }], hiddenRecipients: [{ email: 'ana@example.com' }] } } }, 'channelSpecificOptions.email.hiddenRecipients[0].email', 'more than once'],
-    ['email options missing email', { ...base, channelSpecificOptions: {} }, 'channelSpecificOptions.email', 'required'],
+    [
+      'two customer identifiers',
+      {
+        ...base,
+        impersonation: { asCustomer: { customerIdentifier: { emailAddress: 'a@example.com', customerId: 'c_1' } } },
+      },
+      'impersonation.asCustomer.customerIdentifier',
+      'exactly one',
+    ],
+    [
+      'no customer identifier',
+      { ...base, impersonation: { asCustomer: { customerIdentifier: {} } } },
+      'impersonation.asCustomer.customerIdentifier',
+      'exactly one',
+    ],
+    [
+      'malformed impersonated email',
+      { ...base, impersonation: { asCustomer: { customerIdentifier: { emailAddress: 'ada' } } } },
+      'impersonation.asCustomer.customerIdentifier.emailAddress',
+      'valid email',
+    ],
+    [
+      'blank externalId',
+      { ...base, impersonation: { asCustomer: { customerIdentifier: { externalId: ' ' } } } },
+      'impersonation.asCustomer.customerIdentifier.externalId',
+      'must not be empty',
+    ],
+    [
+      'malformed Bcc',
+      {
+        ...base,
+        channelSpecificOptions: {
+          email: { hiddenRecipients: [{ email: 'ok@example.com' }, { email: 'not-an-email' }] },
+        },
+      },
+      'channelSpecificOptions.email.hiddenRecipients[1].email',
+      'valid email',
+    ],
+    [
+      'same address in Cc and Bcc',
+      {
+        ...base,
+        channelSpecificOptions: {
+          email: {
+            additionalRecipients: [{ email: 'Ana@example.com' }],
+            hiddenRecipients: [{ email: 'ana@example.com' }],
+          },
+        },
+      },
+      'channelSpecificOptions.email.hiddenRecipients[0].email',
+      'more than once',
+    ],
+    [
+      'email options missing email',
+      { ...base, channelSpecificOptions: {} },
+      'channelSpecificOptions.email',
+      'required',
+    ],
     ['blank attachment id', { ...base, attachmentIds: ['att_1', ''] }, 'attachmentIds[1]', 'must not be empty'],
   ];
   for (const [name, input, path, message] of cases) {
     it(name, async () => {
       const result = await client().replyToThread(input as ReplyToThreadInput);
       expect(result.ok).toBe(false);
-      if (result.ok || result.error.kind !== 'invalid_input') throw new Error(`expected invalid_input, got ${JSON.stringify(result)}`);
+      if (result.ok || result.error.kind !== 'invalid_input')
+        throw new Error(`expected invalid_input, got ${JSON.stringify(result)}`);
       expect(result.error.issues).toContainEqual({ path, message: expect.stringContaining(message) });
       expect(result.error.message).toContain(path);
       expect(result.error).toMatchObject({ attempts: 0, retryable: false });
@@ -99,7 +184,11 @@ describe('local validation: invalid_input, and nothing is sent', () => {
 
   it('does not send keys Plain does not know', async () => {
     const thread = fake.addThread({ channel: 'EMAIL' });
-    const result = await client().replyToThread({ threadId: thread.id, textContent: 'Hi', surprise: true } as ReplyToThreadInput);
+    const result = await client().replyToThread({
+      threadId: thread.id,
+      textContent: 'Hi',
+      surprise: true,
+    } as ReplyToThreadInput);
     expect(result.ok).toBe(true);
     expect(fake.requests[1]!.variables).toEqual({ input: { threadId: thread.id, textContent: 'Hi' } });
   });
@@ -108,16 +197,30 @@ describe('local validation: invalid_input, and nothing is sent', () => {
 describe('what Plain refuses', () => {
   it('an unknown thread: thread_not_found from the lookup, no mutation sent', async () => {
     const result = await client().replyToThread({ threadId: 'th_missing', textContent: 'Hi' });
-    expect(result.error).toMatchObject({ kind: 'thread_not_found', threadId: 'th_missing', requestId: 'fake-req-1', retryable: false });
+    expect(result.error).toMatchObject({
+      kind: 'thread_not_found',
+      threadId: 'th_missing',
+      requestId: 'fake-req-1',
+      retryable: false,
+    });
     expect(operationsSent(fake)).toEqual(['GetThread']);
   });
 
-  it('a server cannot_reply_to_thread keeps Plain\'s message and forgets the channel', async () => {
+  it("a server cannot_reply_to_thread keeps Plain's message and forgets the channel", async () => {
     const thread = fake.addThread({ channel: 'DISCORD' });
     const plain = client();
     // A wrong channel from the caller slips past the local check; Plain refuses.
-    const result = await plain.replyToThread({ threadId: thread.id, textContent: 'Hi' }, { thread: { id: thread.id, channel: 'EMAIL' } });
-    expect(result.error).toMatchObject({ kind: 'cannot_reply_to_thread', source: 'server', reason: 'server', channel: 'EMAIL', requestId: 'fake-req-1' });
+    const result = await plain.replyToThread(
+      { threadId: thread.id, textContent: 'Hi' },
+      { thread: { id: thread.id, channel: 'EMAIL' } },
+    );
+    expect(result.error).toMatchObject({
+      kind: 'cannot_reply_to_thread',
+      source: 'server',
+      reason: 'server',
+      channel: 'EMAIL',
+      requestId: 'fake-req-1',
+    });
     expect(result.error!.message).toContain('Replying to DISCORD threads is not supported');
     expect(operationsSent(fake)).toEqual(['ReplyToThread']);
   });
@@ -162,7 +265,7 @@ describe('what Plain refuses', () => {
     expect(result.error!.message).toContain('plan');
   });
 
-  it('impersonating an unknown customer: validation with Plain\'s fields', async () => {
+  it("impersonating an unknown customer: validation with Plain's fields", async () => {
     const thread = fake.addThread({ channel: 'EMAIL' });
     const result = await client().replyToThread({
       threadId: thread.id,
@@ -172,13 +275,23 @@ describe('what Plain refuses', () => {
     expect(result.error).toMatchObject({
       kind: 'validation',
       code: 'input_validation',
-      fields: [{ field: 'impersonation.asCustomer.customerIdentifier', type: 'NOT_FOUND', message: 'Customer not found' }],
+      fields: [
+        { field: 'impersonation.asCustomer.customerIdentifier', type: 'NOT_FOUND', message: 'Customer not found' },
+      ],
     });
   });
 
   it('an unknown key: unauthenticated (HTTP 401)', async () => {
-    const result = await client({ apiKey: 'plainApiKey_revoked' }).replyToThread({ threadId: 'th_1', textContent: 'Hi' });
-    expect(result.error).toMatchObject({ kind: 'unauthenticated', status: 401, requestId: 'fake-req-1', retryable: false });
+    const result = await client({ apiKey: 'plainApiKey_revoked' }).replyToThread({
+      threadId: 'th_1',
+      textContent: 'Hi',
+    });
+    expect(result.error).toMatchObject({
+      kind: 'unauthenticated',
+      status: 401,
+      requestId: 'fake-req-1',
+      retryable: false,
+    });
   });
 
   it('a thread deleted between lookup and reply: thread_not_found, and the channel is forgotten', async () => {
@@ -209,7 +322,9 @@ describe('channel memory', () => {
   it('shares one lookup among concurrent replies to the same thread', async () => {
     const thread = fake.addThread({ channel: 'EMAIL' });
     const plain = client();
-    const results = await Promise.all([1, 2, 3, 4, 5].map((n) => plain.replyToThread({ threadId: thread.id, textContent: `reply ${n}` })));
+    const results = await Promise.all(
+      [1, 2, 3, 4, 5].map((n) => plain.replyToThread({ threadId: thread.id, textContent: `reply ${n}` })),
+    );
     expect(results.every((r) => r.ok)).toBe(true);
     expect(operationsSent(fake).filter((o) => o === 'GetThread')).toHaveLength(1);
     expect(fake.messages(thread.id)).toHaveLength(5);
@@ -234,12 +349,27 @@ describe('channel memory', () => {
   it('uses a thread passed by the caller as is, and still refuses by its channel', async () => {
     const thread = fake.addThread({ channel: 'EMAIL' });
     const plain = client();
-    expect((await plain.replyToThread({ threadId: thread.id, textContent: 'x' }, { thread: { id: thread.id, channel: 'EMAIL' } })).ok).toBe(true);
+    expect(
+      (
+        await plain.replyToThread(
+          { threadId: thread.id, textContent: 'x' },
+          { thread: { id: thread.id, channel: 'EMAIL' } },
+        )
+      ).ok,
+    ).toBe(true);
     const refused = await plain.replyToThread(
-      { threadId: thread.id, textContent: 'x', impersonation: { asCustomer: { customerIdentifier: { customerId: 'c_1' } } } },
+      {
+        threadId: thread.id,
+        textContent: 'x',
+        impersonation: { asCustomer: { customerIdentifier: { customerId: 'c_1' } } },
+      },
       { thread: { id: thread.id, channel: 'MS_TEAMS' } },
     );
-    expect(refused.error).toMatchObject({ kind: 'cannot_reply_to_thread', reason: 'impersonation_not_supported', source: 'local' });
+    expect(refused.error).toMatchObject({
+      kind: 'cannot_reply_to_thread',
+      reason: 'impersonation_not_supported',
+      source: 'local',
+    });
     expect(operationsSent(fake)).toEqual(['ReplyToThread']);
   });
 
@@ -247,7 +377,17 @@ describe('channel memory', () => {
     const thread = fake.addThread({ channel: 'CHAT', ref: 'T-123', title: 'Login broken' });
     const plain = client();
     const found = await plain.getThreadByRef('T-123');
-    expect(found).toMatchObject({ ok: true, data: { id: thread.id, ref: 'T-123', title: 'Login broken', channel: 'CHAT', status: 'TODO', customer: { id: thread.customerId } } });
+    expect(found).toMatchObject({
+      ok: true,
+      data: {
+        id: thread.id,
+        ref: 'T-123',
+        title: 'Login broken',
+        channel: 'CHAT',
+        status: 'TODO',
+        customer: { id: thread.customerId },
+      },
+    });
     await plain.replyToThread({ threadId: thread.id, textContent: 'On it' });
     expect(operationsSent(fake)).toEqual(['GetThreadByRef', 'ReplyToThread']);
     expect(fake.requests[0]!.variables).toEqual({ ref: 'T-123' });

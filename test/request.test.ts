@@ -21,13 +21,19 @@ function fakeWithBodies() {
 const scripted = (fetch: typeof globalThis.fetch) => new PlainClient({ apiKey: 'plainApiKey_test_0123456789', fetch });
 
 describe('plain.request sends any document through the same pipeline', () => {
-  it("a typed document from codegen: data typed from it", async () => {
+  it('a typed document from codegen: data typed from it', async () => {
     const { fake, bodies, plain } = fakeWithBodies();
     const thread = fake.addThread({ channel: 'SLACK', title: 'Refund' });
     const result = await plain.request(GetThreadDocument, { threadId: thread.id });
     expectTypeOf(result).toEqualTypeOf<Result<GetThreadQuery>>();
-    expect(result).toMatchObject({ ok: true, data: { thread: { id: thread.id, channel: 'SLACK', title: 'Refund' } }, requestId: expect.any(String) });
-    expect(bodies).toEqual([{ query: GetThreadDocument.toString(), operationName: 'GetThread', variables: { threadId: thread.id } }]);
+    expect(result).toMatchObject({
+      ok: true,
+      data: { thread: { id: thread.id, channel: 'SLACK', title: 'Refund' } },
+      requestId: expect.any(String),
+    });
+    expect(bodies).toEqual([
+      { query: GetThreadDocument.toString(), operationName: 'GetThread', variables: { threadId: thread.id } },
+    ]);
   });
 
   it('a string: untyped data, the operation name read from the document', async () => {
@@ -67,41 +73,73 @@ describe('plain.request sends any document through the same pipeline', () => {
   it("a document Plain's schema rejects: graphql_error with Plain's GRAPHQL_VALIDATION_FAILED, not retried", async () => {
     const { bodies, plain } = fakeWithBodies();
     const result = await plain.request('query Nope { noSuchField { id } }');
-    expect(result.error).toMatchObject({ kind: 'graphql_error', attempts: 1, retryable: false, errors: [{ code: 'GRAPHQL_VALIDATION_FAILED' }] });
+    expect(result.error).toMatchObject({
+      kind: 'graphql_error',
+      attempts: 1,
+      retryable: false,
+      errors: [{ code: 'GRAPHQL_VALIDATION_FAILED' }],
+    });
     expect(bodies).toHaveLength(1);
   });
 
   it("a mutation whose payload carries an error maps to replyToThread's kinds", async () => {
     const plain = scriptedPlain({
-      Escalate: refused('updateThreadAgentStatus', { message: 'Thread not found', type: 'VALIDATION', code: 'input_validation', fields: [{ field: 'threadId', message: 'not found', type: 'NOT_FOUND' }] }),
+      Escalate: refused('updateThreadAgentStatus', {
+        message: 'Thread not found',
+        type: 'VALIDATION',
+        code: 'input_validation',
+        fields: [{ field: 'threadId', message: 'not found', type: 'NOT_FOUND' }],
+      }),
     });
-    const document = 'mutation Escalate($input: UpdateThreadAgentStatusInput!) { updateThreadAgentStatus(input: $input) { thread { id } error { message type code fields { field message type } } } }';
-    const result = await scripted(plain.fetch).request(document, { input: { threadId: 'th_1', agentStatus: 'HANDED_OFF' } });
+    const document =
+      'mutation Escalate($input: UpdateThreadAgentStatusInput!) { updateThreadAgentStatus(input: $input) { thread { id } error { message type code fields { field message type } } } }';
+    const result = await scripted(plain.fetch).request(document, {
+      input: { threadId: 'th_1', agentStatus: 'HANDED_OFF' },
+    });
     expect(result.error).toMatchObject({ kind: 'thread_not_found', threadId: 'th_1', attempts: 1 });
     expect(result.error!.message).toContain('Plain refused updateThreadAgentStatus: Thread not found');
     expect(plain.schemaProblems).toEqual([]);
   });
 
   it('a mutation with an alias: the payload is read under the alias', async () => {
-    const plain = scriptedPlain({ Alias: { body: { data: { done: { error: { message: 'no', type: 'FORBIDDEN', code: 'forbidden', fields: [] } } } } } });
-    const result = await scripted(plain.fetch).request('mutation Alias($input: MarkThreadAsDoneInput!) { done: markThreadAsDone(input: $input) { error { message type code fields { field message type } } } }', { input: { threadId: 'th_1' } });
+    const plain = scriptedPlain({
+      Alias: {
+        body: { data: { done: { error: { message: 'no', type: 'FORBIDDEN', code: 'forbidden', fields: [] } } } },
+      },
+    });
+    const result = await scripted(plain.fetch).request(
+      'mutation Alias($input: MarkThreadAsDoneInput!) { done: markThreadAsDone(input: $input) { error { message type code fields { field message type } } } }',
+      { input: { threadId: 'th_1' } },
+    );
     expect(result.error).toMatchObject({ kind: 'forbidden' });
   });
 
   it('a mutation that succeeds resolves with its data', async () => {
     const plain = scriptedPlain({ Done: changed('markThreadAsDone', { thread: { id: 'th_1' } }) });
-    const result = await scripted(plain.fetch).request('mutation Done($input: MarkThreadAsDoneInput!) { markThreadAsDone(input: $input) { thread { id } error { code } } }', { input: { threadId: 'th_1' } });
-    expect(result).toEqual({ ok: true, data: { markThreadAsDone: { thread: { id: 'th_1' }, error: null } }, requestId: 'req-1', rateLimit: undefined });
+    const result = await scripted(plain.fetch).request(
+      'mutation Done($input: MarkThreadAsDoneInput!) { markThreadAsDone(input: $input) { thread { id } error { code } } }',
+      { input: { threadId: 'th_1' } },
+    );
+    expect(result).toEqual({
+      ok: true,
+      data: { markThreadAsDone: { thread: { id: 'th_1' }, error: null } },
+      requestId: 'req-1',
+      rateLimit: undefined,
+    });
   });
 });
 
 describe('retries: queries like lookups, mutations only when they certainly did not run', () => {
-  const mutation = 'mutation Note($input: CreateNoteInput!) { createNote(input: $input) { note { id } error { code } } }';
+  const mutation =
+    'mutation Note($input: CreateNoteInput!) { createNote(input: $input) { note { id } error { code } } }';
   const query = 'query Me { myMachineUser { id } }';
 
   it('a query is retried after a 500', async () => {
     const plain = scriptedPlain({ Me: [serverError, { body: { data: { myMachineUser: { id: 'mu_1' } } } }] });
-    expect(await scripted(plain.fetch).request(query)).toMatchObject({ ok: true, data: { myMachineUser: { id: 'mu_1' } } });
+    expect(await scripted(plain.fetch).request(query)).toMatchObject({
+      ok: true,
+      data: { myMachineUser: { id: 'mu_1' } },
+    });
     expect(plain.requests).toHaveLength(2);
   });
 
@@ -114,13 +152,16 @@ describe('retries: queries like lookups, mutations only when they certainly did 
 
   it('a mutation is retried when the connection was refused', async () => {
     const plain = scriptedPlain({ Note: ['connection refused', changed('createNote', { note: { id: 'n_1' } })] });
-    expect(await scripted(plain.fetch).request(mutation, { input: { customerId: 'c_1', text: 'x' } })).toMatchObject({ ok: true });
+    expect(await scripted(plain.fetch).request(mutation, { input: { customerId: 'c_1', text: 'x' } })).toMatchObject({
+      ok: true,
+    });
     expect(plain.requests).toHaveLength(2);
   });
 });
 
 describe('documents refused locally, nothing sent', () => {
-  const twoOperations = 'query A { myMachineUser { id } }\nmutation B($input: UnassignThreadInput!) { unassignThread(input: $input) { error { code } } }';
+  const twoOperations =
+    'query A { myMachineUser { id } }\nmutation B($input: UnassignThreadInput!) { unassignThread(input: $input) { error { code } } }';
   it.each([
     ['two operations without operationName', twoOperations, undefined, {}, 'options.operationName'],
     ['an operationName the document lacks', twoOperations, 'C', {}, 'options.operationName'],
@@ -131,16 +172,26 @@ describe('documents refused locally, nothing sent', () => {
     ['variables that are not an object', 'query A { myMachineUser { id } }', undefined, ['x'], 'variables'],
   ])('%s', async (_what, document, operationName, variables, path) => {
     const plain = scriptedPlain({});
-    const result = await scripted(plain.fetch).request(document as string, variables as Record<string, unknown>, operationName ? { operationName } : undefined);
+    const result = await scripted(plain.fetch).request(
+      document as string,
+      variables as Record<string, unknown>,
+      operationName ? { operationName } : undefined,
+    );
     expect(result.error).toMatchObject({ kind: 'invalid_input', issues: [{ path }] });
     expect(plain.requests).toEqual([]);
   });
 
   it('operationName picks one operation of several; the whole document is sent', async () => {
     const plain = scriptedPlain({ B: changed('unassignThread', {}) });
-    const result = await scripted(plain.fetch).request(twoOperations, { input: { threadId: 'th_1' } }, { operationName: 'B' });
+    const result = await scripted(plain.fetch).request(
+      twoOperations,
+      { input: { threadId: 'th_1' } },
+      { operationName: 'B' },
+    );
     expect(result.ok).toBe(true);
-    expect(plain.requests).toEqual([{ query: twoOperations, operationName: 'B', variables: { input: { threadId: 'th_1' } } }]);
+    expect(plain.requests).toEqual([
+      { query: twoOperations, operationName: 'B', variables: { input: { threadId: 'th_1' } } },
+    ]);
   });
 });
 
@@ -161,13 +212,30 @@ describe("reading a document's operations without graphql-js", () => {
 
   it('agrees with graphql-js on the operations of the documents codegen generated', async () => {
     const files = ['graphql', 'thread-state', 'note', 'lookups'];
-    const generated = await Promise.all(files.map((file) => import(`../src/generated/${file}.ts`) as Promise<Record<string, unknown>>));
-    const documents = generated.flatMap((module) => Object.entries(module).filter(([name]) => name.endsWith('Document')).map(([, d]) => String(d)));
+    const generated = await Promise.all(
+      files.map((file) => import(`../src/generated/${file}.ts`) as Promise<Record<string, unknown>>),
+    );
+    const documents = generated.flatMap((module) =>
+      Object.entries(module)
+        .filter(([name]) => name.endsWith('Document'))
+        .map(([, d]) => String(d)),
+    );
     expect(documents.length).toBeGreaterThan(10);
     for (const text of documents) {
       const ours = operationsIn(text);
       const theirs = parse(text).definitions.flatMap((d) =>
-        d.kind === 'OperationDefinition' ? [{ type: d.operation, name: d.name?.value, firstField: d.selectionSet.selections[0]?.kind === 'Field' ? (d.selectionSet.selections[0].alias ?? d.selectionSet.selections[0].name).value : undefined }] : [],
+        d.kind === 'OperationDefinition'
+          ? [
+              {
+                type: d.operation,
+                name: d.name?.value,
+                firstField:
+                  d.selectionSet.selections[0]?.kind === 'Field'
+                    ? (d.selectionSet.selections[0].alias ?? d.selectionSet.selections[0].name).value
+                    : undefined,
+              },
+            ]
+          : [],
       );
       expect(ours).toEqual(theirs);
     }
@@ -179,7 +247,8 @@ describe('a browser app that sends strings ships no graphql-js', () => {
     const { build } = await import('esbuild');
     const bundled = await build({
       stdin: {
-        contents: "import { PlainClient } from './src/index.ts';\nnew PlainClient({ apiUrl: '/api/plain' }).request('query Me { myMachineUser { id } }').then(console.log);",
+        contents:
+          "import { PlainClient } from './src/index.ts';\nnew PlainClient({ apiUrl: '/api/plain' }).request('query Me { myMachineUser { id } }').then(console.log);",
         resolveDir: process.cwd(),
         loader: 'ts',
       },

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { PlainClient, type PlainClientOptions, type RequestEvent, type ResponseEvent } from '../src/index.js';
-import { type FakeFault, type FakePlain, createFakePlain } from '../src/testing/index.js';
+import { createFakePlain, type FakeFault, type FakePlain } from '../src/testing/index.js';
 
 // Everything here goes through `fake.fetch`: no network, no MSW. Assertions are about what was sent and what came
 // back, never about how long anything took.
@@ -23,8 +23,12 @@ function clientOf(target: FakePlain, options: Partial<PlainClientOptions> = {}) 
 }
 const ops = (target: FakePlain = fake) => target.requests.map((r) => r.operationName);
 const texts = (target: FakePlain = fake) => target.allMessages().map((m) => m.text);
-const reply = (plain: PlainClient, threadId: string, text = 'Fixed in 2.1', options: Parameters<PlainClient['replyToThread']>[1] = {}) =>
-  plain.replyToThread({ threadId, textContent: text }, options);
+const reply = (
+  plain: PlainClient,
+  threadId: string,
+  text = 'Fixed in 2.1',
+  options: Parameters<PlainClient['replyToThread']>[1] = {},
+) => plain.replyToThread({ threadId, textContent: text }, options);
 /** The thread's channel given by the caller: the reply is one request, with no lookup before it. */
 const known = (id: string) => ({ thread: { id, channel: 'EMAIL' as const } });
 
@@ -48,8 +52,14 @@ describe('lookups are retried on every transient failure', () => {
 
       expect(result).toMatchObject({ ok: true, data: { threadId: thread.id, channel: 'EMAIL' } });
       // A refused connection never reaches Plain, so the fake only saw the retry.
-      expect(ops()).toEqual(fault.drop === 'refused' ? ['GetThread', 'ReplyToThread'] : ['GetThread', 'GetThread', 'ReplyToThread']);
-      expect(requests.map((e) => [e.operationName, e.attempt])).toEqual([['GetThread', 1], ['GetThread', 2], ['ReplyToThread', 1]]);
+      expect(ops()).toEqual(
+        fault.drop === 'refused' ? ['GetThread', 'ReplyToThread'] : ['GetThread', 'GetThread', 'ReplyToThread'],
+      );
+      expect(requests.map((e) => [e.operationName, e.attempt])).toEqual([
+        ['GetThread', 1],
+        ['GetThread', 2],
+        ['ReplyToThread', 1],
+      ]);
       expect(responses[0]).toMatchObject({ operationName: 'GetThread', attempt: 1, errorKind: kind });
       expect(texts()).toEqual(['Fixed in 2.1']);
     });
@@ -59,7 +69,13 @@ describe('lookups are retried on every transient failure', () => {
     const thread = fake.addThread();
     fake.failNext({ status: 500, operation: 'GetThread', times: 3 });
     const result = await reply(clientOf(fake).plain, thread.id);
-    expect(result.error).toMatchObject({ kind: 'server_error', status: 500, attempts: 3, retryable: true, requestId: 'fake-req-3' });
+    expect(result.error).toMatchObject({
+      kind: 'server_error',
+      status: 500,
+      attempts: 3,
+      retryable: true,
+      requestId: 'fake-req-3',
+    });
     expect(result.error!.message).not.toContain('may have been sent');
     expect(ops()).toEqual(['GetThread', 'GetThread', 'GetThread']);
     expect(texts()).toEqual([]);
@@ -124,7 +140,11 @@ describe('the reply (a mutation) is never repeated when it may have run', () => 
 
   it('a MutationError of type INTERNAL is returned, not retried', async () => {
     const fetch: typeof globalThis.fetch = async () =>
-      Response.json({ data: { replyToThread: { error: { message: 'Something broke', type: 'INTERNAL', code: 'internal', fields: [] } } } });
+      Response.json({
+        data: {
+          replyToThread: { error: { message: 'Something broke', type: 'INTERNAL', code: 'internal', fields: [] } },
+        },
+      });
     const { plain, requests } = clientOf(fake, { fetch });
     const result = await reply(plain, 'th_1', 'x', known('th_1'));
     expect(result.error).toMatchObject({ kind: 'mutation_error', code: 'internal', attempts: 1, retryable: false });
@@ -159,7 +179,10 @@ describe('the reply is retried only when it certainly did not run', () => {
     const { plain, responses } = clientOf(fake);
     const result = await reply(plain, thread.id, 'Hello', known(thread.id));
     expect(result.ok).toBe(true);
-    expect(responses.map((e) => [e.attempt, e.status])).toEqual([[1, 429], [2, 200]]);
+    expect(responses.map((e) => [e.attempt, e.status])).toEqual([
+      [1, 429],
+      [2, 200],
+    ]);
     expect(ops()).toEqual(['ReplyToThread', 'ReplyToThread']);
     expect(texts()).toEqual(['Hello']);
   });
@@ -168,7 +191,10 @@ describe('the reply is retried only when it certainly did not run', () => {
     let calls = 0;
     const fetch: typeof globalThis.fetch = async (url, init) =>
       calls++ === 0
-        ? Response.json({ errors: [{ message: 'Too Many Requests', extensions: { code: 'RATE_LIMITED' } }] }, { status: 429, headers: { 'retry-after': '0' } })
+        ? Response.json(
+            { errors: [{ message: 'Too Many Requests', extensions: { code: 'RATE_LIMITED' } }] },
+            { status: 429, headers: { 'retry-after': '0' } },
+          )
         : fake.fetch(url, init);
     const thread = fake.addThread();
     const result = await reply(clientOf(fake, { fetch }).plain, thread.id, 'Hello', known(thread.id));
@@ -245,7 +271,12 @@ describe('per-call options are checked as the client options are', () => {
     const thread = fake.addThread();
     fake.failNext({ status: 500, operation: 'GetThread', times: 6 });
     const result = await reply(clientOf(fake).plain, thread.id, 'Hello', { maxRetries: Number(undefined) });
-    expect(result.error).toMatchObject({ kind: 'invalid_input', attempts: 0, retryable: false, issues: [{ path: 'options.maxRetries', message: 'must be a whole number >= 0' }] });
+    expect(result.error).toMatchObject({
+      kind: 'invalid_input',
+      attempts: 0,
+      retryable: false,
+      issues: [{ path: 'options.maxRetries', message: 'must be a whole number >= 0' }],
+    });
     expect(fake.requests).toEqual([]);
   });
 
@@ -254,7 +285,10 @@ describe('per-call options are checked as the client options are', () => {
     const { plain } = clientOf(fake);
     for (const timeoutMs of [0, -1, NaN]) {
       const result = await plain.getThread(thread.id, { timeoutMs });
-      expect(result.error).toMatchObject({ kind: 'invalid_input', issues: [{ path: 'options.timeoutMs', message: 'must be a whole number >= 1' }] });
+      expect(result.error).toMatchObject({
+        kind: 'invalid_input',
+        issues: [{ path: 'options.timeoutMs', message: 'must be a whole number >= 1' }],
+      });
     }
     expect(fake.requests).toEqual([]);
   });
@@ -380,7 +414,11 @@ describe('pacing against the rate limit', () => {
     expect(results.every((r) => r.ok)).toBe(true);
     expect(responses.map((e) => e.status).filter((s) => s !== 200)).toEqual([]);
     expect(texts(target).sort()).toEqual(Array.from({ length: 30 }, (_, n) => `reply ${n}`).sort());
-    expect(results[29]!.rateLimit).toMatchObject({ limit: 5, remaining: expect.any(Number), resetAt: expect.any(Date) });
+    expect(results[29]!.rateLimit).toMatchObject({
+      limit: 5,
+      remaining: expect.any(Number),
+      resetAt: expect.any(Date),
+    });
   });
 
   it('30 concurrent replies through one client: no 429, each reply lands once', async () => {
@@ -392,7 +430,9 @@ describe('pacing against the rate limit', () => {
       return target.fetch(url, init);
     };
     const { plain, responses } = clientOf(target, { fetch });
-    const results = await Promise.all(Array.from({ length: 30 }, (_, n) => reply(plain, threads[n % 10]!.id, `reply ${n}`)));
+    const results = await Promise.all(
+      Array.from({ length: 30 }, (_, n) => reply(plain, threads[n % 10]!.id, `reply ${n}`)),
+    );
 
     expect(results.filter((r) => !r.ok).map((r) => r.error)).toEqual([]);
     expect(responses.map((e) => e.status).filter((s) => s !== 200)).toEqual([]);
@@ -404,7 +444,9 @@ describe('pacing against the rate limit', () => {
     const target = limited();
     const thread = target.addThread();
     const { plain, responses } = clientOf(target, { paceRequests: false });
-    const results = await Promise.all(Array.from({ length: 12 }, (_, n) => reply(plain, thread.id, `reply ${n}`, known(thread.id))));
+    const results = await Promise.all(
+      Array.from({ length: 12 }, (_, n) => reply(plain, thread.id, `reply ${n}`, known(thread.id))),
+    );
 
     expect(responses.some((e) => e.status === 429)).toBe(true);
     const landed = texts(target);
@@ -433,9 +475,22 @@ describe('hooks', () => {
       { operationName: 'ReplyToThread', attempt: 1 },
     ]);
     expect(responses).toEqual([
-      { operationName: 'GetThread', attempt: 1, status: 500, requestId: 'fake-req-1', errorKind: 'server_error', durationMs: expect.any(Number) },
+      {
+        operationName: 'GetThread',
+        attempt: 1,
+        status: 500,
+        requestId: 'fake-req-1',
+        errorKind: 'server_error',
+        durationMs: expect.any(Number),
+      },
       { operationName: 'GetThread', attempt: 2, status: 200, requestId: 'fake-req-2', durationMs: expect.any(Number) },
-      { operationName: 'ReplyToThread', attempt: 1, status: 200, requestId: 'fake-req-3', durationMs: expect.any(Number) },
+      {
+        operationName: 'ReplyToThread',
+        attempt: 1,
+        status: 200,
+        requestId: 'fake-req-3',
+        durationMs: expect.any(Number),
+      },
     ]);
     const logged = JSON.stringify([requests, responses]);
     expect(logged).not.toContain(fake.apiKey);
@@ -464,7 +519,11 @@ function cutMidBody(response: Response): Response {
   const body = new ReadableStream<Uint8Array>({
     start(controller) {
       controller.enqueue(new TextEncoder().encode('{"data":'));
-      controller.error(new TypeError('terminated', { cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }) }));
+      controller.error(
+        new TypeError('terminated', {
+          cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }),
+        }),
+      );
     },
   });
   return new Response(body, { status: response.status, headers: response.headers });

@@ -1,5 +1,13 @@
 import { readFileSync } from 'node:fs';
-import { type GraphQLInputType, type OperationDefinitionNode, buildSchema, coerceInputValue, parse, typeFromAST, validate } from 'graphql';
+import {
+  buildSchema,
+  coerceInputValue,
+  type GraphQLInputType,
+  type OperationDefinitionNode,
+  parse,
+  typeFromAST,
+  validate,
+} from 'graphql';
 
 /** Plain's schema, to check that what the client sends is an operation Plain would accept. */
 const schema = buildSchema(readFileSync(new URL('../schema.graphql', import.meta.url), 'utf8'));
@@ -19,7 +27,9 @@ export type ScriptedAnswer = { status?: number; body: unknown } | 'connection re
  * order), and records every request. Each request is checked against Plain's schema: an operation or variables Plain
  * would reject fail the test.
  */
-export function scriptedPlain(script: Record<string, ScriptedAnswer | ScriptedAnswer[] | ((request: SentRequest) => ScriptedAnswer)>) {
+export function scriptedPlain(
+  script: Record<string, ScriptedAnswer | ScriptedAnswer[] | ((request: SentRequest) => ScriptedAnswer)>,
+) {
   const requests: SentRequest[] = [];
   const schemaProblems: string[] = [];
   const fetch = async (_url: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
@@ -29,8 +39,14 @@ export function scriptedPlain(script: Record<string, ScriptedAnswer | ScriptedAn
     const entry = script[sent.operationName];
     const answer = typeof entry === 'function' ? entry(sent) : Array.isArray(entry) ? entry.shift() : entry;
     if (answer === undefined) throw new Error(`scriptedPlain: no answer for ${sent.operationName}`);
-    if (answer === 'connection refused') throw new TypeError('fetch failed', { cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) });
-    return new Response(JSON.stringify(answer.body), { status: answer.status ?? 200, headers: { 'content-type': 'application/json', 'apigw-requestid': `req-${requests.length}` } });
+    if (answer === 'connection refused')
+      throw new TypeError('fetch failed', {
+        cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }),
+      });
+    return new Response(JSON.stringify(answer.body), {
+      status: answer.status ?? 200,
+      headers: { 'content-type': 'application/json', 'apigw-requestid': `req-${requests.length}` },
+    });
   };
   return { fetch, requests, schemaProblems, operations: () => requests.map((r) => r.operationName) };
 }
@@ -39,7 +55,9 @@ export function scriptedPlain(script: Record<string, ScriptedAnswer | ScriptedAn
 export function problemsWith(sent: SentRequest): string[] {
   const document = parse(sent.query);
   const errors = validate(schema, document).map((e) => e.message);
-  const op = document.definitions.find((d): d is OperationDefinitionNode => d.kind === 'OperationDefinition' && d.name?.value === sent.operationName);
+  const op = document.definitions.find(
+    (d): d is OperationDefinitionNode => d.kind === 'OperationDefinition' && d.name?.value === sent.operationName,
+  );
   if (!op) return [...errors, `no operation ${sent.operationName}`];
   const problems = [...errors];
   for (const definition of op.variableDefinitions ?? []) {
@@ -47,7 +65,9 @@ export function problemsWith(sent: SentRequest): string[] {
     const type = typeFromAST(schema, definition.type) as GraphQLInputType;
     const value = sent.variables?.[name];
     if (value === undefined && definition.type.kind !== 'NonNullType') continue;
-    coerceInputValue(value, type, (path, _invalid, error) => problems.push(`$${name}${path.map((p) => `.${p}`).join('')}: ${error.message}`));
+    coerceInputValue(value, type, (path, _invalid, error) =>
+      problems.push(`$${name}${path.map((p) => `.${p}`).join('')}: ${error.message}`),
+    );
   }
   return problems;
 }
@@ -63,12 +83,20 @@ export const threadSummary = (id: string, init: { channel?: string; status?: str
 });
 
 /** A mutation's answer: `{ data: { [field]: { thread, error: null, ...extra } } }`. */
-export const changed = (field: string, payload: Record<string, unknown>): ScriptedAnswer => ({ body: { data: { [field]: { error: null, ...payload } } } });
+export const changed = (field: string, payload: Record<string, unknown>): ScriptedAnswer => ({
+  body: { data: { [field]: { error: null, ...payload } } },
+});
 
 /** A mutation refused with Plain's MutationError. */
-export const refused = (field: string, error: { message: string; type: string; code: string; fields?: unknown[] }): ScriptedAnswer => ({
+export const refused = (
+  field: string,
+  error: { message: string; type: string; code: string; fields?: unknown[] },
+): ScriptedAnswer => ({
   body: { data: { [field]: { thread: null, error: { fields: [], ...error } } } },
 });
 
 /** Plain's answer to a server failure. */
-export const serverError: ScriptedAnswer = { status: 500, body: { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] } };
+export const serverError: ScriptedAnswer = {
+  status: 500,
+  body: { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] },
+};

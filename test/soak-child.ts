@@ -7,4 +7,6 @@ const { results, fake } = await runSoak({ replies: 300, concurrency: 32, seed: 7
 await new Promise((resolve) => setImmediate(resolve));
 // Outside vitest nothing else sets timers, so after the calls there must be none at all.
 const timers = process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
-process.stdout.write(JSON.stringify({ resolved: results.filter(Boolean).length, landed: fake.allMessages().length, timers }));
+process.stdout.write(
+  JSON.stringify({ resolved: results.filter(Boolean).length, landed: fake.allMessages().length, timers }),
+);

@@ -1,5 +1,5 @@
 import { PlainClient, type ReplyToThreadResult, type ResponseEvent, type ThreadChannel } from '../src/index.js';
-import { type FakeFault, createFakePlain } from '../src/testing/index.js';
+import { createFakePlain, type FakeFault } from '../src/testing/index.js';
 
 /** A small seeded generator (xorshift32), so that a failing soak can be replayed with its seed. */
 export function seeded(seed: number): () => number {
@@ -37,13 +37,19 @@ export async function runSoak({ replies, concurrency, seed, timeoutMs, slowMs = 
   fake.injectFaults(() => {
     const r = random();
     const [name, fault]: [string, FakeFault | undefined] =
-      r < 0.1 ? ['429', { status: 429, retryAfterSeconds: (2 + random() * 4) / 1000 }]
-      : r < 0.15 ? ['500 after recording', { status: 500, afterRecording: true }]
-      : r < 0.2 ? ['drop after recording', { drop: 'after' }]
-      : r < 0.25 ? ['drop before', { drop: 'before' }]
-      : r < 0.3 ? ['slow', { delayMs: 1 + Math.floor(random() * slowMs) }]
-      : r < 0.32 ? ['refused', { drop: 'refused' }]
-      : ['none', undefined];
+      r < 0.1
+        ? ['429', { status: 429, retryAfterSeconds: (2 + random() * 4) / 1000 }]
+        : r < 0.15
+          ? ['500 after recording', { status: 500, afterRecording: true }]
+          : r < 0.2
+            ? ['drop after recording', { drop: 'after' }]
+            : r < 0.25
+              ? ['drop before', { drop: 'before' }]
+              : r < 0.3
+                ? ['slow', { delayMs: 1 + Math.floor(random() * slowMs) }]
+                : r < 0.32
+                  ? ['refused', { drop: 'refused' }]
+                  : ['none', undefined];
     injected[name] = (injected[name] ?? 0) + 1;
     return fault;
   });
@@ -53,7 +59,12 @@ export async function runSoak({ replies, concurrency, seed, timeoutMs, slowMs = 
     const key = String(e.status ?? e.errorKind);
     statuses[key] = (statuses[key] ?? 0) + 1;
   };
-  const plain = new PlainClient({ apiKey: fake.apiKey, fetch: fake.fetch, onResponse, ...(timeoutMs ? { timeoutMs } : {}) });
+  const plain = new PlainClient({
+    apiKey: fake.apiKey,
+    fetch: fake.fetch,
+    onResponse,
+    ...(timeoutMs ? { timeoutMs } : {}),
+  });
   const texts = Array.from({ length: replies }, (_, n) => `soak reply ${n}`);
   const results: ReplyToThreadResult[] = new Array(replies);
   let next = 0;

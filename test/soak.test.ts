@@ -23,7 +23,12 @@ const UNCERTAIN: ReadonlySet<PlainErrorKind> = new Set(['server_error', 'timeout
 
 describe('soak', () => {
   it('2,000 replies at concurrency 64 with injected faults', async () => {
-    const { fake, texts, results, injected, statuses } = await runSoak({ replies: 2_000, concurrency: 64, seed: 20_26, timeoutMs: 25 });
+    const { fake, texts, results, injected, statuses } = await runSoak({
+      replies: 2_000,
+      concurrency: 64,
+      seed: 20_26,
+      timeoutMs: 25,
+    });
     await settle();
 
     // Every call resolved, to a result.
@@ -31,7 +36,11 @@ describe('soak', () => {
 
     const received = new Map<string, number>();
     for (const m of fake.allMessages()) received.set(m.text, (received.get(m.text) ?? 0) + 1);
-    const mutationSent = new Set(fake.requests.filter((r) => r.operationName === 'ReplyToThread').map((r) => (r.variables?.input as { textContent: string }).textContent));
+    const mutationSent = new Set(
+      fake.requests
+        .filter((r) => r.operationName === 'ReplyToThread')
+        .map((r) => (r.variables?.input as { textContent?: string } | undefined)?.textContent),
+    );
 
     // No reply was received twice.
     expect([...received].filter(([, count]) => count > 1)).toEqual([]);
@@ -66,7 +75,9 @@ describe('soak', () => {
     });
 
     // The run met every fault, and the client got most replies through.
-    expect(Object.keys(injected)).toEqual(expect.arrayContaining(['429', '500 after recording', 'drop after recording', 'drop before', 'slow', 'refused']));
+    expect(Object.keys(injected)).toEqual(
+      expect.arrayContaining(['429', '500 after recording', 'drop after recording', 'drop before', 'slow', 'refused']),
+    );
     expect(statuses['429']).toBeGreaterThan(0);
     expect(Object.keys(kinds)).toEqual(expect.arrayContaining(['ok', 'server_error', 'network', 'timeout']));
     expect(kinds.ok).toBeGreaterThan(1_000);
@@ -77,16 +88,22 @@ describe('soak', () => {
   // Timers are checked in a child process: inside vitest other timers come and go, and the soak's 25 ms timeouts would
   // often have fired before a count. There the client keeps its default 30 s timeout.
   it('a process running a soak has no timer left and exits by itself', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./soak-child.ts', import.meta.url))], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', fileURLToPath(new URL('./soak-child.ts', import.meta.url))],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let out = '';
     let err = '';
     child.stdout.on('data', (chunk) => (out += chunk));
     child.stderr.on('data', (chunk) => (err += chunk));
     // The client's default timeout is 30 s: a timer left behind would keep the child alive well past this.
     const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-    const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.on('exit', (c, s) => resolve([c, s])));
+    const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
+      child.on('exit', (c, s) => resolve([c, s])),
+    );
     clearTimeout(killer);
     expect({ code, signal, err }).toEqual({ code: 0, signal: null, err: '' });
     expect(JSON.parse(out)).toMatchObject({ resolved: 300, timers: 0 });

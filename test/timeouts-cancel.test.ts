@@ -10,9 +10,9 @@ import { PlainClient, type PlainClientOptions, type ReplyOptions } from '../src/
 import {
   type Answer,
   type HostileServer,
-  type Received,
   headersOnly,
   healthyPlain,
+  type Received,
   sendJson,
   settledWithin,
   startHostileServer,
@@ -69,7 +69,10 @@ describe('a reply that times out without a caller signal is cancelled', () => {
 
     const result = await resolvesOnTime(reply(clientFor()));
 
-    expect(result).toMatchObject({ ok: false, error: { kind: 'timeout', timeoutMs: TIMEOUT_MS, mayHaveBeenSent: true, attempts: 1 } });
+    expect(result).toMatchObject({
+      ok: false,
+      error: { kind: 'timeout', timeoutMs: TIMEOUT_MS, mayHaveBeenSent: true, attempts: 1 },
+    });
     const [request] = await received(1);
     expect(await within(request!.whenClosed, CLOSE_WITHIN_MS)).toBe(true);
     expect(request!.cutOff).toBe(true);
@@ -100,7 +103,10 @@ describe('a reply that times out without a caller signal is cancelled', () => {
     const sentAfter = request!.bytesSent - sentByThen;
 
     expect(result).toMatchObject({ ok: false, error: { kind: 'timeout', mayHaveBeenSent: true } });
-    expect({ closed, megabytesSentAfterTheTimeout: Math.floor(sentAfter / MiB) }).toEqual({ closed: true, megabytesSentAfterTheTimeout: 0 });
+    expect({ closed, megabytesSentAfterTheTimeout: Math.floor(sentAfter / MiB) }).toEqual({
+      closed: true,
+      megabytesSentAfterTheTimeout: 0,
+    });
   });
 
   it('a body that drips one byte at a time: timeout, and the connection is closed', async () => {
@@ -141,7 +147,10 @@ describe('a thread lookup that times out is cancelled', () => {
     server.answerWith(never);
     const plain = clientFor({ maxRetries: 1, maxRetryDelayMs: 1_000 });
 
-    const settled = await settledWithin(plain.replyToThread({ threadId: 'th_2', textContent: 'Hello' }), 2 * TIMEOUT_MS + 3_000);
+    const settled = await settledWithin(
+      plain.replyToThread({ threadId: 'th_2', textContent: 'Hello' }),
+      2 * TIMEOUT_MS + 3_000,
+    );
 
     expect(settled).toMatchObject({ state: 'resolved', value: { ok: false, error: { kind: 'timeout' } } });
     const requests = await received(2);
@@ -157,7 +166,8 @@ describe('a thread lookup that times out is cancelled', () => {
     const calls = Array.from({ length: 50 }, () => plain.replyToThread({ threadId: 'th_3', textContent: 'Hello' }));
     const settled = await Promise.all(calls.map((call) => settledWithin(call, TIMEOUT_MS + 3_000)));
 
-    for (const s of settled) expect(s).toMatchObject({ state: 'resolved', value: { ok: false, error: { kind: 'timeout' } } });
+    for (const s of settled)
+      expect(s).toMatchObject({ state: 'resolved', value: { ok: false, error: { kind: 'timeout' } } });
     expect(server.count('ReplyToThread')).toBe(0);
     const closed = await Promise.all(server.requests.map((r) => within(r.whenClosed, CLOSE_WITHIN_MS)));
     expect(closed.every(Boolean)).toBe(true);
@@ -228,7 +238,14 @@ describe('a timed-out call leaves nothing that keeps the process alive', () => {
     dir = await mkdtemp(join(tmpdir(), 'plain-client-timeouts-'));
     entry = join(dir, 'client.mjs');
     const source = fileURLToPath(new URL('../src/index.ts', import.meta.url));
-    await build({ entryPoints: [source], bundle: true, format: 'esm', platform: 'node', outfile: entry, logLevel: 'silent' });
+    await build({
+      entryPoints: [source],
+      bundle: true,
+      format: 'esm',
+      platform: 'node',
+      outfile: entry,
+      logLevel: 'silent',
+    });
   }, 20_000);
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
@@ -240,7 +257,9 @@ describe('a timed-out call leaves nothing that keeps the process alive', () => {
       "const result = await plain.replyToThread({ threadId: 'th_1', textContent: 'Hello' }, { thread: { id: 'th_1', channel: 'EMAIL' } });",
       "console.log(result.ok ? 'ok' : result.error.kind);",
     ].join('\n');
-    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let printed = '';
     child.stdout.setEncoding('utf8').on('data', (text: string) => {
       printed += text;

@@ -19,7 +19,11 @@ function heldFetch() {
     new Promise<Response>((resolve, reject) => {
       const signal = init?.signal ?? undefined;
       signal?.addEventListener('abort', () => reject(signal.reason));
-      sent.push({ signal, headers: new Headers(init?.headers), answer: (body = OK) => resolve(new Response(body, { status: 200 })) });
+      sent.push({
+        signal,
+        headers: new Headers(init?.headers),
+        answer: (body = OK) => resolve(new Response(body, { status: 200 })),
+      });
     });
   /** Request number `n` (from 0), once it has been sent: the client sends asynchronously. */
   const arrived = async (n: number): Promise<Sent> => {
@@ -45,7 +49,10 @@ describe('a timed-out request is cancelled', () => {
     const result = await reply(plain);
     expect(sent).toHaveLength(1);
     expect(sent[0]!.signal?.aborted).toBe(true);
-    expect(result).toMatchObject({ ok: false, error: { kind: 'timeout', timeoutMs: 20, mayHaveBeenSent: true, attempts: 1, retryable: false } });
+    expect(result).toMatchObject({
+      ok: false,
+      error: { kind: 'timeout', timeoutMs: 20, mayHaveBeenSent: true, attempts: 1, retryable: false },
+    });
 
     sent[0]!.answer(); // Plain answers after all: the caller already has its result, nothing else happens.
     await new Promise((resolve) => setTimeout(resolve, 10));
@@ -66,7 +73,10 @@ describe('a timed-out request is cancelled', () => {
   it('a fetch that ignores its signal still cannot hold the call past its timeout', async () => {
     const ignoring = (() => new Promise<Response>(() => {})) as typeof globalThis.fetch;
     const plain = new PlainClient({ apiKey: 'plainApiKey_test', fetch: ignoring, timeoutMs: 20, maxRetries: 0 });
-    expect(await plain.getThread('th_1')).toMatchObject({ ok: false, error: { kind: 'timeout', timeoutMs: 20, attempts: 1 } });
+    expect(await plain.getThread('th_1')).toMatchObject({
+      ok: false,
+      error: { kind: 'timeout', timeoutMs: 20, attempts: 1 },
+    });
   });
 });
 
@@ -95,7 +105,11 @@ describe("a caller's signal always reaches fetch", () => {
 describe('headers', () => {
   it('sends authorization, content-type, user-agent and accept-encoding: identity, and a caller header of any case replaces ours', async () => {
     const { sent, arrived, fetch } = heldFetch();
-    const plain = new PlainClient({ apiKey: 'plainApiKey_test', fetch, headers: { 'Content-Type': 'application/json; charset=utf-8', 'X-Tenant': 'acme' } });
+    const plain = new PlainClient({
+      apiKey: 'plainApiKey_test',
+      fetch,
+      headers: { 'Content-Type': 'application/json; charset=utf-8', 'X-Tenant': 'acme' },
+    });
     const pending = reply(plain);
     (await arrived(0)).answer();
     await pending;
@@ -110,7 +124,11 @@ describe('headers', () => {
 
   it("keeps a caller's user agent first, with plain-client's after it", async () => {
     const { sent, arrived, fetch } = heldFetch();
-    const plain = new PlainClient({ apiKey: 'plainApiKey_test', fetch, headers: { 'User-Agent': 'acme-support-bot/2.3' } });
+    const plain = new PlainClient({
+      apiKey: 'plainApiKey_test',
+      fetch,
+      headers: { 'User-Agent': 'acme-support-bot/2.3' },
+    });
     const pending = reply(plain);
     (await arrived(0)).answer();
     await pending;

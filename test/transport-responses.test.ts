@@ -9,7 +9,8 @@ const HTML = { 'content-type': 'text/html' };
 const JSON_TYPE = { 'content-type': 'application/json' };
 const OK = JSON.stringify({ data: { replyToThread: { error: null } } });
 
-const threadIdOf = (init?: RequestInit) => (JSON.parse(String(init?.body)) as { variables: { input: { threadId: string } } }).variables.input.threadId;
+const threadIdOf = (init?: RequestInit) =>
+  (JSON.parse(String(init?.body)) as { variables: { input: { threadId: string } } }).variables.input.threadId;
 
 function clientWith(fetch: typeof globalThis.fetch) {
   return new PlainClient({ apiKey: 'plainApiKey_test', apiUrl: 'https://plain.test/graphql/v1', fetch, maxRetries: 0 });
@@ -20,10 +21,18 @@ const reply = (plain: PlainClient, threadId: string) =>
 
 describe('transport: the answer behind a failure', () => {
   it('a 200 that is not a GraphQL result keeps its status and request id', async () => {
-    const plain = clientWith(async () => new Response('<html>login</html>', { status: 200, headers: { ...HTML, 'apigw-requestid': 'req-html' } }));
+    const plain = clientWith(
+      async () =>
+        new Response('<html>login</html>', { status: 200, headers: { ...HTML, 'apigw-requestid': 'req-html' } }),
+    );
     const result = await reply(plain, 'th_1');
     expect(result.ok).toBe(false);
-    expect(result.error).toMatchObject({ kind: 'unexpected_response', status: 200, requestId: 'req-html', attempts: 1 });
+    expect(result.error).toMatchObject({
+      kind: 'unexpected_response',
+      status: 200,
+      requestId: 'req-html',
+      attempts: 1,
+    });
   });
 
   it('nothing of one attempt carries over to the next', async () => {
@@ -35,7 +44,11 @@ describe('transport: the answer behind a failure', () => {
     let sent = 0;
     const plain = clientWith(async () => answers[sent++]!());
 
-    expect((await reply(plain, 'th_1')).error).toMatchObject({ kind: 'unexpected_response', status: 200, requestId: 'req-1' });
+    expect((await reply(plain, 'th_1')).error).toMatchObject({
+      kind: 'unexpected_response',
+      status: 200,
+      requestId: 'req-1',
+    });
     expect(await reply(plain, 'th_1')).toMatchObject({ ok: true, requestId: 'req-2' });
     const third = await reply(plain, 'th_1');
     expect(third.error).toMatchObject({ kind: 'unexpected_response', status: 200 });
@@ -59,7 +72,8 @@ describe('transport: the answer behind a failure', () => {
     const results = await Promise.all(ids.map((id) => reply(plain, id)));
 
     results.forEach((result, i) => {
-      if (i % 2) expect(result.error).toMatchObject({ kind: 'unexpected_response', status: 200, requestId: `html-th_${i}` });
+      if (i % 2)
+        expect(result.error).toMatchObject({ kind: 'unexpected_response', status: 200, requestId: `html-th_${i}` });
       else expect(result).toMatchObject({ ok: true, requestId: `ok-th_${i}` });
     });
   });
@@ -75,7 +89,16 @@ describe('transport: a fetch that throws before returning a promise', () => {
       sent.push(body.operationName);
       const data =
         body.operationName === 'GetThread'
-          ? { thread: { id: 'th_1', ref: 'T-1', title: 'Help', channel: 'EMAIL', status: 'TODO', customer: { id: 'c_1' } } }
+          ? {
+              thread: {
+                id: 'th_1',
+                ref: 'T-1',
+                title: 'Help',
+                channel: 'EMAIL',
+                status: 'TODO',
+                customer: { id: 'c_1' },
+              },
+            }
           : { replyToThread: { error: null } };
       return Promise.resolve(new Response(JSON.stringify({ data }), { status: 200, headers: JSON_TYPE }));
     });
@@ -96,7 +119,13 @@ describe('transport: answers that break while being read', () => {
     const answers = [JSON.stringify({ errors: [{ message: { toString: 1 } }] }), OK];
     let sent = 0;
     // No timeout: a result that only came from the deadline would never come, and the test would time out.
-    const plain = new PlainClient({ apiKey: 'plainApiKey_test', apiUrl: 'https://plain.test/graphql/v1', maxRetries: 0, timeoutMs: Infinity, fetch: async () => new Response(answers[sent++], { status: 200, headers: JSON_TYPE }) });
+    const plain = new PlainClient({
+      apiKey: 'plainApiKey_test',
+      apiUrl: 'https://plain.test/graphql/v1',
+      maxRetries: 0,
+      timeoutMs: Infinity,
+      fetch: async () => new Response(answers[sent++], { status: 200, headers: JSON_TYPE }),
+    });
     const first = await reply(plain, 'th_1');
     expect(first.ok).toBe(false);
     expect(first.error?.kind).toMatch(/^(graphql_error|unexpected_response)$/);
@@ -118,11 +147,18 @@ describe('transport: answers that break while being read', () => {
 describe('transport: an onRequest hook that replies to the same thread while its lookup starts', () => {
   it('gets a result of its own, and nothing rejects', async () => {
     const answers: Record<string, string> = {
-      GetThread: JSON.stringify({ data: { thread: { id: 'th_1', ref: 'T-1', title: 't', channel: 'EMAIL', status: 'TODO', customer: { id: 'c_1' } } } }),
+      GetThread: JSON.stringify({
+        data: {
+          thread: { id: 'th_1', ref: 'T-1', title: 't', channel: 'EMAIL', status: 'TODO', customer: { id: 'c_1' } },
+        },
+      }),
       ReplyToThread: OK,
     };
     const fetch = async (_url: RequestInfo | URL, init?: RequestInit) =>
-      new Response(answers[(JSON.parse(String(init?.body)) as { operationName: string }).operationName], { status: 200, headers: JSON_TYPE });
+      new Response(answers[(JSON.parse(String(init?.body)) as { operationName: string }).operationName], {
+        status: 200,
+        headers: JSON_TYPE,
+      });
     let inner: Promise<unknown> | undefined;
     let hooked = false;
     const plain: PlainClient = new PlainClient({

@@ -1,7 +1,15 @@
 import { readFileSync } from 'node:fs';
-import { describe, expectTypeOf, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import type { ReplyToThreadInput as GraphQLReplyToThreadInput } from '../src/generated/graphql.js';
-import { type PlainError, type PlainErrorKind, PlainClient, type ReplyToThreadInput, type ReplyToThreadResult, type ThreadChannel, VERSION } from '../src/index.js';
+import {
+  type PlainClient,
+  type PlainError,
+  type PlainErrorKind,
+  type ReplyToThreadInput,
+  type ReplyToThreadResult,
+  type ThreadChannel,
+  VERSION,
+} from '../src/index.js';
 
 // These assertions are checked by `npm run typecheck` (tsc); at run time they are no-ops.
 describe('the public types', () => {
@@ -25,20 +33,45 @@ describe('the public types', () => {
 
   it('are a closed union of kinds that a switch can exhaust', () => {
     expectTypeOf<PlainErrorKind>().toEqualTypeOf<
-      | 'invalid_input' | 'cannot_reply_to_thread' | 'thread_not_found' | 'unauthenticated' | 'forbidden' | 'rate_limited'
-      | 'validation' | 'mutation_error' | 'network' | 'timeout' | 'server_error' | 'graphql_error' | 'aborted' | 'unexpected_response'
+      | 'invalid_input'
+      | 'cannot_reply_to_thread'
+      | 'thread_not_found'
+      | 'unauthenticated'
+      | 'forbidden'
+      | 'rate_limited'
+      | 'validation'
+      | 'mutation_error'
+      | 'network'
+      | 'timeout'
+      | 'server_error'
+      | 'graphql_error'
+      | 'aborted'
+      | 'unexpected_response'
     >();
     const exhaustive = (error: PlainError): string => {
       switch (error.kind) {
-        case 'invalid_input': return error.issues[0]?.path ?? '';
-        case 'cannot_reply_to_thread': return `${error.reason} ${error.source} ${error.channel}`;
-        case 'rate_limited': return String(error.retryAfterMs);
-        case 'validation': return error.fields.map((f) => f.field).join();
-        case 'mutation_error': return `${error.code} ${error.type}`;
-        case 'forbidden': return error.permission ?? '';
-        case 'timeout': return String(error.timeoutMs);
-        case 'graphql_error': return error.errors.map((e) => e.code).join();
-        case 'thread_not_found': case 'unauthenticated': case 'network': case 'server_error': case 'aborted': case 'unexpected_response':
+        case 'invalid_input':
+          return error.issues[0]?.path ?? '';
+        case 'cannot_reply_to_thread':
+          return `${error.reason} ${error.source} ${error.channel}`;
+        case 'rate_limited':
+          return String(error.retryAfterMs);
+        case 'validation':
+          return error.fields.map((f) => f.field).join();
+        case 'mutation_error':
+          return `${error.code} ${error.type}`;
+        case 'forbidden':
+          return error.permission ?? '';
+        case 'timeout':
+          return String(error.timeoutMs);
+        case 'graphql_error':
+          return error.errors.map((e) => e.code).join();
+        case 'thread_not_found':
+        case 'unauthenticated':
+        case 'network':
+        case 'server_error':
+        case 'aborted':
+        case 'unexpected_response':
           return error.message;
         default: {
           const unreachable: never = error;
@@ -61,7 +94,7 @@ describe('the public types', () => {
     expectTypeOf(call).toBeFunction();
   });
 
-  it('accept what Plain\'s own ReplyToThreadInput accepts, and send a valid one', () => {
+  it("accept what Plain's own ReplyToThreadInput accepts, and send a valid one", () => {
     expectTypeOf<ReplyToThreadInput>().toMatchTypeOf<GraphQLReplyToThreadInput>();
   });
 

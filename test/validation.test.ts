@@ -1,11 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { PlainClient } from '../src/index.js';
 import { createFakePlain } from '../src/testing/index.js';
-import { CustomerIdentifier, EmailParticipant, ReplyToThreadInput, isDeliverableEmail, parseInput } from '../src/validation.js';
+import {
+  CustomerIdentifier,
+  EmailParticipant,
+  isDeliverableEmail,
+  parseInput,
+  ReplyToThreadInput,
+} from '../src/validation.js';
 
 const base = { threadId: 'th_1', textContent: 'Hello' };
 const parseReply = (input: unknown) => parseInput(ReplyToThreadInput, input);
-const asCustomer = (customerIdentifier: unknown) => ({ ...base, impersonation: { asCustomer: { customerIdentifier } } });
+const asCustomer = (customerIdentifier: unknown) => ({
+  ...base,
+  impersonation: { asCustomer: { customerIdentifier } },
+});
 const withCc = (additionalRecipients: unknown, hiddenRecipients?: unknown) => ({
   ...base,
   channelSpecificOptions: { email: { additionalRecipients, hiddenRecipients } },
@@ -80,7 +89,12 @@ describe('email addresses: every address Plain could deliver to, and nothing tha
     expect(isDeliverableEmail(address)).toBe(false);
     expect(parseReply(withCc([{ email: 'ok@example.com' }, { email: address }]))).toEqual({
       ok: false,
-      issues: [{ path: 'channelSpecificOptions.email.additionalRecipients[1].email', message: expect.stringMatching(/valid email|at most 254/) }],
+      issues: [
+        {
+          path: 'channelSpecificOptions.email.additionalRecipients[1].email',
+          message: expect.stringMatching(/valid email|at most 254/),
+        },
+      ],
     });
     expect(parseReply(asCustomer({ emailAddress: address }))).toMatchObject({
       ok: false,
@@ -94,7 +108,10 @@ describe('email addresses: every address Plain could deliver to, and nothing tha
 
   it('sends an accepted address exactly as given', () => {
     const cc = DELIVERABLE.map((email) => ({ email }));
-    expect(parseReply(withCc(cc))).toEqual({ ok: true, data: { ...base, channelSpecificOptions: { email: { additionalRecipients: cc } } } });
+    expect(parseReply(withCc(cc))).toEqual({
+      ok: true,
+      data: { ...base, channelSpecificOptions: { email: { additionalRecipients: cc } } },
+    });
   });
 });
 
@@ -114,14 +131,28 @@ describe('null for an unused customer identifier field means absent', () => {
   ])('exactly one is still required: %s', (_, given) => {
     expect(parseReply(asCustomer(given))).toEqual({
       ok: false,
-      issues: [{ path: 'impersonation.asCustomer.customerIdentifier', message: 'give exactly one of emailAddress, customerId or externalId' }],
+      issues: [
+        {
+          path: 'impersonation.asCustomer.customerIdentifier',
+          message: 'give exactly one of emailAddress, customerId or externalId',
+        },
+      ],
     });
   });
 
   it('a null recipient name and null optional fields of the reply are still sent as null', () => {
-    const input = { ...base, markdownContent: null, attachmentIds: null, impersonation: null, channelSpecificOptions: null };
+    const input = {
+      ...base,
+      markdownContent: null,
+      attachmentIds: null,
+      impersonation: null,
+      channelSpecificOptions: null,
+    };
     expect(parseReply(input)).toEqual({ ok: true, data: input });
-    expect(parseInput(EmailParticipant, { email: 'a@b.cd', name: null })).toEqual({ ok: true, data: { email: 'a@b.cd', name: null } });
+    expect(parseInput(EmailParticipant, { email: 'a@b.cd', name: null })).toEqual({
+      ok: true,
+      data: { email: 'a@b.cd', name: null },
+    });
   });
 });
 
@@ -136,22 +167,96 @@ describe('inputs whose getters or Proxies throw are refused, never thrown', () =
     return proxy;
   };
   const cases: [string, () => unknown, string][] = [
-    ['a getter on the input', () => ({ get threadId() { return throwing(); }, textContent: 'Hi' }), 'threadId'],
-    ['a getter on a later field', () => ({ ...base, get markdownContent() { return throwing(); } }), 'markdownContent'],
-    ['a getter on the prototype', () => Object.create({ get textContent() { return throwing(); } }, { threadId: { value: 'th_1' } }), 'textContent'],
+    [
+      'a getter on the input',
+      () => ({
+        get threadId() {
+          return throwing();
+        },
+        textContent: 'Hi',
+      }),
+      'threadId',
+    ],
+    [
+      'a getter on a later field',
+      () => ({
+        ...base,
+        get markdownContent() {
+          return throwing();
+        },
+      }),
+      'markdownContent',
+    ],
+    [
+      'a getter on the prototype',
+      () =>
+        Object.create(
+          {
+            get textContent() {
+              return throwing();
+            },
+          },
+          { threadId: { value: 'th_1' } },
+        ),
+      'textContent',
+    ],
     ['a Proxy whose get trap throws', () => new Proxy(base, { get: throwing }), 'threadId'],
     ['a Proxy whose has trap throws', () => new Proxy(base, { has: throwing }), 'threadId'],
     ['a revoked Proxy as the input', revoked, '(input)'],
-    ['a revoked Proxy as a nested object', () => ({ ...base, channelSpecificOptions: revoked() }), 'channelSpecificOptions'],
+    [
+      'a revoked Proxy as a nested object',
+      () => ({ ...base, channelSpecificOptions: revoked() }),
+      'channelSpecificOptions',
+    ],
     [
       'a getter three objects deep',
-      () => asCustomer({ get externalId() { return throwing(); } }),
+      () =>
+        asCustomer({
+          get externalId() {
+            return throwing();
+          },
+        }),
       'impersonation.asCustomer.customerIdentifier.externalId',
     ],
-    ['a getter on an array item', () => ({ ...base, attachmentIds: Object.defineProperty(['att_1', 'att_2'], 1, { get: throwing }) }), 'attachmentIds[1]'],
-    ['an array Proxy whose length throws', () => ({ ...base, attachmentIds: new Proxy([], { get: (t, k) => (k === 'length' ? throwing() : Reflect.get(t, k)) }) }), 'attachmentIds.length'],
-    ['a getter in a recipient', () => withCc([{ email: 'a@b.cd' }, { get email() { return throwing(); } }]), 'channelSpecificOptions.email.additionalRecipients[1].email'],
-    ['a frozen object over a throwing getter', () => Object.freeze({ ...base, channelSpecificOptions: Object.freeze({ get email() { return throwing(); } }) }), 'channelSpecificOptions'],
+    [
+      'a getter on an array item',
+      () => ({ ...base, attachmentIds: Object.defineProperty(['att_1', 'att_2'], 1, { get: throwing }) }),
+      'attachmentIds[1]',
+    ],
+    [
+      'an array Proxy whose length throws',
+      () => ({
+        ...base,
+        attachmentIds: new Proxy([], { get: (t, k) => (k === 'length' ? throwing() : Reflect.get(t, k)) }),
+      }),
+      'attachmentIds.length',
+    ],
+    [
+      'a getter in a recipient',
+      () =>
+        withCc([
+          { email: 'a@b.cd' },
+          {
+            get email() {
+              return throwing();
+            },
+          },
+        ]),
+      'channelSpecificOptions.email.additionalRecipients[1].email',
+    ],
+    [
+      'a frozen object over a throwing getter',
+      () =>
+        Object.freeze({
+          ...base,
+          channelSpecificOptions: Object.freeze({
+            get email() {
+              return throwing();
+            },
+          }),
+        }),
+      'channelSpecificOptions',
+    ],
   ];
 
   it.each(cases)('%s: invalid_input-shaped issues naming %s', (_, make, path) => {
@@ -164,13 +269,29 @@ describe('inputs whose getters or Proxies throw are refused, never thrown', () =
 
   it('a getter that throws only the first time is still refused, at the input', () => {
     let reads = 0;
-    const input = { ...base, get textContent() { reads += 1; if (reads === 1) throw new Error('once'); return 'Hello'; } };
+    const input = {
+      ...base,
+      get textContent() {
+        reads += 1;
+        if (reads === 1) throw new Error('once');
+        return 'Hello';
+      },
+    };
     expect(parseReply(input)).toEqual({ ok: false, issues: [{ path: '(input)', message: UNREADABLE }] });
   });
 
   it('a thrown value that is not an Error, or whose message getter throws, changes nothing', () => {
-    const hostile = { get message() { return throwing(); } };
-    const input = { ...base, get threadId() { throw hostile; } };
+    const hostile = {
+      get message() {
+        return throwing();
+      },
+    };
+    const input = {
+      ...base,
+      get threadId() {
+        throw hostile;
+      },
+    };
     expect(parseReply(input)).toEqual({ ok: false, issues: [{ path: 'threadId', message: UNREADABLE }] });
   });
 });
@@ -179,18 +300,84 @@ describe('sizes are bounded before anything else reads the value', () => {
   const id = (n: number) => 'i'.repeat(n);
   const people = (n: number, from = 0) => Array.from({ length: n }, (_, i) => ({ email: `p${from + i}@example.com` }));
   const cases: [string, (n: number) => unknown, number, string, string][] = [
-    ['textContent', (n) => ({ ...base, textContent: 'x'.repeat(n) }), 100_000, 'textContent', 'must be at most 100,000 characters'],
-    ['markdownContent', (n) => ({ ...base, markdownContent: 'x'.repeat(n) }), 100_000, 'markdownContent', 'must be at most 100,000 characters'],
+    [
+      'textContent',
+      (n) => ({ ...base, textContent: 'x'.repeat(n) }),
+      100_000,
+      'textContent',
+      'must be at most 100,000 characters',
+    ],
+    [
+      'markdownContent',
+      (n) => ({ ...base, markdownContent: 'x'.repeat(n) }),
+      100_000,
+      'markdownContent',
+      'must be at most 100,000 characters',
+    ],
     ['threadId', (n) => ({ ...base, threadId: id(n) }), 1_000, 'threadId', 'must be at most 1,000 characters'],
-    ['an attachment id', (n) => ({ ...base, attachmentIds: ['att_1', id(n)] }), 1_000, 'attachmentIds[1]', 'must be at most 1,000 characters'],
-    ['customerId', (n) => asCustomer({ customerId: id(n) }), 1_000, 'impersonation.asCustomer.customerIdentifier.customerId', 'must be at most 1,000 characters'],
-    ['externalId', (n) => asCustomer({ externalId: id(n) }), 1_000, 'impersonation.asCustomer.customerIdentifier.externalId', 'must be at most 1,000 characters'],
-    ['a recipient name', (n) => withCc([{ email: 'a@b.cd', name: 'n'.repeat(n) }]), 1_000, 'channelSpecificOptions.email.additionalRecipients[0].name', 'must be at most 1,000 characters'],
-    ['the number of attachmentIds', (n) => ({ ...base, attachmentIds: Array.from({ length: n }, (_, i) => `att_${i}`) }), 100, 'attachmentIds', 'must hold at most 100 ids'],
-    ['the number of Cc', (n) => withCc(people(n)), 100, 'channelSpecificOptions.email.additionalRecipients', 'must hold at most 100 recipients'],
-    ['the number of Bcc', (n) => withCc(undefined, people(n)), 100, 'channelSpecificOptions.email.hiddenRecipients', 'must hold at most 100 recipients'],
-    ['the number of Cc and Bcc together', (n) => withCc(people(50), people(n - 50, 50)), 100, 'channelSpecificOptions.email', 'must hold at most 100 Cc and Bcc recipients together'],
-    ['an email address', (n) => withCc([{ email: `${'l'.repeat(64)}@${'d'.repeat(63)}.${'d'.repeat(63)}.${'d'.repeat(n - 197)}.com` }]), 254, 'channelSpecificOptions.email.additionalRecipients[0].email', 'must be at most 254 characters'],
+    [
+      'an attachment id',
+      (n) => ({ ...base, attachmentIds: ['att_1', id(n)] }),
+      1_000,
+      'attachmentIds[1]',
+      'must be at most 1,000 characters',
+    ],
+    [
+      'customerId',
+      (n) => asCustomer({ customerId: id(n) }),
+      1_000,
+      'impersonation.asCustomer.customerIdentifier.customerId',
+      'must be at most 1,000 characters',
+    ],
+    [
+      'externalId',
+      (n) => asCustomer({ externalId: id(n) }),
+      1_000,
+      'impersonation.asCustomer.customerIdentifier.externalId',
+      'must be at most 1,000 characters',
+    ],
+    [
+      'a recipient name',
+      (n) => withCc([{ email: 'a@b.cd', name: 'n'.repeat(n) }]),
+      1_000,
+      'channelSpecificOptions.email.additionalRecipients[0].name',
+      'must be at most 1,000 characters',
+    ],
+    [
+      'the number of attachmentIds',
+      (n) => ({ ...base, attachmentIds: Array.from({ length: n }, (_, i) => `att_${i}`) }),
+      100,
+      'attachmentIds',
+      'must hold at most 100 ids',
+    ],
+    [
+      'the number of Cc',
+      (n) => withCc(people(n)),
+      100,
+      'channelSpecificOptions.email.additionalRecipients',
+      'must hold at most 100 recipients',
+    ],
+    [
+      'the number of Bcc',
+      (n) => withCc(undefined, people(n)),
+      100,
+      'channelSpecificOptions.email.hiddenRecipients',
+      'must hold at most 100 recipients',
+    ],
+    [
+      'the number of Cc and Bcc together',
+      (n) => withCc(people(50), people(n - 50, 50)),
+      100,
+      'channelSpecificOptions.email',
+      'must hold at most 100 Cc and Bcc recipients together',
+    ],
+    [
+      'an email address',
+      (n) => withCc([{ email: `${'l'.repeat(64)}@${'d'.repeat(63)}.${'d'.repeat(63)}.${'d'.repeat(n - 197)}.com` }]),
+      254,
+      'channelSpecificOptions.email.additionalRecipients[0].email',
+      'must be at most 254 characters',
+    ],
   ];
 
   it.each(cases)('%s: the limit passes, one more fails with a path', (_, make, limit, path, message) => {
@@ -201,7 +388,9 @@ describe('sizes are bounded before anything else reads the value', () => {
   it('an email address over 254 characters is refused for its length alone', () => {
     expect(parseReply(asCustomer({ emailAddress: `${'a'.repeat(300)}@example.com` }))).toEqual({
       ok: false,
-      issues: [{ path: 'impersonation.asCustomer.customerIdentifier.emailAddress', message: 'must be at most 254 characters' }],
+      issues: [
+        { path: 'impersonation.asCustomer.customerIdentifier.emailAddress', message: 'must be at most 254 characters' },
+      ],
     });
   });
 
@@ -217,11 +406,18 @@ describe('sizes are bounded before anything else reads the value', () => {
   });
 
   it('an oversized list is refused without reading a single item', () => {
-    const items = new Proxy(new Array(1_000_000), { get: (t, k) => (k === 'length' || typeof k === 'symbol' ? Reflect.get(t, k) : throwing()) });
-    expect(parseReply({ ...base, attachmentIds: items })).toEqual({ ok: false, issues: [{ path: 'attachmentIds', message: 'must hold at most 100 ids' }] });
+    const items = new Proxy(new Array(1_000_000), {
+      get: (t, k) => (k === 'length' || typeof k === 'symbol' ? Reflect.get(t, k) : throwing()),
+    });
+    expect(parseReply({ ...base, attachmentIds: items })).toEqual({
+      ok: false,
+      issues: [{ path: 'attachmentIds', message: 'must hold at most 100 ids' }],
+    });
     expect(parseReply(withCc(items))).toEqual({
       ok: false,
-      issues: [{ path: 'channelSpecificOptions.email.additionalRecipients', message: 'must hold at most 100 recipients' }],
+      issues: [
+        { path: 'channelSpecificOptions.email.additionalRecipients', message: 'must hold at most 100 recipients' },
+      ],
     });
   });
 });
@@ -231,26 +427,59 @@ describe('replyToThread refuses hostile input with invalid_input and sends nothi
   const plain = new PlainClient({ apiKey: fake.apiKey, fetch: fake.fetch });
 
   it.each([
-    ['a throwing getter', { get threadId(): string { return throwing(); }, textContent: 'Hi' }, 'threadId'],
+    [
+      'a throwing getter',
+      {
+        get threadId(): string {
+          return throwing();
+        },
+        textContent: 'Hi',
+      },
+      'threadId',
+    ],
     ['a Proxy whose has trap throws', new Proxy(base, { has: throwing }), 'threadId'],
-    ['a throwing getter deep in Cc', withCc([{ get email() { return throwing(); } }]), 'channelSpecificOptions.email.additionalRecipients[0].email'],
-    ['too many attachments', { ...base, attachmentIds: Array.from({ length: 101 }, (_, i) => `att_${i}`) }, 'attachmentIds'],
+    [
+      'a throwing getter deep in Cc',
+      withCc([
+        {
+          get email() {
+            return throwing();
+          },
+        },
+      ]),
+      'channelSpecificOptions.email.additionalRecipients[0].email',
+    ],
+    [
+      'too many attachments',
+      { ...base, attachmentIds: Array.from({ length: 101 }, (_, i) => `att_${i}`) },
+      'attachmentIds',
+    ],
   ])('%s', async (_, input, path) => {
     fake.reset();
     const result = await plain.replyToThread(input as ReplyToThreadInput);
-    expect(result).toMatchObject({ ok: false, error: { kind: 'invalid_input', attempts: 0, retryable: false, issues: [{ path }] } });
+    expect(result).toMatchObject({
+      ok: false,
+      error: { kind: 'invalid_input', attempts: 0, retryable: false, issues: [{ path }] },
+    });
     expect(fake.requests.length).toBe(0);
   });
 
   it('sends real addresses and drops null customer identifiers', async () => {
     fake.reset();
-    const customer = fake.addCustomer({ email: 'o\'brien@example.com' });
+    const customer = fake.addCustomer({ email: "o'brien@example.com" });
     const thread = fake.addThread({ channel: 'EMAIL', customer });
     const input = {
       threadId: thread.id,
       textContent: 'Hi',
-      impersonation: { asCustomer: { customerIdentifier: { customerId: customer.id, emailAddress: null, externalId: null } } },
-      channelSpecificOptions: { email: { additionalRecipients: [{ email: 'a&b@example.com' }], hiddenRecipients: [{ email: 'josé@bücher.de' }] } },
+      impersonation: {
+        asCustomer: { customerIdentifier: { customerId: customer.id, emailAddress: null, externalId: null } },
+      },
+      channelSpecificOptions: {
+        email: {
+          additionalRecipients: [{ email: 'a&b@example.com' }],
+          hiddenRecipients: [{ email: 'josé@bücher.de' }],
+        },
+      },
     };
     const result = await plain.replyToThread(input);
     expect(result).toMatchObject({ ok: true, data: { threadId: thread.id, channel: 'EMAIL' } });

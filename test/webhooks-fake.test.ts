@@ -2,7 +2,13 @@ import { createServer, type Server } from 'node:http';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { PlainClient } from '../src/index.js';
 import { createFakePlain, type FakeWebhookDelivery } from '../src/testing/index.js';
-import { type PlainWebhookEvent, messageOf, toNodeHandler, verifyWebhook, webhookHandler } from '../src/webhooks/index.js';
+import {
+  messageOf,
+  type PlainWebhookEvent,
+  toNodeHandler,
+  verifyWebhook,
+  webhookHandler,
+} from '../src/webhooks/index.js';
 import { SECRET, schemaErrors } from './webhooks-fixtures.js';
 
 const fake = createFakePlain();
@@ -22,7 +28,7 @@ function receiver() {
   return { events, handler };
 }
 
-describe('fake.customerWrites sends the received event of the thread\'s channel', () => {
+describe("fake.customerWrites sends the received event of the thread's channel", () => {
   for (const [channel, type, key] of [
     ['EMAIL', 'thread.email_received', 'email'],
     ['API', 'thread.email_received', 'email'],
@@ -39,7 +45,12 @@ describe('fake.customerWrites sends the received event of the thread\'s channel'
       expect(deliveries.map((d) => d.status)).toEqual([200]);
       expect(events.map((e) => e.type)).toEqual([type]);
       const message = messageOf(events[0]!)!;
-      expect(message).toMatchObject({ threadId: thread.id, customerId: thread.customerId, text: 'My invoice is wrong', author: { kind: 'customer', id: thread.customerId } });
+      expect(message).toMatchObject({
+        threadId: thread.id,
+        customerId: thread.customerId,
+        text: 'My invoice is wrong',
+        author: { kind: 'customer', id: thread.customerId },
+      });
       expect((events[0]!.payload as Record<string, unknown>)[key]).toBeDefined();
     });
   }
@@ -49,7 +60,11 @@ describe('fake.customerWrites sends the received event of the thread\'s channel'
     fake.webhooks.subscribe(handler, { secret: SECRET });
     const { thread } = await fake.customerWrites({ text: 'Hello?', title: 'Cannot log in' });
     await fake.customerWrites({ threadId: thread.id, text: 'Anyone?' });
-    expect(events.map((e) => e.type)).toEqual(['thread.thread_created', 'thread.email_received', 'thread.email_received']);
+    expect(events.map((e) => e.type)).toEqual([
+      'thread.thread_created',
+      'thread.email_received',
+      'thread.email_received',
+    ]);
     expect(events.slice(1).map((e) => messageOf(e)?.isStartOfThread)).toEqual([true, false]);
     expect(fake.conversation(thread.id).map((m) => m.text)).toEqual(['Hello?', 'Anyone?']);
   });
@@ -58,33 +73,48 @@ describe('fake.customerWrites sends the received event of the thread\'s channel'
     const all = receiver();
     const some = receiver();
     fake.webhooks.subscribe(all.handler, { secret: SECRET });
-    const subscription = fake.webhooks.subscribe(some.handler, { secret: SECRET, eventTypes: ['thread.chat_received'] });
+    const subscription = fake.webhooks.subscribe(some.handler, {
+      secret: SECRET,
+      eventTypes: ['thread.chat_received'],
+    });
     await fake.customerWrites({ text: 'new thread by email' });
     const chat = fake.addThread({ channel: 'CHAT' });
     await fake.customerWrites({ threadId: chat.id, text: 'hi' });
     subscription.unsubscribe();
     await fake.customerWrites({ threadId: chat.id, text: 'hi again' });
-    expect(all.events.map((e) => e.type)).toEqual(['thread.thread_created', 'thread.email_received', 'thread.chat_received', 'thread.chat_received']);
+    expect(all.events.map((e) => e.type)).toEqual([
+      'thread.thread_created',
+      'thread.email_received',
+      'thread.chat_received',
+      'thread.chat_received',
+    ]);
     expect(some.events.map((e) => e.type)).toEqual(['thread.chat_received']);
   });
 });
 
 describe('a reply through the fake sends the *_sent event', () => {
-  it('authored by the API key\'s machine user', async () => {
+  it("authored by the API key's machine user", async () => {
     const { events, handler } = receiver();
     fake.webhooks.subscribe(handler, { secret: SECRET });
     const thread = fake.addThread({ channel: 'SLACK' });
     expect((await plain.replyToThread({ threadId: thread.id, textContent: 'On it!' })).ok).toBe(true);
     await fake.webhooks.settled();
     expect(events.map((e) => e.type)).toEqual(['thread.slack_message_sent']);
-    expect(messageOf(events[0]!)).toMatchObject({ text: 'On it!', author: { kind: 'machineUser', id: fake.webhooks.machineUserId(fake.apiKey) } });
+    expect(messageOf(events[0]!)).toMatchObject({
+      text: 'On it!',
+      author: { kind: 'machineUser', id: fake.webhooks.machineUserId(fake.apiKey) },
+    });
   });
 
   it('authored by the customer when impersonated, as Plain shows it', async () => {
     const { events, handler } = receiver();
     fake.webhooks.subscribe(handler, { secret: SECRET });
     const thread = fake.addThread({ channel: 'EMAIL' });
-    const result = await plain.replyToThread({ threadId: thread.id, textContent: 'as me', impersonation: { asCustomer: { customerIdentifier: { customerId: thread.customerId } } } });
+    const result = await plain.replyToThread({
+      threadId: thread.id,
+      textContent: 'as me',
+      impersonation: { asCustomer: { customerIdentifier: { customerId: thread.customerId } } },
+    });
     expect(result.ok).toBe(true);
     await fake.webhooks.settled();
     expect(events.map((e) => [e.type, messageOf(e)?.author.kind])).toEqual([['thread.email_sent', 'customer']]);
@@ -101,11 +131,11 @@ describe('a reply through the fake sends the *_sent event', () => {
   });
 });
 
-describe('deliveries look like Plain\'s', () => {
+describe("deliveries look like Plain's", () => {
   let server: Server | undefined;
   afterAll(() => new Promise<void>((r) => (server ? server.close(() => r()) : r())));
 
-  it('over real HTTP with Plain\'s headers, signed, and verifiable', async () => {
+  it("over real HTTP with Plain's headers, signed, and verifiable", async () => {
     const received: { headers: Record<string, string | string[] | undefined>; body: string }[] = [];
     const { events, handler } = receiver();
     const node = toNodeHandler(handler);
@@ -135,7 +165,11 @@ describe('deliveries look like Plain\'s', () => {
       'plain-webhook-delivery-attempt-timestamp': body.webhookMetadata.webhookDeliveryAttemptTimestamp,
     });
     expect(chat!.headers['user-agent']).toMatch(/^Plain-Webhooks\/1\.0/);
-    const verified = await verifyWebhook({ body: chat!.body, signature: chat!.headers['plain-request-signature'] as string, secret: SECRET });
+    const verified = await verifyWebhook({
+      body: chat!.body,
+      signature: chat!.headers['plain-request-signature'] as string,
+      secret: SECRET,
+    });
     expect(verified.data?.id).toBe(eventId);
   });
 
@@ -143,7 +177,10 @@ describe('deliveries look like Plain\'s', () => {
     const { events, handler } = receiver();
     fake.webhooks.subscribe(handler, { secret: SECRET });
     const thread = fake.addThread({ channel: 'CHAT' });
-    const { eventId, deliveries: [first] } = await fake.customerWrites({ threadId: thread.id, text: 'once' });
+    const {
+      eventId,
+      deliveries: [first],
+    } = await fake.customerWrites({ threadId: thread.id, text: 'once' });
     await new Promise((r) => setTimeout(r, 5));
     const [second] = await fake.webhooks.redeliver(eventId);
     const a = JSON.parse(first!.body);
@@ -151,7 +188,9 @@ describe('deliveries look like Plain\'s', () => {
     expect(b.id).toBe(a.id);
     expect(b.webhookMetadata.webhookDeliveryAttemptNumber).toBe(2);
     expect(b.webhookMetadata.webhookDeliveryAttemptId).not.toBe(a.webhookMetadata.webhookDeliveryAttemptId);
-    expect(Date.parse(b.webhookMetadata.webhookDeliveryAttemptTimestamp)).toBeGreaterThan(Date.parse(a.webhookMetadata.webhookDeliveryAttemptTimestamp));
+    expect(Date.parse(b.webhookMetadata.webhookDeliveryAttemptTimestamp)).toBeGreaterThan(
+      Date.parse(a.webhookMetadata.webhookDeliveryAttemptTimestamp),
+    );
     expect(second!.headers['plain-request-signature']).not.toBe(first!.headers['plain-request-signature']);
     expect(second!.status).toBe(200);
     expect(events).toHaveLength(1);
@@ -170,21 +209,37 @@ it('every body the fake delivers validates against the vendored webhook schema',
   for (const channel of ['EMAIL', 'API', 'CHAT', 'SLACK', 'MS_TEAMS', 'DISCORD'] as const) {
     const { thread } = await fake.customerWrites({ text: `first on ${channel}`, channel, markdown: '**first**' });
     await fake.customerWrites({ threadId: thread.id, text: '' });
-    await plain.replyToThread({ threadId: thread.id, textContent: 'reply', attachmentIds: ['att_01J0000000000000000000000A'] });
-    await plain.replyToThread({ threadId: thread.id, textContent: 'as the customer', impersonation: { asCustomer: { customerIdentifier: { customerId: thread.customerId } } } });
+    await plain.replyToThread({
+      threadId: thread.id,
+      textContent: 'reply',
+      attachmentIds: ['att_01J0000000000000000000000A'],
+    });
+    await plain.replyToThread({
+      threadId: thread.id,
+      textContent: 'as the customer',
+      impersonation: { asCustomer: { customerIdentifier: { customerId: thread.customerId } } },
+    });
   }
   const email = fake.addThread({ channel: 'EMAIL' });
   await plain.replyToThread({
     threadId: email.id,
     textContent: 'with cc',
-    channelSpecificOptions: { email: { additionalRecipients: [{ email: 'cc@customers.example', name: 'Cc' }], hiddenRecipients: [{ email: 'bcc@customers.example' }] } },
+    channelSpecificOptions: {
+      email: {
+        additionalRecipients: [{ email: 'cc@customers.example', name: 'Cc' }],
+        hiddenRecipients: [{ email: 'bcc@customers.example' }],
+      },
+    },
   });
   await fake.webhooks.settled();
   const all = [...delivered, ...fake.webhooks.deliveries()];
   expect(new Set(all.map((d) => d.eventType))).toEqual(
     new Set([
       'thread.thread_created',
-      ...['email', 'chat', 'slack_message', 'ms_teams_message'].flatMap((m) => [`thread.${m}_received`, `thread.${m}_sent`]),
+      ...['email', 'chat', 'slack_message', 'ms_teams_message'].flatMap((m) => [
+        `thread.${m}_received`,
+        `thread.${m}_sent`,
+      ]),
       'thread.discord_message_received',
     ]),
   );

@@ -38,11 +38,12 @@ export function exampleOf(schema: Schema, depth = 0): unknown {
   }
   if ('const' in schema) return schema.const;
   if (schema.enum) return schema.enum[0];
-  const type = Array.isArray(schema.type) ? schema.type.find((t: string) => t !== 'null') ?? 'null' : schema.type;
+  const type = Array.isArray(schema.type) ? (schema.type.find((t: string) => t !== 'null') ?? 'null') : schema.type;
   switch (type) {
     case 'object': {
       const out: Record<string, unknown> = {};
-      for (const [key, property] of Object.entries<Schema>(schema.properties ?? {})) out[key] = exampleOf(property, depth + 1);
+      for (const [key, property] of Object.entries<Schema>(schema.properties ?? {}))
+        out[key] = exampleOf(property, depth + 1);
       return out;
     }
     case 'array': {

@@ -1,12 +1,24 @@
 import { createServer, type Server } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type PlainWebhookEvent, type SeenStore, createMemorySeenStore, signWebhook, toNodeHandler, webhookHandler } from '../src/webhooks/index.js';
-import { SECRET, exampleEvent, signed } from './webhooks-fixtures.js';
+import {
+  createMemorySeenStore,
+  type PlainWebhookEvent,
+  type SeenStore,
+  signWebhook,
+  toNodeHandler,
+  webhookHandler,
+} from '../src/webhooks/index.js';
+import { exampleEvent, SECRET, signed } from './webhooks-fixtures.js';
 
-async function post(handler: (r: Request) => Promise<Response>, init: { body: BodyInit; signature?: string; method?: string; headers?: Record<string, string> }) {
+async function post(
+  handler: (r: Request) => Promise<Response>,
+  init: { body: BodyInit; signature?: string; method?: string; headers?: Record<string, string> },
+) {
   const headers: Record<string, string> = { 'content-type': 'application/json', ...init.headers };
   if (init.signature !== undefined) headers['plain-request-signature'] = init.signature;
-  const response = await handler(new Request('http://127.0.0.1/plain', { method: init.method ?? 'POST', headers, body: init.body }));
+  const response = await handler(
+    new Request('http://127.0.0.1/plain', { method: init.method ?? 'POST', headers, body: init.body }),
+  );
   return { status: response.status, json: await response.json(), response };
 }
 
@@ -49,14 +61,23 @@ describe('webhookHandler answers Plain with the status that makes it stop or ret
     expect((await post(handler, { body })).json.error.kind).toBe('missing_signature');
     expect((await post(handler, { body })).status).toBe(401);
     expect((await post(handler, { body, signature: 'ab'.repeat(32) })).status).toBe(401);
-    const old = await delivery('thread.email_received', (e) => (e.webhookMetadata.webhookDeliveryAttemptTimestamp = new Date(Date.now() - 3_600_000).toISOString()));
+    const old = await delivery(
+      'thread.email_received',
+      (e) => (e.webhookMetadata.webhookDeliveryAttemptTimestamp = new Date(Date.now() - 3_600_000).toISOString()),
+    );
     expect(await post(handler, old)).toMatchObject({ status: 401, json: { error: { kind: 'stale' } } });
     const notAnObject = await signed('x');
     expect((await post(handler, notAnObject)).status).toBe(400);
     const broken = await signed({ id: 'pEv_1' });
-    expect(await post(handler, broken)).toMatchObject({ status: 400, json: { error: { kind: 'invalid_envelope', path: 'type' } } });
+    expect(await post(handler, broken)).toMatchObject({
+      status: 400,
+      json: { error: { kind: 'invalid_envelope', path: 'type' } },
+    });
     const text = '{not json';
-    expect((await post(handler, { body: text, signature: await signWebhook({ body: text, secret: SECRET }) })).json.error.kind).toBe('not_json');
+    expect(
+      (await post(handler, { body: text, signature: await signWebhook({ body: text, secret: SECRET }) })).json.error
+        .kind,
+    ).toBe('not_json');
     expect(calls).toBe(1);
   });
 
@@ -101,7 +122,9 @@ describe('webhookHandler answers Plain with the status that makes it stop or ret
         controller.enqueue(new Uint8Array(600));
       },
     });
-    const streamed = await handler(new Request('http://127.0.0.1/plain', { method: 'POST', body: stream, duplex: 'half' } as RequestInit));
+    const streamed = await handler(
+      new Request('http://127.0.0.1/plain', { method: 'POST', body: stream, duplex: 'half' } as RequestInit),
+    );
     expect(streamed.status).toBe(413);
     for (const r of [get, streamed]) expect(r.status < 300 || r.status >= 400).toBe(true);
   });
@@ -113,13 +136,21 @@ describe('webhookHandler answers Plain with the status that makes it stop or ret
     const broken: SeenStore = { has: () => Promise.reject(new Error('redis down')), add: () => {} };
     expect((await post(webhookHandler({ secret: SECRET, onEvent: () => {}, seen: broken }), d)).status).toBe(500);
     // Failing to remember an id after onEvent succeeded still answers 200: a 500 would make Plain redeliver for sure.
-    const forgetful: SeenStore = { has: () => false, add: () => { throw new Error('full'); } };
+    const forgetful: SeenStore = {
+      has: () => false,
+      add: () => {
+        throw new Error('full');
+      },
+    };
     expect((await post(webhookHandler({ secret: SECRET, onEvent: () => {}, seen: forgetful }), d)).status).toBe(200);
   });
 
-  it('uses the seen store it is given, async included, with a ttl covering Plain\'s retries', async () => {
+  it("uses the seen store it is given, async included, with a ttl covering Plain's retries", async () => {
     const added: [string, number][] = [];
-    const seen: SeenStore = { has: async (id) => added.some(([a]) => a === id), add: async (id, ttl) => void added.push([id, ttl]) };
+    const seen: SeenStore = {
+      has: async (id) => added.some(([a]) => a === id),
+      add: async (id, ttl) => void added.push([id, ttl]),
+    };
     const handler = webhookHandler({ secret: SECRET, onEvent: () => {}, seen });
     const d = await delivery();
     await post(handler, d);
@@ -129,7 +160,14 @@ describe('webhookHandler answers Plain with the status that makes it stop or ret
 
   it('rotation: either secret of the list is accepted', async () => {
     const handler = webhookHandler({ secret: ['old-secret-0123456789abcdef', SECRET], onEvent: () => {} });
-    expect((await post(handler, await signed(exampleEvent('thread.chat_received', new Date()), 'old-secret-0123456789abcdef'))).status).toBe(200);
+    expect(
+      (
+        await post(
+          handler,
+          await signed(exampleEvent('thread.chat_received', new Date()), 'old-secret-0123456789abcdef'),
+        )
+      ).status,
+    ).toBe(200);
   });
 });
 
@@ -159,12 +197,22 @@ describe('toNodeHandler: the same handler behind node:http or Express', () => {
 
   it('reads the raw body from the request stream and answers as the handler does', async () => {
     const received: string[] = [];
-    const url = await serve(toNodeHandler(webhookHandler({ secret: SECRET, onEvent: (e) => void received.push(e.id) })));
+    const url = await serve(
+      toNodeHandler(webhookHandler({ secret: SECRET, onEvent: (e) => void received.push(e.id) })),
+    );
     const d = await delivery();
-    const ok = await fetch(url, { method: 'POST', body: d.body, headers: { 'plain-request-signature': d.signature, host: 'evil.example' } });
+    const ok = await fetch(url, {
+      method: 'POST',
+      body: d.body,
+      headers: { 'plain-request-signature': d.signature, host: 'evil.example' },
+    });
     expect(ok.status).toBe(200);
     expect(received).toEqual([d.event.id]);
-    const bad = await fetch(url, { method: 'POST', body: d.body, headers: { 'plain-request-signature': 'ab'.repeat(32) } });
+    const bad = await fetch(url, {
+      method: 'POST',
+      body: d.body,
+      headers: { 'plain-request-signature': 'ab'.repeat(32) },
+    });
     expect(bad.status).toBe(401);
   });
 
@@ -177,7 +225,9 @@ describe('toNodeHandler: the same handler behind node:http or Express', () => {
       req.body = Buffer.concat(chunks);
       await handler(req, res);
     });
-    expect((await fetch(raw, { method: 'POST', body: d.body, headers: { 'plain-request-signature': d.signature } })).status).toBe(200);
+    expect(
+      (await fetch(raw, { method: 'POST', body: d.body, headers: { 'plain-request-signature': d.signature } })).status,
+    ).toBe(200);
     await new Promise<void>((r) => server!.close(() => r()));
     const parsed = await serve(async (req, res) => {
       let text = '';
@@ -186,19 +236,42 @@ describe('toNodeHandler: the same handler behind node:http or Express', () => {
       req._body = true;
       await handler(req, res);
     });
-    const answer = await fetch(parsed, { method: 'POST', body: d.body, headers: { 'plain-request-signature': d.signature } });
+    const answer = await fetch(parsed, {
+      method: 'POST',
+      body: d.body,
+      headers: { 'plain-request-signature': d.signature },
+    });
     expect(answer.status).toBe(500);
     expect((await answer.json()).error.message).toMatch(/before any body parser/);
   });
 
   it('never rejects, even when the request stream fails or the handler throws', async () => {
     const writes: { status?: number; ended: boolean } = { ended: false };
-    const res = { statusCode: 0, setHeader() {}, end() { writes.ended = true; writes.status = res.statusCode; } };
-    const failing = { method: 'POST', headers: {}, async *[Symbol.asyncIterator]() { throw new Error('socket reset'); } };
-    await expect(toNodeHandler(webhookHandler({ secret: SECRET, onEvent: () => {} }))(failing as never, res)).resolves.toBeUndefined();
+    const res = {
+      statusCode: 0,
+      setHeader() {},
+      end() {
+        writes.ended = true;
+        writes.status = res.statusCode;
+      },
+    };
+    const failing = {
+      method: 'POST',
+      headers: {},
+      [Symbol.asyncIterator]() {
+        return { next: () => Promise.reject(new Error('socket reset')) };
+      },
+    };
+    await expect(
+      toNodeHandler(webhookHandler({ secret: SECRET, onEvent: () => {} }))(failing as never, res),
+    ).resolves.toBeUndefined();
     expect(writes.ended).toBe(true);
     writes.ended = false;
-    await expect(toNodeHandler(() => { throw new Error('boom'); })({ method: 'POST', headers: {}, async *[Symbol.asyncIterator]() {} } as never, res)).resolves.toBeUndefined();
+    await expect(
+      toNodeHandler(() => {
+        throw new Error('boom');
+      })({ method: 'POST', headers: {}, async *[Symbol.asyncIterator]() {} } as never, res),
+    ).resolves.toBeUndefined();
     expect(writes).toEqual({ ended: true, status: 500 });
   });
 });

@@ -34,7 +34,8 @@ describe('PlainWebhookEvent narrows on type', () => {
   });
 
   it('an if on type narrows too', () => {
-    if (event.type === 'thread.slack_message_received') expectTypeOf(event.payload.slackMessage.text).toEqualTypeOf<string>();
+    if (event.type === 'thread.slack_message_received')
+      expectTypeOf(event.payload.slackMessage.text).toEqualTypeOf<string>();
   });
 
   it('the unknown arm has payload unknown and a type read as a string', () => {
@@ -45,7 +46,9 @@ describe('PlainWebhookEvent narrows on type', () => {
   });
 
   it('every known type has a payload (none is never)', () => {
-    type Missing = { [T in KnownWebhookEventType]: [WebhookPayloadOf<T>] extends [never] ? T : never }[KnownWebhookEventType];
+    type Missing = {
+      [T in KnownWebhookEventType]: [WebhookPayloadOf<T>] extends [never] ? T : never;
+    }[KnownWebhookEventType];
     expectTypeOf<Missing>().toEqualTypeOf<never>();
   });
 

@@ -1,15 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  type PlainWebhookEvent,
   isFromCustomer,
   isKnownEvent,
   messageOf,
+  type PlainWebhookEvent,
   signWebhook,
   verifySignature,
   verifyWebhook,
 } from '../src/webhooks/index.js';
-import { SECRET, exampleEvent, schemaErrors, signed, webhookSchema } from './webhooks-fixtures.js';
+import { exampleEvent, SECRET, schemaErrors, signed, webhookSchema } from './webhooks-fixtures.js';
 
 const NOW = new Date('2026-04-21T10:00:00.000Z');
 const ALL_TYPES: string[] = webhookSchema.properties.type.enum;
@@ -17,45 +17,60 @@ const ALL_TYPES: string[] = webhookSchema.properties.type.enum;
 describe('a correctly signed body verifies, and any one-byte change does not', () => {
   it('UTF-8 text anywhere in a valid event', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.string({ unit: 'grapheme' }), fc.nat(), fc.integer({ min: 1, max: 255 }), async (text, at, delta) => {
-        const event = exampleEvent('thread.chat_received', NOW);
-        event.payload.chat.text = text;
-        const { body, signature } = await signed(event);
-        const good = await verifyWebhook({ body, signature, secret: SECRET, now: NOW });
-        expect(good.ok).toBe(true);
-        expect(good.data?.id).toBe(event.id);
+      fc.asyncProperty(
+        fc.string({ unit: 'grapheme' }),
+        fc.nat(),
+        fc.integer({ min: 1, max: 255 }),
+        async (text, at, delta) => {
+          const event = exampleEvent('thread.chat_received', NOW);
+          event.payload.chat.text = text;
+          const { body, signature } = await signed(event);
+          const good = await verifyWebhook({ body, signature, secret: SECRET, now: NOW });
+          expect(good.ok).toBe(true);
+          expect(good.data?.id).toBe(event.id);
 
-        const bytes = new TextEncoder().encode(body);
-        const i = at % bytes.length;
-        bytes[i] = (bytes[i]! + delta) % 256;
-        const bad = await verifyWebhook({ body: bytes, signature, secret: SECRET, now: NOW });
-        expect(bad.error?.kind).toBe('invalid_signature');
-      }),
+          const bytes = new TextEncoder().encode(body);
+          const i = at % bytes.length;
+          bytes[i] = (bytes[i]! + delta) % 256;
+          const bad = await verifyWebhook({ body: bytes, signature, secret: SECRET, now: NOW });
+          expect(bad.error?.kind).toBe('invalid_signature');
+        },
+      ),
       { numRuns: 200 },
     );
   });
 
   it('arbitrary binary bodies, as Uint8Array and ArrayBuffer: the signature passes and only JSON parsing can refuse', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.uint8Array({ minLength: 1, maxLength: 2048 }), fc.nat(), fc.integer({ min: 1, max: 255 }), async (bytes, at, delta) => {
-        const signature = await signWebhook({ body: bytes, secret: SECRET });
-        for (const body of [bytes, bytes.slice().buffer]) {
-          const result = await verifySignature({ body, signature, secret: SECRET });
-          expect(result.ok || result.error.kind === 'not_json').toBe(true);
-        }
-        const changed = bytes.slice();
-        const i = at % changed.length;
-        changed[i] = (changed[i]! + delta) % 256;
-        const bad = await verifySignature({ body: changed, signature, secret: SECRET });
-        expect(bad.error?.kind).toBe('invalid_signature');
-      }),
+      fc.asyncProperty(
+        fc.uint8Array({ minLength: 1, maxLength: 2048 }),
+        fc.nat(),
+        fc.integer({ min: 1, max: 255 }),
+        async (bytes, at, delta) => {
+          const signature = await signWebhook({ body: bytes, secret: SECRET });
+          for (const body of [bytes, bytes.slice().buffer]) {
+            const result = await verifySignature({ body, signature, secret: SECRET });
+            expect(result.ok || result.error.kind === 'not_json').toBe(true);
+          }
+          const changed = bytes.slice();
+          const i = at % changed.length;
+          changed[i] = (changed[i]! + delta) % 256;
+          const bad = await verifySignature({ body: changed, signature, secret: SECRET });
+          expect(bad.error?.kind).toBe('invalid_signature');
+        },
+      ),
       { numRuns: 200 },
     );
   });
 
   it('a string body and its UTF-8 bytes verify alike', async () => {
     const { body, signature } = await signed(exampleEvent('thread.email_received', NOW));
-    const fromBytes = await verifyWebhook({ body: new TextEncoder().encode(body), signature, secret: SECRET, now: NOW });
+    const fromBytes = await verifyWebhook({
+      body: new TextEncoder().encode(body),
+      signature,
+      secret: SECRET,
+      now: NOW,
+    });
     const fromString = await verifyWebhook({ body, signature, secret: SECRET, now: NOW });
     expect(fromBytes).toEqual(fromString);
     expect(fromString.ok).toBe(true);
@@ -91,8 +106,14 @@ describe('the delivery attempt must be recent (webhookDeliveryAttemptTimestamp, 
 
   it('a bad tolerance or now is invalid_input naming it', async () => {
     const { body, signature } = await signed(exampleEvent('thread.email_received', NOW));
-    expect((await verifyWebhook({ body, signature, secret: SECRET, toleranceSeconds: -1 })).error).toMatchObject({ kind: 'invalid_input', field: 'toleranceSeconds' });
-    expect((await verifyWebhook({ body, signature, secret: SECRET, now: new Date('nope') })).error).toMatchObject({ kind: 'invalid_input', field: 'now' });
+    expect((await verifyWebhook({ body, signature, secret: SECRET, toleranceSeconds: -1 })).error).toMatchObject({
+      kind: 'invalid_input',
+      field: 'toleranceSeconds',
+    });
+    expect((await verifyWebhook({ body, signature, secret: SECRET, now: new Date('nope') })).error).toMatchObject({
+      kind: 'invalid_input',
+      field: 'now',
+    });
   });
 });
 
@@ -101,16 +122,36 @@ describe('secret rotation: a list of secrets, any one may match', () => {
     const event = exampleEvent('thread.chat_sent', NOW);
     for (const secret of ['old-secret-0123456789abcdef', 'new-secret-0123456789abcdef']) {
       const { body, signature } = await signed(event, secret);
-      const result = await verifyWebhook({ body, signature, secret: ['old-secret-0123456789abcdef', 'new-secret-0123456789abcdef'], now: NOW });
+      const result = await verifyWebhook({
+        body,
+        signature,
+        secret: ['old-secret-0123456789abcdef', 'new-secret-0123456789abcdef'],
+        now: NOW,
+      });
       expect(result.ok).toBe(true);
     }
   });
 
   it('refuses a body signed with neither, and an empty list or an empty secret is invalid_input', async () => {
     const { body, signature } = await signed(exampleEvent('thread.chat_sent', NOW), 'a-third-secret-0123456789');
-    expect((await verifyWebhook({ body, signature, secret: ['old-secret-0123456789abcdef', 'new-secret-0123456789abcdef'], now: NOW })).error?.kind).toBe('invalid_signature');
-    expect((await verifyWebhook({ body, signature, secret: [], now: NOW })).error).toMatchObject({ kind: 'invalid_input', field: 'secret' });
-    expect((await verifyWebhook({ body, signature, secret: '', now: NOW })).error).toMatchObject({ kind: 'invalid_input', field: 'secret' });
+    expect(
+      (
+        await verifyWebhook({
+          body,
+          signature,
+          secret: ['old-secret-0123456789abcdef', 'new-secret-0123456789abcdef'],
+          now: NOW,
+        })
+      ).error?.kind,
+    ).toBe('invalid_signature');
+    expect((await verifyWebhook({ body, signature, secret: [], now: NOW })).error).toMatchObject({
+      kind: 'invalid_input',
+      field: 'secret',
+    });
+    expect((await verifyWebhook({ body, signature, secret: '', now: NOW })).error).toMatchObject({
+      kind: 'invalid_input',
+      field: 'secret',
+    });
   });
 });
 
@@ -141,20 +182,36 @@ describe('the Plain-Request-Signature header: what is accepted', () => {
   it('absent or blank is missing_signature; anything but 64 hex digits is invalid_signature', async () => {
     const { body } = await signed(exampleEvent('thread.email_received', NOW));
     for (const signature of [null, undefined, '', '   ']) {
-      expect((await verifyWebhook({ body, signature, secret: SECRET, now: NOW })).error?.kind).toBe('missing_signature');
+      expect((await verifyWebhook({ body, signature, secret: SECRET, now: NOW })).error?.kind).toBe(
+        'missing_signature',
+      );
     }
-    for (const transform of [(h: string) => h.slice(1), (h: string) => `${h}0`, (h: string) => `v1=${h}`, (h: string) => h.replace(/^./, 'g')]) {
+    for (const transform of [
+      (h: string) => h.slice(1),
+      (h: string) => `${h}0`,
+      (h: string) => `v1=${h}`,
+      (h: string) => h.replace(/^./, 'g'),
+    ]) {
       expect((await variants(transform)).error?.kind).toBe('invalid_signature');
     }
   });
 });
 
 describe('the body must be a webhook', () => {
-  const check = async (body: string) => verifyWebhook({ body, signature: await signWebhook({ body, secret: SECRET }), secret: SECRET, now: NOW });
+  const check = async (body: string) =>
+    verifyWebhook({ body, signature: await signWebhook({ body, secret: SECRET }), secret: SECRET, now: NOW });
 
   it('a signed body that is not JSON is not_json', async () => {
     expect((await check('<html>')).error?.kind).toBe('not_json');
-    expect((await verifySignature({ body: new Uint8Array([0xff, 0xfe]), signature: await signWebhook({ body: new Uint8Array([0xff, 0xfe]), secret: SECRET }), secret: SECRET })).error?.kind).toBe('not_json');
+    expect(
+      (
+        await verifySignature({
+          body: new Uint8Array([0xff, 0xfe]),
+          signature: await signWebhook({ body: new Uint8Array([0xff, 0xfe]), secret: SECRET }),
+          secret: SECRET,
+        })
+      ).error?.kind,
+    ).toBe('not_json');
   });
 
   it('a wrong envelope is invalid_envelope with the path that is wrong', async () => {
@@ -164,7 +221,10 @@ describe('the body must be a webhook', () => {
       [(e) => (e.payload = 'x'), 'payload'],
       [(e) => delete e.webhookMetadata, 'webhookMetadata'],
       [(e) => (e.webhookMetadata.webhookDeliveryAttemptNumber = 0), 'webhookMetadata.webhookDeliveryAttemptNumber'],
-      [(e) => (e.webhookMetadata.webhookDeliveryAttemptTimestamp = 'yesterday'), 'webhookMetadata.webhookDeliveryAttemptTimestamp'],
+      [
+        (e) => (e.webhookMetadata.webhookDeliveryAttemptTimestamp = 'yesterday'),
+        'webhookMetadata.webhookDeliveryAttemptTimestamp',
+      ],
       [(e) => (e.payload.eventType = 'thread.chat_sent'), 'payload.eventType'],
       [(e) => delete e.payload.email, 'payload.email'],
       [(e) => (e.payload.thread.customer.id = ''), 'payload.thread.customer.id'],
@@ -179,13 +239,24 @@ describe('the body must be a webhook', () => {
   });
 
   it('a parsed object instead of the raw body is invalid_input that says to mount before the body parser', async () => {
-    const result = await verifyWebhook({ body: exampleEvent('thread.email_received') as never, signature: 'ab'.repeat(32), secret: SECRET });
+    const result = await verifyWebhook({
+      body: exampleEvent('thread.email_received') as never,
+      signature: 'ab'.repeat(32),
+      secret: SECRET,
+    });
     expect(result.error).toMatchObject({ kind: 'invalid_input', field: 'body' });
     expect(result.error?.message).toMatch(/before any body parser/);
   });
 
   it('never rejects, whatever it is given', async () => {
-    for (const input of [undefined, null, {}, { body: 1 }, { body: 'x', signature: 5, secret: SECRET }, { body: 'x', signature: 'ab', secret: [1] }]) {
+    for (const input of [
+      undefined,
+      null,
+      {},
+      { body: 1 },
+      { body: 'x', signature: 5, secret: SECRET },
+      { body: 'x', signature: 'ab', secret: [1] },
+    ]) {
       const result = await verifyWebhook(input as never);
       expect(result.ok).toBe(false);
       const plain = await verifySignature(input as never);
@@ -203,7 +274,12 @@ describe('the body must be a webhook', () => {
       await verifyWebhook({ body, signature, secret, now: NOW }),
       await verifyWebhook({ body, signature: `${signature.slice(1)}0`, secret, now: NOW }),
       await verifyWebhook({ body, signature: 'nothex', secret: [secret, 'x'], now: NOW }),
-      await verifyWebhook({ body: 'BODY-MARKER-private', signature: await signWebhook({ body: 'BODY-MARKER-private', secret }), secret, now: NOW }),
+      await verifyWebhook({
+        body: 'BODY-MARKER-private',
+        signature: await signWebhook({ body: 'BODY-MARKER-private', secret }),
+        secret,
+        now: NOW,
+      }),
     ].map((r) => JSON.stringify(r.error));
     expect(errors.every((e) => e !== undefined)).toBe(true);
     for (const text of errors) {
@@ -225,7 +301,9 @@ describe('every event type of the vendored schema, from a generated example', ()
       expect(verified).toEqual(event);
       expect(isKnownEvent(verified)).toBe(true);
       const message = messageOf(verified);
-      const isMessage = /^thread\.(email|chat|slack_message|ms_teams_message|discord_message)_(received|sent)$/.test(type);
+      const isMessage = /^thread\.(email|chat|slack_message|ms_teams_message|discord_message)_(received|sent)$/.test(
+        type,
+      );
       expect(message !== undefined).toBe(isMessage);
       if (message) {
         expect(message.threadId).toBe(event.payload.thread.id);
@@ -238,7 +316,11 @@ describe('every event type of the vendored schema, from a generated example', ()
 
 describe('other versions and unknown types pass through', () => {
   it('an event type the types do not know arrives with its payload untouched', async () => {
-    const event = { ...exampleEvent('thread.email_received', NOW), type: 'discussion.discussion_created', payload: { eventType: 'discussion.discussion_created', anything: [1] } };
+    const event = {
+      ...exampleEvent('thread.email_received', NOW),
+      type: 'discussion.discussion_created',
+      payload: { eventType: 'discussion.discussion_created', anything: [1] },
+    };
     const { body, signature } = await signed(event);
     const result = await verifyWebhook({ body, signature, secret: SECRET, now: NOW });
     expect(result.data).toEqual(event);
@@ -295,13 +377,29 @@ describe('messageOf and isFromCustomer', () => {
   });
 
   it('isFromCustomer is true only for a message a customer wrote', () => {
-    expect(isFromCustomer(withAuthor('thread.chat_received', 'chat', { actorType: 'customer', customerId: 'c_1' }))).toBe(true);
-    expect(isFromCustomer(withAuthor('thread.chat_sent', 'chat', { actorType: 'machineUser', machineUserId: 'mu_1' }))).toBe(false);
-    expect(isFromCustomer(withAuthor('thread.slack_message_received', 'slackMessage', { actorType: 'user', userId: 'u_1' }))).toBe(false);
-    expect(isFromCustomer(withAuthor('thread.ms_teams_message_received', 'msTeamsMessage', { actorType: 'system', system: 's' }))).toBe(false);
+    expect(
+      isFromCustomer(withAuthor('thread.chat_received', 'chat', { actorType: 'customer', customerId: 'c_1' })),
+    ).toBe(true);
+    expect(
+      isFromCustomer(withAuthor('thread.chat_sent', 'chat', { actorType: 'machineUser', machineUserId: 'mu_1' })),
+    ).toBe(false);
+    expect(
+      isFromCustomer(withAuthor('thread.slack_message_received', 'slackMessage', { actorType: 'user', userId: 'u_1' })),
+    ).toBe(false);
+    expect(
+      isFromCustomer(
+        withAuthor('thread.ms_teams_message_received', 'msTeamsMessage', { actorType: 'system', system: 's' }),
+      ),
+    ).toBe(false);
     expect(isFromCustomer(exampleEvent('thread.thread_created', NOW) as never)).toBe(false);
-    expect(messageOf(withAuthor('thread.chat_sent', 'chat', { actorType: 'machineUser', machineUserId: 'mu_1' }))?.author).toEqual({ kind: 'machineUser', id: 'mu_1' });
-    expect(messageOf(withAuthor('thread.chat_sent', 'chat', { actorType: 'toString' }))?.author).toEqual({ kind: 'unknown' });
-    expect(messageOf(withAuthor('thread.chat_sent', 'chat', { actorType: 'UNKNOWN' }))?.author).toEqual({ kind: 'unknown' });
+    expect(
+      messageOf(withAuthor('thread.chat_sent', 'chat', { actorType: 'machineUser', machineUserId: 'mu_1' }))?.author,
+    ).toEqual({ kind: 'machineUser', id: 'mu_1' });
+    expect(messageOf(withAuthor('thread.chat_sent', 'chat', { actorType: 'toString' }))?.author).toEqual({
+      kind: 'unknown',
+    });
+    expect(messageOf(withAuthor('thread.chat_sent', 'chat', { actorType: 'UNKNOWN' }))?.author).toEqual({
+      kind: 'unknown',
+    });
   });
 });

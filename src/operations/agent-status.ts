@@ -9,7 +9,11 @@ import { type ThreadResult, threadIn } from './thread-status.js';
 export type UpdateThreadAgentStatusInput = { threadId: string; agentStatus: AgentStatus };
 
 const UPDATE = {
-  ...operation<unknown, { input: UpdateThreadAgentStatusInput }>(UpdateThreadAgentStatusDocument, 'UpdateThreadAgentStatus', 'updateThreadAgentStatus'),
+  ...operation<unknown, { input: UpdateThreadAgentStatusInput }>(
+    UpdateThreadAgentStatusDocument,
+    'UpdateThreadAgentStatus',
+    'updateThreadAgentStatus',
+  ),
   idempotent: true as const,
 };
 

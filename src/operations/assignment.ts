@@ -12,15 +12,26 @@ export type AssignThreadInput =
 /** Plain's `UnassignThreadInput`. */
 export type UnassignThreadInput = { threadId: string };
 
-const ASSIGN = { ...operation<unknown, { input: AssignThreadInput }>(AssignThreadDocument, 'AssignThread', 'assignThread'), idempotent: true as const };
-const UNASSIGN = { ...operation<unknown, { input: UnassignThreadInput }>(UnassignThreadDocument, 'UnassignThread', 'unassignThread'), idempotent: true as const };
+const ASSIGN = {
+  ...operation<unknown, { input: AssignThreadInput }>(AssignThreadDocument, 'AssignThread', 'assignThread'),
+  idempotent: true as const,
+};
+const UNASSIGN = {
+  ...operation<unknown, { input: UnassignThreadInput }>(UnassignThreadDocument, 'UnassignThread', 'unassignThread'),
+  idempotent: true as const,
+};
 
 const AssignInput = z
   .object({ threadId: nonBlank(), userId: z.nullish(nonBlank()), machineUserId: z.nullish(nonBlank()) }, anObject)
   .check(
     z.superRefine((input, ctx) => {
       if ((input.userId == null) === (input.machineUserId == null)) {
-        ctx.addIssue({ code: 'custom', input: input.userId, path: ['userId'], message: 'give exactly one of userId or machineUserId' });
+        ctx.addIssue({
+          code: 'custom',
+          input: input.userId,
+          path: ['userId'],
+          message: 'give exactly one of userId or machineUserId',
+        });
       }
     }),
   ) as z.ZodMiniType<AssignThreadInput>;

@@ -1,12 +1,17 @@
 import * as z from 'zod/mini';
 import { invalidInput } from '../errors.js';
-import { type CustomerSummaryFragment, GetCustomerByEmailDocument, GetCustomerByExternalIdDocument, GetCustomerDocument } from '../generated/lookups.js';
+import {
+  type CustomerSummaryFragment,
+  GetCustomerByEmailDocument,
+  GetCustomerByExternalIdDocument,
+  GetCustomerDocument,
+} from '../generated/lookups.js';
 import { operation } from '../operations.js';
 import type { Result } from '../result.js';
 import { send } from '../send.js';
 import { parseInput } from '../validation.js';
 import { anObject, nonBlank } from './fields.js';
-import { type Call, answerWithout, failed } from './pipeline.js';
+import { answerWithout, type Call, failed } from './pipeline.js';
 
 /** A customer: id, your external id for them, names and email. */
 export type Customer = CustomerSummaryFragment;
@@ -20,13 +25,23 @@ export type GetCustomerResult = Result<Customer | null>;
 
 const BY_ID = operation<unknown, { customerId: string }>(GetCustomerDocument, 'GetCustomer');
 const BY_EMAIL = operation<unknown, { email: string }>(GetCustomerByEmailDocument, 'GetCustomerByEmail');
-const BY_EXTERNAL_ID = operation<unknown, { externalId: string }>(GetCustomerByExternalIdDocument, 'GetCustomerByExternalId');
+const BY_EXTERNAL_ID = operation<unknown, { externalId: string }>(
+  GetCustomerByExternalIdDocument,
+  'GetCustomerByExternalId',
+);
 
 const CustomerKey = z
-  .object({ customerId: z.optional(nonBlank()), email: z.optional(nonBlank()), externalId: z.optional(nonBlank()) }, anObject)
+  .object(
+    { customerId: z.optional(nonBlank()), email: z.optional(nonBlank()), externalId: z.optional(nonBlank()) },
+    anObject,
+  )
   .check(
     z.refine(
-      (key) => Number(key.customerId !== undefined) + Number(key.email !== undefined) + Number(key.externalId !== undefined) === 1,
+      (key) =>
+        Number(key.customerId !== undefined) +
+          Number(key.email !== undefined) +
+          Number(key.externalId !== undefined) ===
+        1,
       'give exactly one of customerId, email or externalId',
     ),
   );
@@ -43,9 +58,11 @@ export async function getCustomer(call: Call, input: unknown): Promise<GetCustom
   if (!parsed.ok) return failed(invalidInput(parsed.issues));
   const { customerId, email, externalId } = parsed.data;
   const out =
-    customerId !== undefined ? await send(call.sender, BY_ID, { customerId }, call.policy)
-    : email !== undefined ? await send(call.sender, BY_EMAIL, { email }, call.policy)
-    : await send(call.sender, BY_EXTERNAL_ID, { externalId: externalId as string }, call.policy);
+    customerId !== undefined
+      ? await send(call.sender, BY_ID, { customerId }, call.policy)
+      : email !== undefined
+        ? await send(call.sender, BY_EMAIL, { email }, call.policy)
+        : await send(call.sender, BY_EXTERNAL_ID, { externalId: externalId as string }, call.policy);
   if (!out.ok) return failed(out.error, { requestId: out.error.requestId, rateLimit: out.rateLimit });
   const { requestId, rateLimit, attempts } = out;
   const data = out.data as Record<string, unknown>;

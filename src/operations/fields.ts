@@ -5,21 +5,27 @@ import { isNonBlankString } from '../validation.js';
 // from the zod/mini schemas replyToThread already uses (object, string, array, nullish, and custom checks), so that a
 // bundle loads no other part of zod for them.
 
-const typeError = (expected: string) => (issue: { input?: unknown }) => (issue.input === undefined ? 'is required' : `must be ${expected}`);
+const typeError = (expected: string) => (issue: { input?: unknown }) =>
+  issue.input === undefined ? 'is required' : `must be ${expected}`;
 
 /** An object; anything else is `must be an object`. */
 export const anObject = { error: typeError('an object') };
 
 /** An id or a text: a string with something besides whitespace. */
-export const nonBlank = () => z.string({ error: typeError('a string') }).check(z.refine(isNonBlankString, 'must not be empty'));
+export const nonBlank = () =>
+  z.string({ error: typeError('a string') }).check(z.refine(isNonBlankString, 'must not be empty'));
 
 /** A list of ids with at least one. */
 export const someIds = () =>
-  z.array(nonBlank(), { error: typeError('a list of ids') }).check(z.refine((ids) => ids.length > 0, 'must hold at least one id'));
+  z
+    .array(nonBlank(), { error: typeError('a list of ids') })
+    .check(z.refine((ids) => ids.length > 0, 'must hold at least one id'));
 
 /** One of an enum's values. */
 export const oneOf = <const T extends readonly (string | number)[]>(values: T) =>
-  z.custom<T[number]>((value) => (values as readonly unknown[]).includes(value), { error: typeError(`one of ${values.join(', ')}`) });
+  z.custom<T[number]>((value) => (values as readonly unknown[]).includes(value), {
+    error: typeError(`one of ${values.join(', ')}`),
+  });
 
 /** One of an enum's values, or null/absent. */
 export const optionalOneOf = <const T extends readonly string[]>(values: T) => z.nullish(oneOf(values));
@@ -35,4 +41,6 @@ export const positiveWhole = (what: string) =>
 
 /** A plain object whose fields Plain checks itself (such as a `ThreadsFilter`). */
 export const anyObject = <T>(what: string) =>
-  z.custom<T>((value) => typeof value === 'object' && value !== null && !Array.isArray(value), { error: typeError(what) });
+  z.custom<T>((value) => typeof value === 'object' && value !== null && !Array.isArray(value), {
+    error: typeError(what),
+  });

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
-import { type PlainError, invalidInput } from '../errors.js';
-import { type Thread, getThread } from '../get-thread.js';
+import { invalidInput, type PlainError } from '../errors.js';
+import { getThread, type Thread } from '../get-thread.js';
 import type { Result } from '../result.js';
 import { isNonBlankString, parseInput } from '../validation.js';
 import { updateThreadAgentStatus } from './agent-status.js';
@@ -33,7 +33,9 @@ export type HandOffResult =
 const HandOff = z.object(
   {
     threadId: nonBlank(),
-    note: z.nullish(z.custom<NonNullable<HandOffInput['note']>>(isNote, 'must be a non-empty text or { text, markdown }')),
+    note: z.nullish(
+      z.custom<NonNullable<HandOffInput['note']>>(isNote, 'must be a non-empty text or { text, markdown }'),
+    ),
     customerId: z.nullish(nonBlank()),
   },
   anObject,
@@ -81,5 +83,10 @@ export async function handOff(call: Call, input: unknown): Promise<HandOffResult
   const todo = await markThreadAsTodo(call, { threadId });
   if (!todo.ok) return stop('markThreadAsTodo', todo);
   completedSteps.push('markThreadAsTodo');
-  return { ok: true, data: { thread: todo.data, completedSteps }, requestId: todo.requestId, rateLimit: todo.rateLimit };
+  return {
+    ok: true,
+    data: { thread: todo.data, completedSteps },
+    requestId: todo.requestId,
+    rateLimit: todo.rateLimit,
+  };
 }

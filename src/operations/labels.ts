@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { AddLabelsDocument, RemoveLabelsDocument } from '../generated/thread-state.js';
-import { type Thread, isThread } from '../get-thread.js';
+import { isThread, type Thread } from '../get-thread.js';
 import { operation } from '../operations.js';
 import type { Result } from '../result.js';
 import { anObject, nonBlank, someIds } from './fields.js';
@@ -22,8 +22,14 @@ export interface Label {
 }
 export type AddLabelsResult = Result<{ labels: Label[]; thread: Thread | null }>;
 
-const ADD = { ...operation<unknown, { input: AddLabelsInput }>(AddLabelsDocument, 'AddLabels', 'addLabels'), idempotent: true as const };
-const REMOVE = { ...operation<unknown, { input: RemoveLabelsInput }>(RemoveLabelsDocument, 'RemoveLabels', 'removeLabels'), idempotent: true as const };
+const ADD = {
+  ...operation<unknown, { input: AddLabelsInput }>(AddLabelsDocument, 'AddLabels', 'addLabels'),
+  idempotent: true as const,
+};
+const REMOVE = {
+  ...operation<unknown, { input: RemoveLabelsInput }>(RemoveLabelsDocument, 'RemoveLabels', 'removeLabels'),
+  idempotent: true as const,
+};
 
 const AddInput = z.object({ threadId: nonBlank(), labelTypeIds: someIds() }, anObject) as z.ZodMiniType<AddLabelsInput>;
 const RemoveInput = z.object({ labelIds: someIds() }, anObject) as z.ZodMiniType<RemoveLabelsInput>;

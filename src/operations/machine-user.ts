@@ -2,7 +2,7 @@ import { GetMyMachineUserDocument } from '../generated/lookups.js';
 import { operation } from '../operations.js';
 import type { Result } from '../result.js';
 import { send } from '../send.js';
-import { type Call, answerWithout, failed } from './pipeline.js';
+import { answerWithout, type Call, failed } from './pipeline.js';
 
 /** The machine user the API key belongs to: a bot compares it with a message's author to skip its own messages. */
 export interface MachineUser {

@@ -43,4 +43,9 @@ const isNote = (value: unknown): value is Note => {
 
 /** Creates an internal note. Like a reply, it is retried only when it certainly did not run. */
 export const createNote = (call: Call, input: unknown): Promise<CreateNoteResult> =>
-  runMutation(call, { op: CREATE_NOTE, schema: NoteInput, input, pick: ({ note }) => (isNote(note) ? note : undefined) });
+  runMutation(call, {
+    op: CREATE_NOTE,
+    schema: NoteInput,
+    input,
+    pick: ({ note }) => (isNote(note) ? note : undefined),
+  });

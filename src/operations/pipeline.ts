@@ -1,4 +1,5 @@
-import { type PlainError, invalidInput } from '../errors.js';
+import type * as z from 'zod/mini';
+import { invalidInput, type PlainError } from '../errors.js';
 import type { ThreadChannel } from '../generated/graphql.js';
 import { errorFromMutationError, isMutationError } from '../mutation-error.js';
 import type { Operation } from '../operations.js';
@@ -6,7 +7,6 @@ import type { Result } from '../result.js';
 import { type Policy, type Sender, send } from '../send.js';
 import type { ThreadCache } from '../thread-cache.js';
 import { parseInput } from '../validation.js';
-import type * as z from 'zod/mini';
 
 /** What an operation needs from the client for one call: how to send, the thread cache, and the call's policy. */
 export interface Call {
@@ -26,7 +26,10 @@ export const failed = (error: PlainError, meta: Meta = {}): { ok: false; error: 
 });
 
 /** `unexpected_response` for an answer without what the operation selects. */
-export function answerWithout(what: string, context: { attempts: number; requestId?: string; mayHaveRun: boolean }): PlainError {
+export function answerWithout(
+  what: string,
+  context: { attempts: number; requestId?: string; mayHaveRun: boolean },
+): PlainError {
   const ran = context.mayHaveRun ? ' It ran: check its effect before trying it again.' : '';
   return {
     kind: 'unexpected_response',
@@ -52,7 +55,12 @@ export function rememberThread(threads: ThreadCache, thread: unknown): void {
  */
 export async function runMutation<I, T>(
   call: Call,
-  mutation: { op: Operation<unknown, { input: I }>; schema: z.ZodMiniType<I>; input: unknown; pick: (payload: Record<string, unknown>) => T | undefined },
+  mutation: {
+    op: Operation<unknown, { input: I }>;
+    schema: z.ZodMiniType<I>;
+    input: unknown;
+    pick: (payload: Record<string, unknown>) => T | undefined;
+  },
 ): Promise<Result<T>> {
   const { op } = mutation;
   const parsed = parseInput(mutation.schema, mutation.input);
@@ -65,12 +73,21 @@ export async function runMutation<I, T>(
   const payload = (out.data as Record<string, unknown>)[field] as Record<string, unknown>;
   const threadId = (parsed.data as { threadId?: string }).threadId;
   if (isMutationError(payload.error)) {
-    const error = errorFromMutationError(payload.error, { refused: field, ...(threadId ? { threadId } : {}), attempts, requestId });
+    const error = errorFromMutationError(payload.error, {
+      refused: field,
+      ...(threadId ? { threadId } : {}),
+      attempts,
+      requestId,
+    });
     if (threadId && error.kind === 'thread_not_found') call.threads.delete(threadId);
     return failed(error, { requestId, rateLimit });
   }
   rememberThread(call.threads, payload.thread);
   const data = payload.error === null || payload.error === undefined ? mutation.pick(payload) : undefined;
-  if (data === undefined) return failed(answerWithout(`${field} result`, { attempts, requestId, mayHaveRun: true }), { requestId, rateLimit });
+  if (data === undefined)
+    return failed(answerWithout(`${field} result`, { attempts, requestId, mayHaveRun: true }), {
+      requestId,
+      rateLimit,
+    });
   return { ok: true, data, requestId, rateLimit };
 }

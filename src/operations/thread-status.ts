@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import type { DoneStatusDetail, TodoStatusDetail } from '../generated/thread-state.js';
 import { MarkThreadAsDoneDocument, MarkThreadAsTodoDocument, SnoozeThreadDocument } from '../generated/thread-state.js';
-import { type Thread, isThread } from '../get-thread.js';
+import { isThread, type Thread } from '../get-thread.js';
 import { operation } from '../operations.js';
 import type { Result } from '../result.js';
 import { anObject, nonBlank, optionalOneOf, positiveWhole } from './fields.js';
@@ -22,17 +22,46 @@ export type SnoozeThreadInput =
 /** What a state change resolves to: the thread as it is afterwards. */
 export type ThreadResult = Result<Thread>;
 
-const MARK_DONE = { ...operation<unknown, { input: MarkThreadAsDoneInput }>(MarkThreadAsDoneDocument, 'MarkThreadAsDone', 'markThreadAsDone'), idempotent: true as const };
-const MARK_TODO = { ...operation<unknown, { input: MarkThreadAsTodoInput }>(MarkThreadAsTodoDocument, 'MarkThreadAsTodo', 'markThreadAsTodo'), idempotent: true as const };
-const SNOOZE = { ...operation<unknown, { input: SnoozeThreadInput }>(SnoozeThreadDocument, 'SnoozeThread', 'snoozeThread'), idempotent: true as const };
+const MARK_DONE = {
+  ...operation<unknown, { input: MarkThreadAsDoneInput }>(
+    MarkThreadAsDoneDocument,
+    'MarkThreadAsDone',
+    'markThreadAsDone',
+  ),
+  idempotent: true as const,
+};
+const MARK_TODO = {
+  ...operation<unknown, { input: MarkThreadAsTodoInput }>(
+    MarkThreadAsTodoDocument,
+    'MarkThreadAsTodo',
+    'markThreadAsTodo',
+  ),
+  idempotent: true as const,
+};
+const SNOOZE = {
+  ...operation<unknown, { input: SnoozeThreadInput }>(SnoozeThreadDocument, 'SnoozeThread', 'snoozeThread'),
+  idempotent: true as const,
+};
 
 const DoneInput = z.object(
-  { threadId: nonBlank(), statusDetail: optionalOneOf(['IGNORED', 'DONE_MANUALLY_SET', 'DONE_AUTOMATICALLY_SET', 'TIMER_EXPIRED']) },
+  {
+    threadId: nonBlank(),
+    statusDetail: optionalOneOf(['IGNORED', 'DONE_MANUALLY_SET', 'DONE_AUTOMATICALLY_SET', 'TIMER_EXPIRED']),
+  },
   anObject,
 ) as z.ZodMiniType<MarkThreadAsDoneInput>;
 
 const TodoInput = z.object(
-  { threadId: nonBlank(), statusDetail: optionalOneOf(['CREATED', 'IN_PROGRESS', 'NEW_REPLY', 'THREAD_LINK_UPDATED', 'THREAD_DISCUSSION_RESOLVED']) },
+  {
+    threadId: nonBlank(),
+    statusDetail: optionalOneOf([
+      'CREATED',
+      'IN_PROGRESS',
+      'NEW_REPLY',
+      'THREAD_LINK_UPDATED',
+      'THREAD_DISCUSSION_RESOLVED',
+    ]),
+  },
   anObject,
 ) as z.ZodMiniType<MarkThreadAsTodoInput>;
 
@@ -49,13 +78,19 @@ const SnoozeInput = z
     z.superRefine((input, ctx) => {
       // Plain snoozes for a duration, or until the customer replies; with neither it has no way to wake the thread.
       if (input.durationSeconds == null && input.statusDetail !== 'WAITING_FOR_CUSTOMER') {
-        ctx.addIssue({ code: 'custom', input: input.durationSeconds, path: ['durationSeconds'], message: "is required unless statusDetail is 'WAITING_FOR_CUSTOMER'" });
+        ctx.addIssue({
+          code: 'custom',
+          input: input.durationSeconds,
+          path: ['durationSeconds'],
+          message: "is required unless statusDetail is 'WAITING_FOR_CUSTOMER'",
+        });
       }
     }),
   ) as z.ZodMiniType<SnoozeThreadInput>;
 
 /** The thread from a state change's payload. */
-export const threadIn = (payload: Record<string, unknown>): Thread | undefined => (isThread(payload.thread) ? payload.thread : undefined);
+export const threadIn = (payload: Record<string, unknown>): Thread | undefined =>
+  isThread(payload.thread) ? payload.thread : undefined;
 
 /** Marks a thread as done. Setting it twice is harmless, so it is retried on transient failures. */
 export const markThreadAsDone = (call: Call, input: unknown): Promise<ThreadResult> =>

@@ -2,13 +2,13 @@ import * as z from 'zod/mini';
 import type { GetThreadError } from '../errors.js';
 import { invalidInput } from '../errors.js';
 import { GetThreadByExternalIdDocument, ListThreadsDocument, type ThreadsFilter } from '../generated/lookups.js';
-import { type GetThreadResult, type Thread, isThread } from '../get-thread.js';
+import { type GetThreadResult, isThread, type Thread } from '../get-thread.js';
 import { operation } from '../operations.js';
 import type { Result } from '../result.js';
 import { send } from '../send.js';
 import { parseInput } from '../validation.js';
 import { anObject, anyObject, nonBlank, positiveWhole } from './fields.js';
-import { type Call, answerWithout, failed } from './pipeline.js';
+import { answerWithout, type Call, failed } from './pipeline.js';
 
 /** A thread by the id your product gave it (`externalId`, unique per customer). */
 export type GetThreadByExternalIdInput = { customerId: string; externalId: string };
@@ -21,10 +21,16 @@ export interface ThreadPage {
 }
 export type ListThreadsResult = Result<ThreadPage>;
 
-const BY_EXTERNAL_ID = operation<unknown, GetThreadByExternalIdInput>(GetThreadByExternalIdDocument, 'GetThreadByExternalId');
+const BY_EXTERNAL_ID = operation<unknown, GetThreadByExternalIdInput>(
+  GetThreadByExternalIdDocument,
+  'GetThreadByExternalId',
+);
 const LIST = operation<unknown, ListThreadsInput>(ListThreadsDocument, 'ListThreads');
 
-const ByExternalIdInput = z.object({ customerId: nonBlank(), externalId: nonBlank() }, anObject) as z.ZodMiniType<GetThreadByExternalIdInput>;
+const ByExternalIdInput = z.object(
+  { customerId: nonBlank(), externalId: nonBlank() },
+  anObject,
+) as z.ZodMiniType<GetThreadByExternalIdInput>;
 const ListInput = z.object(
   {
     // ThreadsFilter has dozens of fields that Plain checks itself; only its shape is checked here.
@@ -32,7 +38,10 @@ const ListInput = z.object(
     first: z.nullish(positiveWhole('threads')),
     after: z.nullish(nonBlank()),
   },
-  { error: (issue) => (issue.input === undefined ? 'is required (give {} for the first page of all threads)' : 'must be an object') },
+  {
+    error: (issue) =>
+      issue.input === undefined ? 'is required (give {} for the first page of all threads)' : 'must be an object',
+  },
 ) as z.ZodMiniType<ListThreadsInput>;
 
 /** Looks a thread up by the customer and your own id for it; no such thread is `thread_not_found`. */
@@ -40,7 +49,8 @@ export async function getThreadByExternalId(call: Call, input: unknown): Promise
   const parsed = parseInput(ByExternalIdInput, input);
   if (!parsed.ok) return failed(invalidInput(parsed.issues)) as GetThreadResult;
   const out = await send(call.sender, BY_EXTERNAL_ID, parsed.data, call.policy);
-  if (!out.ok) return failed(out.error, { requestId: out.error.requestId, rateLimit: out.rateLimit }) as GetThreadResult;
+  if (!out.ok)
+    return failed(out.error, { requestId: out.error.requestId, rateLimit: out.rateLimit }) as GetThreadResult;
   const { requestId, rateLimit, attempts } = out;
   const thread = (out.data as { threadByExternalId?: unknown }).threadByExternalId;
   if (isThread(thread)) {
@@ -51,7 +61,11 @@ export async function getThreadByExternalId(call: Call, input: unknown): Promise
   const { customerId, externalId } = parsed.data;
   const error: GetThreadError =
     thread === null
-      ? { ...base, kind: 'thread_not_found', message: `Customer ${customerId} has no thread with external id ${externalId}.` }
+      ? {
+          ...base,
+          kind: 'thread_not_found',
+          message: `Customer ${customerId} has no thread with external id ${externalId}.`,
+        }
       : { ...base, kind: 'unexpected_response', message: 'The thread lookup was answered without a thread.' };
   return { ok: false, error, requestId, rateLimit };
 }
@@ -64,14 +78,21 @@ export async function listThreads(call: Call, input: unknown): Promise<ListThrea
   if (!out.ok) return failed(out.error, { requestId: out.error.requestId, rateLimit: out.rateLimit });
   const { requestId, rateLimit, attempts } = out;
   const page = pageIn((out.data as { threads?: unknown }).threads);
-  if (!page) return failed(answerWithout('page of threads', { attempts, requestId, mayHaveRun: false }), { requestId, rateLimit });
+  if (!page)
+    return failed(answerWithout('page of threads', { attempts, requestId, mayHaveRun: false }), {
+      requestId,
+      rateLimit,
+    });
   for (const thread of page.threads) call.threads.set(thread.id, thread.channel);
   return { ok: true, data: page, requestId, rateLimit };
 }
 
 function pageIn(connection: unknown): ThreadPage | undefined {
   if (typeof connection !== 'object' || connection === null) return undefined;
-  const { edges, pageInfo } = connection as { edges?: unknown; pageInfo?: { hasNextPage?: unknown; endCursor?: unknown } | null };
+  const { edges, pageInfo } = connection as {
+    edges?: unknown;
+    pageInfo?: { hasNextPage?: unknown; endCursor?: unknown } | null;
+  };
   if (!Array.isArray(edges) || typeof pageInfo?.hasNextPage !== 'boolean') return undefined;
   const threads = edges.map((edge: { node?: unknown } | null) => edge?.node);
   if (!threads.every(isThread)) return undefined;

@@ -5,7 +5,8 @@ import { isKnownEvent, type PlainWebhookEvent } from './events.js';
 import { messageFields } from './message.js';
 
 type Json = Record<string, unknown>;
-const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Json =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const invalid = (path: string, expected: string): WebhookError => ({
   kind: 'invalid_envelope',
@@ -40,8 +41,10 @@ function checkMessage(payload: Json, type: string): WebhookError | undefined {
   const entryError = checkString(message, 'timelineEntryId', `${path}.`);
   if (entryError) return entryError;
   const text = message[fields.text];
-  if (text !== null && text !== undefined && typeof text !== 'string') return invalid(`${path}.${fields.text}`, 'a string or null');
-  if (message.attachments !== undefined && !Array.isArray(message.attachments)) return invalid(`${path}.attachments`, 'a list');
+  if (text !== null && text !== undefined && typeof text !== 'string')
+    return invalid(`${path}.${fields.text}`, 'a string or null');
+  if (message.attachments !== undefined && !Array.isArray(message.attachments))
+    return invalid(`${path}.attachments`, 'a list');
   return checkActor(message.createdBy, `${path}.createdBy`);
 }
 
@@ -61,7 +64,12 @@ function envelopeError(parsed: unknown): WebhookError | undefined {
   if (!isObject(payload)) return invalid('payload', 'an object');
   const metadata = parsed.webhookMetadata;
   if (!isObject(metadata)) return invalid('webhookMetadata', 'an object');
-  for (const key of ['webhookTargetId', 'webhookTargetVersion', 'webhookDeliveryAttemptId', 'webhookDeliveryAttemptTimestamp']) {
+  for (const key of [
+    'webhookTargetId',
+    'webhookTargetVersion',
+    'webhookDeliveryAttemptId',
+    'webhookDeliveryAttemptTimestamp',
+  ]) {
     const error = checkString(metadata, key, 'webhookMetadata.');
     if (error) return error;
   }

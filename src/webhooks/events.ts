@@ -36,6 +36,7 @@ declare const unknownEventType: unique symbol;
  * type is kept apart from `string` so that `switch (event.type)` still narrows the known events' payloads. Read it
  * with `String(event.type)`.
  */
+// biome-ignore lint/complexity/noBannedTypes: a String object, so that it stays apart from the known string literals.
 export interface UnknownWebhookEventType extends String {
   readonly [unknownEventType]: 'an event type plain-client does not know';
 }

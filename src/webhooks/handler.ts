@@ -90,7 +90,12 @@ export function webhookHandler(options: WebhookHandlerOptions): (request: Reques
     const body = await readCapped(request, maxBodyBytes);
     if (!body) return refuse(413, { kind: 'too_large', message: `Over ${maxBodyBytes} bytes.` });
     const signature = request.headers.get('plain-request-signature');
-    const verified = await verifyWebhook({ body, signature, secret: secrets, toleranceSeconds: options.toleranceSeconds });
+    const verified = await verifyWebhook({
+      body,
+      signature,
+      secret: secrets,
+      toleranceSeconds: options.toleranceSeconds,
+    });
     if (!verified.ok) return answer(STATUS[verified.error.kind], { ok: false, error: verified.error });
     const event = verified.data;
     if (inFlight.has(event.id)) {

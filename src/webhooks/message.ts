@@ -1,7 +1,11 @@
 import type { PlainWebhookEvent } from './events.js';
 
 const MESSAGE_EVENT = /^thread\.(email|chat|slack_message|ms_teams_message|discord_message)_(?:received|sent)$/;
-const PAYLOAD_KEYS: Record<string, string> = { slack_message: 'slackMessage', ms_teams_message: 'msTeamsMessage', discord_message: 'discordMessage' };
+const PAYLOAD_KEYS: Record<string, string> = {
+  slack_message: 'slackMessage',
+  ms_teams_message: 'msTeamsMessage',
+  discord_message: 'discordMessage',
+};
 
 /**
  * Where a message event (`thread.{email,chat,slack_message,ms_teams_message,discord_message}_{received,sent}`) keeps
@@ -47,7 +51,12 @@ const isObject = (value: unknown): value is Json => typeof value === 'object' &&
 const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 
 /** The field of each actor type that holds its id. */
-const ACTOR_IDS: Record<string, string> = { customer: 'customerId', user: 'userId', machineUser: 'machineUserId', system: 'system' };
+const ACTOR_IDS: Record<string, string> = {
+  customer: 'customerId',
+  user: 'userId',
+  machineUser: 'machineUserId',
+  system: 'system',
+};
 
 function authorOf(actor: unknown): MessageAuthor {
   const kind = isObject(actor) && typeof actor.actorType === 'string' ? actor.actorType : '';

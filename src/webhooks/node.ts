@@ -69,7 +69,10 @@ export function toNodeHandler(handler: (request: Request) => Promise<Response>) 
         response = await handler(new Request('http://localhost/', init));
       }
     } catch {
-      response = Response.json({ ok: false, error: { kind: 'internal', message: 'The webhook handler failed.' } }, { status: 500 });
+      response = Response.json(
+        { ok: false, error: { kind: 'internal', message: 'The webhook handler failed.' } },
+        { status: 500 },
+      );
     }
     try {
       const out = new Uint8Array(await response.arrayBuffer());

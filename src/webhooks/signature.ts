@@ -55,7 +55,10 @@ export function parseSignatureHeader(header: unknown): Bytes[] | WebhookError {
   if (typeof header !== 'string') {
     return { kind: 'invalid_input', field: 'signature', message: 'signature must be a string.' };
   }
-  const values = header.split(',').map((v) => v.trim()).filter((v) => v !== '');
+  const values = header
+    .split(',')
+    .map((v) => v.trim())
+    .filter((v) => v !== '');
   if (values.length > MAX_SIGNATURES) {
     return { kind: 'invalid_signature', message: `More than ${MAX_SIGNATURES} signatures.` };
   }
@@ -96,8 +99,14 @@ export function keyFor(secret: string): Promise<CryptoKey> {
  * Whether any signature is the HMAC of the body under any key. `crypto.subtle.verify` compares in constant time;
  * every pair is tried (no early exit), so the time taken does not tell which secret matched.
  */
-export async function anySignatureMatches(keys: readonly CryptoKey[], signatures: readonly Bytes[], body: Bytes): Promise<boolean> {
-  const checks = keys.flatMap((key) => signatures.map((signature) => crypto.subtle.verify('HMAC', key, signature, body)));
+export async function anySignatureMatches(
+  keys: readonly CryptoKey[],
+  signatures: readonly Bytes[],
+  body: Bytes,
+): Promise<boolean> {
+  const checks = keys.flatMap((key) =>
+    signatures.map((signature) => crypto.subtle.verify('HMAC', key, signature, body)),
+  );
   return (await Promise.all(checks)).includes(true);
 }
 

@@ -1,7 +1,16 @@
-import { fail, type WebhookError, type WebhookResult } from './errors.js';
 import { checkEnvelope } from './envelope.js';
+import { fail, type WebhookError, type WebhookResult } from './errors.js';
 import type { PlainWebhookEvent } from './events.js';
-import { type Bytes, bodyBytes, checkSignature, keyFor, notRawBody, secretList, type WebhookBody, type WebhookSecret } from './signature.js';
+import {
+  type Bytes,
+  bodyBytes,
+  checkSignature,
+  keyFor,
+  notRawBody,
+  secretList,
+  type WebhookBody,
+  type WebhookSecret,
+} from './signature.js';
 
 /** Plain's own verifier's window, also ours: a delivery attempt signed more than 5 minutes ago (or ahead) is stale. */
 export const DEFAULT_TOLERANCE_SECONDS = 300;
@@ -23,7 +32,11 @@ export interface VerifyWebhookInput extends VerifySignatureInput {
 }
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
-const NO_CRYPTO: WebhookError = { kind: 'invalid_input', field: 'secret', message: 'No usable crypto.subtle (HMAC-SHA256) here.' };
+const NO_CRYPTO: WebhookError = {
+  kind: 'invalid_input',
+  field: 'secret',
+  message: 'No usable crypto.subtle (HMAC-SHA256) here.',
+};
 
 /** Parses the body; a string body is parsed as it is, bytes are decoded as strict UTF-8 first. */
 function parseJson(body: unknown, bytes: Bytes): { value: unknown } | WebhookError {
@@ -64,7 +77,11 @@ function checkFreshness(event: PlainWebhookEvent, toleranceSeconds: number, now:
 function checkOptions(input: VerifyWebhookInput): WebhookError | undefined {
   const tolerance = input.toleranceSeconds;
   if (tolerance !== undefined && !(typeof tolerance === 'number' && tolerance >= 0 && Number.isFinite(tolerance))) {
-    return { kind: 'invalid_input', field: 'toleranceSeconds', message: 'toleranceSeconds must be a finite number, 0 or more.' };
+    return {
+      kind: 'invalid_input',
+      field: 'toleranceSeconds',
+      message: 'toleranceSeconds must be a finite number, 0 or more.',
+    };
   }
   if (input.now !== undefined && !(input.now instanceof Date && !Number.isNaN(input.now.getTime()))) {
     return { kind: 'invalid_input', field: 'now', message: 'now must be a valid Date.' };
@@ -87,7 +104,11 @@ export async function verifyWebhook(input: VerifyWebhookInput): Promise<WebhookR
     if (!('value' in json)) return fail(json);
     const checked = checkEnvelope(json.value);
     if ('error' in checked) return fail(checked.error);
-    const stale = checkFreshness(checked.event, input.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS, input.now ?? new Date());
+    const stale = checkFreshness(
+      checked.event,
+      input.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS,
+      input.now ?? new Date(),
+    );
     if (stale) return fail(stale);
     return { ok: true, data: checked.event };
   } catch {

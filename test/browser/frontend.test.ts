@@ -5,15 +5,15 @@
 // Every request the page makes and every answer it gets is recorded from Chromium's network events, to show that the
 // API key never reaches the browser.
 import { existsSync, mkdirSync, rmSync, symlinkSync } from 'node:fs';
-import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { type Browser, type Page, chromium } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPlainProxy, toNodeHandler } from '../../src/proxy/index.js';
-import { type FakePlain, createFakePlain } from '../../src/testing/index.js';
+import { createFakePlain, type FakePlain } from '../../src/testing/index.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -53,7 +53,8 @@ let bundle: string;
 
 /** The page's code: the built package, resolved through package.json `exports` as a consumer's bundler would. */
 async function bundlePage(): Promise<string> {
-  if (!existsSync(join(root, 'dist/index.js'))) throw new Error('dist/ is missing: run `npm run build` (npm run test:browser does).');
+  if (!existsSync(join(root, 'dist/index.js')))
+    throw new Error('dist/ is missing: run `npm run build` (npm run test:browser does).');
   const work = join(root, '.tmp', 'browser-test');
   rmSync(work, { recursive: true, force: true });
   mkdirSync(join(work, 'node_modules'), { recursive: true });
@@ -71,7 +72,8 @@ async function bundlePage(): Promise<string> {
     logLevel: 'error',
   });
   const inputs = Object.keys(result.metafile.inputs);
-  if (!inputs.some((p) => p.endsWith('dist/index.js'))) throw new Error(`the page did not get dist/index.js: ${inputs.join(', ')}`);
+  if (!inputs.some((p) => p.endsWith('dist/index.js')))
+    throw new Error(`the page did not get dist/index.js: ${inputs.join(', ')}`);
   return result.outputFiles[0]!.text;
 }
 
@@ -90,7 +92,8 @@ async function listen(handler: (req: IncomingMessage, res: ServerResponse) => vo
 }
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH).`);
+  if (!existsSync(CHROMIUM))
+    throw new Error(`No Chromium at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH).`);
   bundle = await bundlePage();
 
   fake = createFakePlain();
@@ -121,8 +124,13 @@ beforeAll(async () => {
     }
     if (req.url === '/') {
       res
-        .writeHead(200, { 'content-type': 'text/html', 'set-cookie': 'session=sess-ada; HttpOnly; SameSite=Strict; Path=/' })
-        .end('<!doctype html><title>portal</title><script type="module">import { PlainClient } from "/app.js"; window.PlainClient = PlainClient;</script>');
+        .writeHead(200, {
+          'content-type': 'text/html',
+          'set-cookie': 'session=sess-ada; HttpOnly; SameSite=Strict; Path=/',
+        })
+        .end(
+          '<!doctype html><title>portal</title><script type="module">import { PlainClient } from "/app.js"; window.PlainClient = PlainClient;</script>',
+        );
       return;
     }
     res.writeHead(404).end();
@@ -131,7 +139,12 @@ beforeAll(async () => {
   browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
   page = await browser.newPage();
   page.on('request', (request) => {
-    const entry: Seen = { url: request.url(), method: request.method(), requestHeaders: {}, postData: request.postData() };
+    const entry: Seen = {
+      url: request.url(),
+      method: request.method(),
+      requestHeaders: {},
+      postData: request.postData(),
+    };
     seen.push(entry);
     pending.push(
       request.allHeaders().then((h) => {
@@ -174,10 +187,16 @@ describe('PlainClient in Chromium, through createPlainProxy, to the fake Plain',
       `return await plain.replyToThread({ threadId: ${JSON.stringify(mine.id)}, textContent: 'Hello from the browser' });`,
     );
     expect(result).toMatchObject({ ok: true, data: { threadId: mine.id, channel: 'CHAT' } });
-    expect(fake.messages(mine.id)).toMatchObject([{ text: 'Hello from the browser', author: { kind: 'customer', customerId: customer.id } }]);
+    expect(fake.messages(mine.id)).toMatchObject([
+      { text: 'Hello from the browser', author: { kind: 'customer', customerId: customer.id } },
+    ]);
     const sent = fake.requests.filter((r) => r.operationName === 'ReplyToThread').at(-1);
     expect(sent?.variables).toEqual({
-      input: { threadId: mine.id, textContent: 'Hello from the browser', impersonation: { asCustomer: { customerIdentifier: { externalId: 'user-42' } } } },
+      input: {
+        threadId: mine.id,
+        textContent: 'Hello from the browser',
+        impersonation: { asCustomer: { customerIdentifier: { externalId: 'user-42' } } },
+      },
     });
   });
 
@@ -188,7 +207,10 @@ describe('PlainClient in Chromium, through createPlainProxy, to the fake Plain',
       impersonation: { asCustomer: { customerIdentifier: { emailAddress: 'grace@customer.example' } } },
     });`);
     expect(result.ok).toBe(true);
-    expect(fake.messages(mine.id).at(-1)).toMatchObject({ text: 'Pretending to be Grace', author: { kind: 'customer', customerId: customer.id } });
+    expect(fake.messages(mine.id).at(-1)).toMatchObject({
+      text: 'Pretending to be Grace',
+      author: { kind: 'customer', customerId: customer.id },
+    });
   });
 
   it('refuses a thread the session does not own, and nothing reaches it', async () => {
