@@ -1,123 +1,316 @@
 import type { RateLimitInfo } from './result.js';
-import { MAX_DELAY } from './sleep.js';
+import { waitUnlessAborted } from './wait.js';
 
-function readHeaders(headers: Headers): RateLimitInfo | undefined {
-  const limit = headers.get('x-ratelimit-limit');
-  const remaining = headers.get('x-ratelimit-remaining');
-  const reset = headers.get('x-ratelimit-reset');
-  if (limit === null && remaining === null && reset === null) return undefined;
+/*
+ * How the client paces itself against Plain's rate limit.
+ *
+ * Plain counts a workspace's requests in windows (a minute long) and says on its answers how big the window's budget
+ * is (`x-ratelimit-limit`), how much of it is left (`x-ratelimit-remaining`) and when the window ends
+ * (`x-ratelimit-reset`, a time on Plain's clock). Other processes may spend the same budget; this client cannot see
+ * them, except through `remaining` falling faster than its own requests explain, and through 429s.
+ *
+ * - Clocks. The answer's `Date` header (whole seconds) says what time Plain thinks it is. Each answer bounds how far
+ *   Plain's clock is from ours: Plain wrote `Date` after we sent the request and before we received the answer. The
+ *   gate keeps the intersection of those bounds (and starts again when they stop agreeing) and moves a reset into our
+ *   clock with the bound that makes it latest: never early, and a fraction of a second late once a few answers came.
+ * - Spreading. Within a window, requests go at the pace that would spend what is left evenly over what is left of the
+ *   window, a few at once at most (a small token bucket). Every process does the same, and `remaining` counts
+ *   everybody's requests: the more the others spend, the slower each one goes, so processes settle without talking.
+ * - Not knowing. A new client, or one whose window just ended, lets one request go and waits for its answer (one more
+ *   each second if the answer is slow) before pacing by what the answer says.
+ * - A 429 is news that others are spending the budget: nothing more goes in that window, and this client spends at
+ *   half its pace (down to an eighth) until a window ends without a 429.
+ * - A reset further away than two of Plain's windows is not believed: the answer's budget is still read, and a 429
+ *   without a believable reset holds requests for a default wait.
+ */
+
+/** Plain's windows last a minute: a reset further away than two of them comes from a broken header, not from Plain's plan. */
+const LONGEST_BELIEVABLE_RESET_MS = 2 * 60_000;
+/** The wait after a 429 that says no believable time: long enough for much of a window to pass, short enough to retry. */
+const DEFAULT_WAIT_MS = 5_000;
+/** Under every wait after a 429: never retry at once, and not all at the same moment as the other clients. */
+const RETRY_FLOOR_MS = 250;
+const RETRY_JITTER_MS = 750;
+/** While nothing describes the window, how long the one request out may hold the others before one more goes. */
+const PROBE_PATIENCE_MS = 1_000;
+/** The slowest pace 429s can bring this client down to, as a share of the even pace. */
+const SLOWEST_SHARE = 1 / 8;
+/** `Date` has whole seconds: Plain's clock may be up to this much past what it says. */
+const DATE_RESOLUTION_MS = 1_000;
+
+/** The `x-ratelimit-*` and `Date` headers of an answer, as numbers (times in ms on Plain's clock). */
+interface Headline {
+  limit?: number;
+  remaining?: number;
+  reset?: number;
+  date?: number;
+}
+
+/** A header's number; NaN when absent or blank (`Number('')` would be 0). */
+const numberIn = (text: string | null) => (text === null || text.trim() === '' ? Number.NaN : Number(text));
+
+function headlineOf(headers: Headers | undefined): Headline {
+  const out: Headline = {};
+  if (!headers) return out;
+  try {
+    const limit = numberIn(headers.get('x-ratelimit-limit'));
+    const remaining = numberIn(headers.get('x-ratelimit-remaining'));
+    // Plain sends an ISO-8601 time here, not seconds (plain-api.md §2.3).
+    const reset = Date.parse(headers.get('x-ratelimit-reset') ?? '');
+    const date = Date.parse(headers.get('date') ?? '');
+    if (Number.isFinite(limit) && limit >= 0) out.limit = limit;
+    if (Number.isFinite(remaining)) out.remaining = Math.max(0, remaining);
+    if (Number.isFinite(reset)) out.reset = reset;
+    if (Number.isFinite(date)) out.date = date;
+  } catch {
+    // Headers that throw when read say nothing.
+  }
+  return out;
+}
+
+/** A time on Plain's clock moved onto ours: as far after `receivedAt` as it was after the answer's `Date` (as is without one). */
+const onOurClockFrom = (time: number, { date }: Headline, receivedAt: number) => (date === undefined ? time : receivedAt + (time - date));
+
+const believable = (msAhead: number) => msAhead <= LONGEST_BELIEVABLE_RESET_MS;
+
+function rateLimitIn(read: Headline, receivedAt: number): RateLimitInfo | undefined {
+  if (read.limit === undefined && read.remaining === undefined && read.reset === undefined) return undefined;
   const info: RateLimitInfo = {};
-  if (limit !== null && Number.isFinite(+limit)) info.limit = +limit;
-  if (remaining !== null && Number.isFinite(+remaining)) info.remaining = +remaining;
-  // Plain sends an ISO-8601 time here, not seconds (plain-api.md §2.3).
-  const resetMs = reset === null ? NaN : Date.parse(reset);
-  if (Number.isFinite(resetMs)) info.resetAt = new Date(resetMs);
+  if (read.limit !== undefined) info.limit = read.limit;
+  if (read.remaining !== undefined) info.remaining = read.remaining;
+  if (read.reset !== undefined) {
+    const resetAt = new Date(onOurClockFrom(read.reset, read, receivedAt));
+    if (Number.isFinite(resetAt.getTime())) info.resetAt = resetAt;
+  }
   return info;
 }
 
-/** Plain's `x-ratelimit-*` headers, when present and readable. */
-export const rateLimitOf = (headers: Headers | undefined) => (headers ? readHeaders(headers) : undefined);
-
-/**
- * Milliseconds to wait before retrying: `x-ratelimit-reset` (from `rateLimit`, the same headers already read), else
- * `Retry-After` (seconds or an HTTP date).
- */
-export function retryAfterMsOf(headers: Headers | undefined, rateLimit: RateLimitInfo | undefined, now = Date.now()): number | undefined {
-  const resetAt = rateLimit?.resetAt;
-  if (resetAt) return Math.max(0, resetAt.getTime() - now);
-  const retryAfter = headers?.get('retry-after');
-  if (!retryAfter) return undefined;
-  const ms = /^\s*\d+(\.\d+)?\s*$/.test(retryAfter) ? +retryAfter * 1000 : Date.parse(retryAfter) - now;
-  return Number.isFinite(ms) ? Math.max(0, ms) : undefined;
+/** Plain's x-ratelimit-* headers, with `resetAt` translated into this machine's clock using the answer's `Date` header (clock skew either way). Undefined when none present. Never throws. */
+export function readRateLimit(headers: Headers | undefined, receivedAt: number): RateLimitInfo | undefined {
+  return rateLimitIn(headlineOf(headers), receivedAt);
 }
 
-/** `reserve()` answer: hold until another request's answer tells us more about the budget. */
-export const UNTIL_AN_ANSWER = Infinity;
+/** Milliseconds from the answer until Plain accepts requests again, when the answer says so believably. */
+function untilAllowedMs(headers: Headers | undefined, read: Headline): number | undefined {
+  // Plain's clock when it answered, as well as we know it: `Date`, else the reset is taken as on our clock.
+  if (read.reset !== undefined) {
+    const ahead = read.date === undefined ? undefined : read.reset - read.date;
+    if (ahead !== undefined && believable(ahead)) return Math.max(0, ahead);
+  }
+  let retryAfter: string | null = null;
+  try {
+    retryAfter = headers?.get('retry-after') ?? null;
+  } catch {
+    // as absent
+  }
+  if (retryAfter === null) return undefined;
+  // Seconds, or an HTTP date (compared with the answer's `Date`).
+  const ahead = /^\s*\d+(\.\d+)?\s*$/.test(retryAfter) ? Number(retryAfter) * 1000 : Date.parse(retryAfter) - (read.date ?? Number.NaN);
+  return Number.isFinite(ahead) && believable(ahead) ? Math.max(0, ahead) : undefined;
+}
 
-/**
- * Holds requests while Plain's budget is spent, so that a busy client waits for the reset instead of collecting 429s.
- *
- * Every request that `reserve()` lets through must be reported back with `update()`, whatever happened to it.
- * The budget is counted conservatively: a request still on its way may be counted by Plain in the window an answer
- * describes, so it is subtracted from what that answer says is left. Spending a little less than allowed costs a
- * short wait; spending more costs a 429.
- */
+/** How long to wait before retrying after a 429: until the (skew-corrected) reset, or Retry-After, plus a floor and jitter; a reset implausibly far away is ignored (then a default wait). */
+export function retryAfterMs(headers: Headers | undefined, receivedAt: number, random: () => number = Math.random): number {
+  const read = headlineOf(headers);
+  let until = untilAllowedMs(headers, read);
+  // Without `Date`, a reset can only be read as a time on our clock.
+  if (until === undefined && read.reset !== undefined && read.date === undefined && believable(read.reset - receivedAt)) {
+    until = Math.max(0, read.reset - receivedAt);
+  }
+  return (until ?? DEFAULT_WAIT_MS) + RETRY_FLOOR_MS + random() * RETRY_JITTER_MS;
+}
+
+export interface GateAnswer {
+  /** Undefined when no HTTP answer came (network error, timeout). */
+  status?: number;
+  headers?: Headers;
+  /** When the answer came, on this machine's clock (the gate's `now`). */
+  receivedAt: number;
+}
+/** Leave to send one request. Release it exactly once, with what came back; a second release does nothing. */
+export interface Permit {
+  release(answer: GateAnswer | undefined): void;
+}
+export type Acquired = { ok: true; permit: Permit } | { ok: false; reason: 'aborted' } | { ok: false; reason: 'too_long'; waitMs: number };
+
+/** One of Plain's windows, as this client knows it. */
+interface Window {
+  /** When it ends, on Plain's clock. */
+  end: number;
+  /** Requests it may still take as far as this client knows: what Plain last said, less what was sent since. */
+  remaining: number;
+  /** Whether a 429 came for it. */
+  refused: boolean;
+}
+
+const GO = { waitMs: 0, forBudget: false };
+
+/** Paces requests against Plain's rate limit (the model is explained at the top of this file). */
 export class RateLimitGate {
-  /** Requests that may still go before `resetAt`. Infinity: no limit known. */
-  private remaining = Infinity;
-  /** When the current window ends, in ms since the epoch; 0 when not known. */
-  private resetAt = 0;
-  /** Plain's `x-ratelimit-limit`: the budget of a fresh window. */
-  private limit: number | undefined;
-  /** Let through and not yet reported back. */
-  private inFlight = 0;
-  /**
-   * False until a first HTTP answer came. Until then nothing is known, so one request goes and the rest wait for its
-   * answer: otherwise a burst of concurrent calls on a new client would all go out before the first
-   * `x-ratelimit-remaining` arrived.
-   */
-  private informed = false;
-  private readonly waiting = new Set<() => void>();
-  last: RateLimitInfo | undefined;
+  readonly #now: () => number;
+  readonly #random: () => number;
+  #last: RateLimitInfo | undefined;
+  #window: Window | undefined;
+  /** Whether, with no window known, one request at a time goes to learn about it (else: the server reports none). */
+  #probing = true;
+  /** Bounds on Plain's clock minus ours, in ms. */
+  #clock: { lo: number; hi: number } | undefined;
+  #limit: number | undefined;
+  /** The share of the even pace this client takes: 1, less after a 429. */
+  #share = 1;
+  /** Requests that may go at once (the token bucket), as of `#creditAt`. */
+  #credit = 0;
+  #creditAt = 0;
+  #inFlight = 0;
+  /** Permits granted so far: numbers each request, to count what was sent after it. */
+  #granted = 0;
+  #lastGrantAt = Number.NEGATIVE_INFINITY;
+  /** Nothing goes before this (after a 429 that gave no believable reset). */
+  #pausedUntil = Number.NEGATIVE_INFINITY;
+  /** Waiting callers, woken when an answer comes. */
+  readonly #sleepers = new Set<AbortController>();
 
-  /** How long a request must wait now: 0 means go (one request of the budget is reserved), UNTIL_AN_ANSWER or ms. */
-  reserve(now = Date.now()): number {
-    if (this.resetAt !== 0 && now >= this.resetAt) {
-      // A new window: Plain grants `limit` again, minus what is still on its way (it may land in this window).
-      this.remaining = this.limit === undefined ? Infinity : Math.max(0, this.limit - this.inFlight);
-      this.resetAt = 0;
-    }
-    let go: boolean;
-    if (!this.informed) go = this.inFlight === 0;
-    else if (this.remaining > 0) {
-      this.remaining--;
-      go = true;
-    } else if (this.resetAt !== 0) return this.resetAt - now;
-    // Spent, and the reset time is not known yet: an answer on its way will say it; with none, send one to find out.
-    else go = this.inFlight === 0;
-    if (!go) return UNTIL_AN_ANSWER;
-    this.inFlight++;
-    return 0;
+  constructor(options: { now?: () => number; random?: () => number } = {}) {
+    this.#now = options.now ?? Date.now;
+    this.#random = options.random ?? Math.random;
   }
 
-  /**
-   * Reports one request let through by `reserve()`: what its answer said (`answered` when an HTTP answer came at
-   * all), and `exhausted` when it was a 429.
-   */
-  update(info: RateLimitInfo | undefined, answered: boolean, exhausted: boolean, now = Date.now()): void {
-    this.inFlight = Math.max(0, this.inFlight - 1);
-    if (info) this.last = info;
-    if (answered) this.informed = true;
-    if (info?.limit !== undefined) this.limit = info.limit;
-    const resetAt = info?.resetAt?.getTime();
-    const reported = exhausted ? 0 : info?.remaining;
-    // An answer about a window that already ended (or older than the one we know) says nothing about this one.
-    if (resetAt !== undefined && reported !== undefined && resetAt > now && resetAt >= this.resetAt) {
-      const left = Math.max(0, reported - this.inFlight);
-      this.remaining = resetAt === this.resetAt ? Math.min(this.remaining, left) : left;
-      this.resetAt = resetAt;
-    }
-    if (this.waiting.size > 0) for (const wake of [...this.waiting]) wake();
+  /** Plain's budget as last reported (for results' `rateLimit`). */
+  get last(): RateLimitInfo | undefined {
+    return this.#last;
   }
 
-  /**
-   * Waits `ms` (UNTIL_AN_ANSWER: no time limit), or less: until any request reports back, or `signal` fires.
-   * Resolves false when the signal fired. Leaves no timer or listener behind.
-   */
-  changed(ms: number, signal?: AbortSignal): Promise<boolean> {
-    if (signal?.aborted) return Promise.resolve(false);
-    return new Promise((resolve) => {
-      const done = (goOn: boolean) => {
-        if (timer !== undefined) clearTimeout(timer);
-        this.waiting.delete(wake);
-        signal?.removeEventListener('abort', onAbort);
-        resolve(goOn);
-      };
-      const wake = () => done(true);
-      const onAbort = () => done(false);
-      const timer = ms === UNTIL_AN_ANSWER ? undefined : setTimeout(wake, Math.min(Math.max(0, ms), MAX_DELAY));
-      this.waiting.add(wake);
-      signal?.addEventListener('abort', onAbort);
-    });
+  /** Waits (unless aborted) until a request may go. Refuses at once with 'too_long' when the wait would exceed maxWaitMs. Never rejects; leaves no timer or listener behind. */
+  async acquire(options: { signal?: AbortSignal; maxWaitMs: number }): Promise<Acquired> {
+    const { signal, maxWaitMs } = options;
+    const started = this.#now();
+    for (;;) {
+      if (signal?.aborted) return { ok: false, reason: 'aborted' };
+      const now = this.#now();
+      const { waitMs, forBudget } = this.#waitBefore(now);
+      if (waitMs <= 0) return { ok: true, permit: this.#grant(now) };
+      if (forBudget && now - started + waitMs > maxWaitMs) return { ok: false, reason: 'too_long', waitMs };
+      await this.#pause(waitMs, signal);
+    }
+  }
+
+  /** How long a request must wait from `now`, and whether for the budget (else for news of it). */
+  #waitBefore(now: number): { waitMs: number; forBudget: boolean } {
+    if (now < this.#pausedUntil) return { waitMs: Math.ceil(this.#pausedUntil - now), forBudget: true };
+    const window = this.#window;
+    if (window && now >= this.#onOurClock(window.end)) {
+      // A window that ended without a 429 lifts the slow-down an earlier one started.
+      if (!window.refused) this.#share = Math.min(1, this.#share * 2);
+      this.#window = undefined;
+      this.#probing = true;
+      return this.#waitBefore(now);
+    }
+    if (!window) {
+      if (!this.#probing || this.#inFlight === 0 || now >= this.#lastGrantAt + PROBE_PATIENCE_MS) return GO;
+      return { waitMs: Math.ceil(this.#lastGrantAt + PROBE_PATIENCE_MS - now), forBudget: false };
+    }
+    const left = this.#onOurClock(window.end) - now;
+    if (window.remaining <= 0) return { waitMs: Math.ceil(left), forBudget: true };
+    if (window.remaining === Number.POSITIVE_INFINITY) return GO;
+    // Requests per ms that spend this client's share of what is left evenly over what is left of the window.
+    const pace = (window.remaining * this.#share) / left;
+    this.#credit = Math.min(this.#burst(), this.#credit + (now - this.#creditAt) * pace);
+    this.#creditAt = now;
+    if (this.#credit >= 1) return GO;
+    return { waitMs: Math.ceil(Math.min(left, (1 - this.#credit) / pace)), forBudget: true };
+  }
+
+  /** How many requests may go at once: a twentieth of the budget, less when slowed down, at least one. */
+  #burst(): number {
+    return Math.max(1, Math.floor(((this.#limit ?? 0) / 20) * this.#share));
+  }
+
+  #onOurClock(time: number): number {
+    return time - (this.#clock?.lo ?? 0);
+  }
+
+  #grant(now: number): Permit {
+    this.#inFlight++;
+    this.#lastGrantAt = now;
+    const number = ++this.#granted;
+    if (this.#window) {
+      this.#window.remaining--;
+      this.#credit = Math.max(0, this.#credit - 1);
+    }
+    let released = false;
+    return {
+      release: (answer) => {
+        if (released) return;
+        released = true;
+        this.#inFlight--;
+        try {
+          if (answer?.status !== undefined) this.#learn(answer, { number, grantedAt: now });
+        } catch {
+          // Nothing an answer holds may keep the gate from hearing back.
+        }
+        for (const sleeper of this.#sleepers) sleeper.abort();
+      },
+    };
+  }
+
+  /** What an HTTP answer to request `number` tells about the clock and the budget. */
+  #learn({ status, headers, receivedAt }: GateAnswer, request: { number: number; grantedAt: number }): void {
+    const read = headlineOf(headers);
+    if (read.date !== undefined) this.#setClock(read.date - receivedAt, read.date + DATE_RESOLUTION_MS - request.grantedAt);
+    const info = rateLimitIn(read, receivedAt);
+    if (info) this.#last = info;
+    if (read.limit !== undefined) this.#limit = read.limit;
+
+    const refused = status === 429;
+    // Plain counted the requests sent before this one (most of them); those sent after it are still to count.
+    const sentSince = this.#granted - request.number;
+    const reported = refused ? 0 : read.remaining;
+    const now = this.#now();
+    const plainNow = read.date ?? receivedAt + (this.#clock?.lo ?? 0);
+    const end = read.reset !== undefined && believable(read.reset - plainNow) ? read.reset : undefined;
+    let window = this.#window;
+
+    if (end !== undefined && this.#onOurClock(end) > now && (!window || end > window.end)) {
+      // A new window: its budget as reported, a few requests at once, then the even pace.
+      window = { end, remaining: (reported ?? Number.POSITIVE_INFINITY) - sentSince, refused: false };
+      this.#window = window;
+      this.#probing = false;
+      this.#credit = this.#burst();
+      this.#creditAt = now;
+    } else if (window && (end === undefined || end === window.end) && reported !== undefined) {
+      // The same window (or one the answer cannot name): the lower of the two estimates holds.
+      window.remaining = Math.min(window.remaining, reported - sentSince);
+    } else if (!window && end === undefined) {
+      // Nothing describes the window: after a 429, hold for the wait it implies and find out with one request;
+      // otherwise the server reports no window to pace by.
+      this.#probing = refused;
+      if (refused) this.#pausedUntil = Math.max(this.#pausedUntil, receivedAt + retryAfterMs(headers, receivedAt, this.#random));
+    }
+
+    if (refused && !(window?.refused ?? false)) {
+      this.#share = Math.max(SLOWEST_SHARE, this.#share / 2);
+      this.#credit = 0;
+      if (window) window.refused = true;
+    }
+  }
+
+  /** Narrows the bounds on Plain's clock minus ours; bounds that no longer agree mean a clock moved: start again. */
+  #setClock(lo: number, hi: number): void {
+    const clock = this.#clock;
+    this.#clock = clock && lo <= clock.hi && hi >= clock.lo ? { lo: Math.max(lo, clock.lo), hi: Math.min(hi, clock.hi) } : { lo, hi };
+  }
+
+  /** Waits `ms`, or less: until an answer comes or `signal` fires. */
+  async #pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
+    const news = new AbortController();
+    const wake = () => news.abort();
+    signal?.addEventListener('abort', wake);
+    this.#sleepers.add(news);
+    try {
+      await waitUnlessAborted(ms, news.signal);
+    } finally {
+      signal?.removeEventListener('abort', wake);
+      this.#sleepers.delete(news);
+    }
   }
 }

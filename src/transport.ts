@@ -1,6 +1,6 @@
 import type { PlainError } from './errors.js';
 import { MAY_HAVE_BEEN_SENT, permissionIn } from './errors.js';
-import { rateLimitOf, retryAfterMsOf } from './rate-limit.js';
+import { type GateAnswer, readRateLimit, retryAfterMs } from './rate-limit.js';
 import { Deadlines } from './deadlines.js';
 import { type Operation, bodyOf } from './operations.js';
 import { redact } from './redact.js';
@@ -159,7 +159,7 @@ export class Transport {
     variables: V,
     signal: AbortSignal | undefined,
     timeoutMs: number,
-    finish: (attempt: Attempt<T>) => R | PromiseLike<R>,
+    finish: (attempt: Attempt<T>, answer: GateAnswer) => R | PromiseLike<R>,
   ): Promise<R> {
     const body = bodyOf(op, variables);
     // setTimeout fires at once for delays past 2^31 - 1 ms (Infinity included): no timer is the honest "no timeout".
@@ -181,14 +181,14 @@ export class Transport {
        * Runs once, for whichever comes first: the answer or the timeout. A late answer is dropped. `keyFree` when the
        * attempt is already known to hold no trace of the key.
        */
-      const settle = (attempt: Attempt<T>, keyFree = false) => {
+      const settle = (attempt: Attempt<T>, answer: GateAnswer, keyFree = false) => {
         if (settled) return;
         settled = true;
         if (deadline) this.#deadlines.clear(deadline);
         if (abort) signal?.removeEventListener('abort', abort);
         try {
           // The trust boundary: a server (or a proxy, or a fetch error) that echoes the key gets it back nowhere.
-          resolve(finish(keyFree || this.#secret === undefined ? attempt : redact(attempt, this.#secret)));
+          resolve(finish(keyFree || this.#secret === undefined ? attempt : redact(attempt, this.#secret), answer));
         } catch (error) {
           reject(error);
         }
@@ -197,7 +197,7 @@ export class Transport {
         ? this.#deadlines.add(timeoutMs, () => {
             this.#abortableUntil = Date.now() + ABORTABLE_AFTER_TIMEOUT_MS;
             controller?.abort(TIMEOUT);
-            settle(this.#timedOut(op, timeoutMs));
+            settle(this.#timedOut(op, timeoutMs), { receivedAt: Date.now() });
           })
         : undefined;
       this.#exchange(body, controller?.signal, (exchange) => {
@@ -209,7 +209,8 @@ export class Transport {
           // An answer shaped so oddly that reading it threw: still one typed result, and the gate still hears back.
           attempt = this.#unreadable(op);
         }
-        settle(attempt, attempt.ok && this.#keyFree(exchange, attempt.requestId));
+        const response = exchange.stage === 'fetch' ? undefined : exchange.response;
+        settle(attempt, { status: response?.status, headers: response?.headers, receivedAt: Date.now() }, attempt.ok && this.#keyFree(exchange, attempt.requestId));
       });
     });
   }
@@ -279,14 +280,14 @@ export class Transport {
     const ok = status !== undefined && status >= 200 && status < 300;
     const errors = result?.errors ?? NO_ERRORS;
     if (ok && result && errors.length === 0) {
-      return { ok: true, data: result.data as T, status, attempts: 1, requestId: requestIdOf(headers), rateLimit: rateLimitOf(headers) };
+      return { ok: true, data: result.data as T, status, attempts: 1, requestId: requestIdOf(headers), rateLimit: readRateLimit(headers, Date.now()) };
     }
 
     const base = { requestId: requestIdOf(headers), attempts: 1, retryable: false, ...(status ? { status } : {}) };
     const uncertain = op.mutation ? MAY_HAVE_BEEN_SENT : '';
     // For a mutation that reached Plain and got no clear answer: it may have run.
     const maybe = op.mutation ? { mayHaveBeenSent: true as const } : {};
-    const rateLimit = rateLimitOf(headers);
+    const rateLimit = readRateLimit(headers, Date.now());
     const fail = (e: PlainError, notSent = false): Attempt<T> => ({ ok: false, error: e, notSent, rateLimit });
 
     if (signal?.aborted && exchange.stage !== 'answered') {
@@ -311,9 +312,8 @@ export class Transport {
     const serverMessage = errors.map((e) => asText(e?.message)).join('; ');
     const said = serverMessage ? `: ${serverMessage}` : '';
     if (status === 429 || codes.includes('RATE_LIMITED')) {
-      const retryAfterMs = retryAfterMsOf(headers, rateLimit);
-      const when = retryAfterMs === undefined ? '' : ` Try again in ${Math.ceil(retryAfterMs / 1000)} s.`;
-      return fail({ ...base, kind: 'rate_limited', retryAfterMs, message: `Plain's rate limit was reached.${when}` }, true);
+      const wait = retryAfterMs(headers, Date.now());
+      return fail({ ...base, kind: 'rate_limited', retryAfterMs: wait, message: `Plain's rate limit was reached. Try again in ${Math.ceil(wait / 1000)} s.` }, true);
     }
     if (codes.includes('FORBIDDEN') || (status === 403 && !codes.includes('UNAUTHENTICATED'))) {
       return fail({
