@@ -23,7 +23,7 @@ function answerTo(body) {
  * `Date` and `x-ratelimit-reset` are on that clock.
  */
 export function startLimiterServer({ limit = 60, windowMs = 2000, clockShiftMs = 0 } = {}) {
-  const stats = { requests: 0, limited: 0, replies: 0, lookups: 0 };
+  const stats = { requests: 0, limited: 0, replies: 0, lookups: 0, spentPerWindow: [], firstAt: 0, lastAt: 0 };
   let window = { index: -1, used: 0 };
 
   const server = createServer((req, res) => {
@@ -33,8 +33,13 @@ export function startLimiterServer({ limit = 60, windowMs = 2000, clockShiftMs =
     req.on('end', () => {
       const serverNow = Date.now() + clockShiftMs;
       const index = Math.floor(serverNow / windowMs);
-      if (index !== window.index) window = { index, used: 0 };
+      if (index !== window.index) {
+        window = { index, used: 0 };
+        stats.spentPerWindow.push(0);
+      }
       stats.requests++;
+      if (stats.firstAt === 0) stats.firstAt = performance.now();
+      stats.lastAt = performance.now();
       const headers = {
         'content-type': 'application/json',
         date: new Date(serverNow).toUTCString(),
@@ -48,6 +53,7 @@ export function startLimiterServer({ limit = 60, windowMs = 2000, clockShiftMs =
         return;
       }
       window.used++;
+      stats.spentPerWindow[stats.spentPerWindow.length - 1]++;
       let body;
       try {
         body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
