@@ -281,13 +281,17 @@ export class RateLimitGate {
       // The same window (or one the answer cannot name): the lower of the two estimates holds.
       window.remaining = Math.min(window.remaining, reported - sentSince);
     } else if (!window && end === undefined) {
-      // Nothing describes the window: after a 429, hold for the wait it implies and find out with one request;
-      // otherwise the server reports no window to pace by.
+      // Nothing describes the window: after a 429, find out with one request (below, after a wait); otherwise the
+      // server reports no window to pace by.
       this.#probing = refused;
-      if (refused) this.#pausedUntil = Math.max(this.#pausedUntil, receivedAt + retryAfterMs(headers, receivedAt, this.#random));
     }
 
-    if (refused && !(window?.refused ?? false)) {
+    if (!refused) return;
+    // Every 429 is followed by a wait: until the window it spent ends, or else for the wait it implies.
+    if (!window || window.remaining > 0) {
+      this.#pausedUntil = Math.max(this.#pausedUntil, receivedAt + retryAfterMs(headers, receivedAt, this.#random));
+    }
+    if (!window?.refused) {
       this.#share = Math.max(SLOWEST_SHARE, this.#share / 2);
       this.#credit = 0;
       if (window) window.refused = true;

@@ -70,7 +70,7 @@ class Limiter {
  */
 function drive(gate: RateLimitGate, limiter: Limiter, callers: number, stop: AbortSignal): number[] {
   const sent: number[] = [];
-  setMaxListeners(callers + 10, stop); // every waiting caller listens to the one stop signal
+  setMaxListeners(0, stop); // every waiting caller of every driven gate listens to the one stop signal
   const loop = async () => {
     for (;;) {
       const acquired = await gate.acquire({ signal: stop, maxWaitMs: 60_000 });
