@@ -20,17 +20,20 @@ function answerTo(body) {
 
 /**
  * Starts the limiter. `clockShiftMs`: how far the server's clock is ahead of this machine's (negative: behind); its
- * `Date` and `x-ratelimit-reset` are on that clock.
+ * `Date` and `x-ratelimit-reset` are on that clock. `latencyMs`: each request is counted that long after it arrives,
+ * and answered that long after it is counted (a round trip of twice that, like a far server).
  */
-export function startLimiterServer({ limit = 60, windowMs = 2000, clockShiftMs = 0 } = {}) {
+export function startLimiterServer({ limit = 60, windowMs = 2000, clockShiftMs = 0, latencyMs = 0 } = {}) {
   const stats = { requests: 0, limited: 0, replies: 0, lookups: 0, spentPerWindow: [], firstAt: 0, lastAt: 0 };
   let window = { index: -1, used: 0 };
+  const later = (work) => (latencyMs > 0 ? setTimeout(work, latencyMs) : work());
 
   const server = createServer((req, res) => {
     const chunks = [];
     req.on('data', (chunk) => chunks.push(chunk));
     req.on('error', () => res.destroy());
-    req.on('end', () => {
+    req.on('end', () => later(count));
+    const count = () => {
       const serverNow = Date.now() + clockShiftMs;
       const index = Math.floor(serverNow / windowMs);
       if (index !== window.index) {
@@ -48,8 +51,10 @@ export function startLimiterServer({ limit = 60, windowMs = 2000, clockShiftMs =
       };
       if (window.used >= limit) {
         stats.limited++;
-        res.writeHead(429, { ...headers, 'x-ratelimit-remaining': '0' });
-        res.end(RATE_LIMITED);
+        later(() => {
+          res.writeHead(429, { ...headers, 'x-ratelimit-remaining': '0' });
+          res.end(RATE_LIMITED);
+        });
         return;
       }
       window.used++;
@@ -63,9 +68,12 @@ export function startLimiterServer({ limit = 60, windowMs = 2000, clockShiftMs =
       const answer = answerTo(body);
       if (answer.data?.replyToThread) stats.replies++;
       if (answer.data?.thread) stats.lookups++;
-      res.writeHead(200, { ...headers, 'x-ratelimit-remaining': String(limit - window.used) });
-      res.end(JSON.stringify(answer));
-    });
+      headers['x-ratelimit-remaining'] = String(limit - window.used);
+      later(() => {
+        res.writeHead(200, headers);
+        res.end(JSON.stringify(answer));
+      });
+    };
   });
 
   return new Promise((resolve, reject) => {

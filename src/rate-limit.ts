@@ -153,6 +153,8 @@ export class RateLimitGate {
   #window: Window | undefined;
   /** Whether, with no window known, one request at a time goes to learn about it (else: the server reports none). */
   #probing = true;
+  /** Whether the server's answers (other than 429s) describe the window: the last one did. */
+  #reportsWindows = true;
   /** Bounds on Plain's clock minus ours, in ms. */
   #clock: { lo: number; hi: number } | undefined;
   #limit: number | undefined;
@@ -202,7 +204,8 @@ export class RateLimitGate {
       // A window that ended without a 429 lifts the slow-down an earlier one started.
       if (!window.refused) this.#share = Math.min(1, this.#share * 2);
       this.#window = undefined;
-      this.#probing = true;
+      // The next window is found out with one request, if answers say what it is (a 429 alone may have told of this one).
+      this.#probing = this.#reportsWindows;
       return this.#waitBefore(now);
     }
     if (!window) {
@@ -268,6 +271,7 @@ export class RateLimitGate {
     const now = this.#now();
     const plainNow = read.date ?? receivedAt + (this.#clock?.lo ?? 0);
     const end = read.reset !== undefined && believable(read.reset - plainNow) ? read.reset : undefined;
+    if (!refused) this.#reportsWindows = end !== undefined;
     let window = this.#window;
 
     if (end !== undefined && this.#onOurClock(end) > now && (!window || end > window.end)) {
@@ -281,17 +285,14 @@ export class RateLimitGate {
       // The same window (or one the answer cannot name): the lower of the two estimates holds.
       window.remaining = Math.min(window.remaining, reported - sentSince);
     } else if (!window && end === undefined) {
-      // Nothing describes the window: after a 429, find out with one request (below, after a wait); otherwise the
-      // server reports no window to pace by.
+      // Nothing describes the window. After a 429: hold for the wait it implies, then find out with one request.
+      // Otherwise the server reports no window to pace by.
       this.#probing = refused;
+      if (refused) this.#pausedUntil = Math.max(this.#pausedUntil, receivedAt + retryAfterMs(headers, receivedAt, this.#random));
     }
+    // (A 429 about a window already over on our clock is old news: it slows the pace below but holds nothing.)
 
-    if (!refused) return;
-    // Every 429 is followed by a wait: until the window it spent ends, or else for the wait it implies.
-    if (!window || window.remaining > 0) {
-      this.#pausedUntil = Math.max(this.#pausedUntil, receivedAt + retryAfterMs(headers, receivedAt, this.#random));
-    }
-    if (!window?.refused) {
+    if (refused && !window?.refused) {
       this.#share = Math.max(SLOWEST_SHARE, this.#share / 2);
       this.#credit = 0;
       if (window) window.refused = true;
