@@ -271,6 +271,13 @@ export class RateLimitGate {
     const now = this.#now();
     const plainNow = read.date ?? receivedAt + (this.#clock?.lo ?? 0);
     const end = read.reset !== undefined && believable(read.reset - plainNow) ? read.reset : undefined;
+    if (refused && end !== undefined && request.grantedAt >= this.#onOurClock(end)) {
+      // Refused in a window that had already ended on our clock when the request went: a clock moved. Start the
+      // clock over from this answer, and hold for the wait it implies.
+      this.#clock = undefined;
+      if (read.date !== undefined) this.#setClock(read.date - receivedAt, read.date + DATE_RESOLUTION_MS - request.grantedAt);
+      this.#pausedUntil = Math.max(this.#pausedUntil, receivedAt + retryAfterMs(headers, receivedAt, this.#random));
+    }
     if (!refused) this.#reportsWindows = end !== undefined;
     let window = this.#window;
 

@@ -168,6 +168,32 @@ describe("Plain's reset is moved onto this machine's clock with the answer's Dat
   });
 });
 
+describe('a clock that moves', () => {
+  it('a 429 for a request sent after its window had ended on our clock holds requests, then lets them go', async () => {
+    const gate = await informedGate({ remaining: 10, resetInMs: 2000 });
+    await vi.advanceTimersByTimeAsync(2500);
+    // The window is over on our clock; Plain's clock has gone back 1 s and refuses in that same window.
+    const probe = await gate.acquire({ maxWaitMs: 60_000 });
+    const reset = new Date(START + 2000).toISOString();
+    permitOf(probe).release(answered(plainHeaders({ remaining: 0, reset, aheadMs: -1000 }), 429));
+    const next = pending(gate);
+    await settle();
+    expect(next.result).toBeUndefined();
+    await vi.advanceTimersByTimeAsync(1500);
+    expect(next.result?.ok).toBe(true);
+  });
+
+  it('a server that refuses with a reset already past does not get requests back at once', async () => {
+    const gate = new RateLimitGate({ now, random: () => 0.5 });
+    permitOf(await gate.acquire({ maxWaitMs: 0 })).release(answered(plainHeaders({ remaining: 0, resetInMs: -5000 }), 429));
+    const next = pending(gate);
+    await settle();
+    expect(next.result).toBeUndefined();
+    await vi.advanceTimersByTimeAsync(1500);
+    expect(next.result?.ok).toBe(true);
+  });
+});
+
 describe('a reset implausibly far away is not believed', () => {
   const in2100 = '2100-01-01T00:00:00.000Z';
 
