@@ -1,7 +1,7 @@
 // A stand-in for Plain behind its rate limiter, on 127.0.0.1: fixed windows of `limit` requests per `windowMs` on the
 // server's own clock (which may be shifted from the machine's), Plain's x-ratelimit-* headers and an HTTP `Date` on
 // every answer, 429 with Plain's RATE_LIMITED body when a window is spent. Answers GetThread and ReplyToThread as
-// Plain does (every thread is an EMAIL thread, every reply is accepted). A 429 does not spend the budget.
+// Plain does (every thread is an EMAIL thread, every reply is accepted). By default a 429 does not spend the budget.
 import { createServer } from 'node:http';
 
 const RATE_LIMITED = JSON.stringify({
@@ -21,9 +21,10 @@ function answerTo(body) {
 /**
  * Starts the limiter. `clockShiftMs`: how far the server's clock is ahead of this machine's (negative: behind); its
  * `Date` and `x-ratelimit-reset` are on that clock. `latencyMs`: each request is counted that long after it arrives,
- * and answered that long after it is counted (a round trip of twice that, like a far server).
+ * and answered that long after it is counted (a round trip of twice that, like a far server). `refusalsSpend`: a
+ * refused request counts against the window too (some limiters do; whether Plain's does is not documented).
  */
-export function startLimiterServer({ limit = 60, windowMs = 2000, clockShiftMs = 0, latencyMs = 0 } = {}) {
+export function startLimiterServer({ limit = 60, windowMs = 2000, clockShiftMs = 0, latencyMs = 0, refusalsSpend = false } = {}) {
   const stats = { requests: 0, limited: 0, replies: 0, lookups: 0, spentPerWindow: [], firstAt: 0, lastAt: 0 };
   let window = { index: -1, used: 0 };
   const later = (work) => (latencyMs > 0 ? setTimeout(work, latencyMs) : work());
@@ -51,6 +52,7 @@ export function startLimiterServer({ limit = 60, windowMs = 2000, clockShiftMs =
       };
       if (window.used >= limit) {
         stats.limited++;
+        if (refusalsSpend) window.used++;
         later(() => {
           res.writeHead(429, { ...headers, 'x-ratelimit-remaining': '0' });
           res.end(RATE_LIMITED);

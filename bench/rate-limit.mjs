@@ -23,6 +23,7 @@ const CONCURRENCY = 8;
 const SCENARIOS = [
   { name: '4 processes, clocks agree', processes: 4, replies: 300, clockShiftMs: 0 },
   { name: '4 processes, 50 ms each way', processes: 4, replies: 300, clockShiftMs: 0, latencyMs: 50 },
+  { name: '4 processes, 429s spend the budget too', processes: 4, replies: 300, clockShiftMs: 0, refusalsSpend: true },
   { name: '1 process, server clock 1 s behind', processes: 1, replies: 300, clockShiftMs: -1000 },
   { name: '1 process, server clock 90 s ahead', processes: 1, replies: 300, clockShiftMs: 90_000 },
 ];
@@ -73,8 +74,8 @@ function runChild(url, count, timeoutMs) {
   });
 }
 
-async function scenario({ name, processes, replies, clockShiftMs, latencyMs = 0 }) {
-  const server = await startLimiterServer({ limit: LIMIT, windowMs: WINDOW_MS, clockShiftMs, latencyMs });
+async function scenario({ name, processes, replies, clockShiftMs, latencyMs = 0, refusalsSpend = false }) {
+  const server = await startLimiterServer({ limit: LIMIT, windowMs: WINDOW_MS, clockShiftMs, latencyMs, refusalsSpend });
   const floorMs = ((processes * replies) / LIMIT) * WINDOW_MS;
   try {
     const results = await Promise.all(Array.from({ length: processes }, () => runChild(server.url, replies, 4 * floorMs + 60_000)));

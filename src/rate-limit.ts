@@ -167,7 +167,7 @@ export class RateLimitGate {
   /** Permits granted so far: numbers each request, to count what was sent after it. */
   #granted = 0;
   #lastGrantAt = Number.NEGATIVE_INFINITY;
-  /** Nothing goes before this (after a 429 that gave no believable reset). */
+  /** Nothing goes before this: after a 429 that names no believable window, or one that shows a clock moved. */
   #pausedUntil = Number.NEGATIVE_INFINITY;
   /** Waiting callers, woken when an answer comes. */
   readonly #sleepers = new Set<AbortController>();
@@ -259,7 +259,7 @@ export class RateLimitGate {
   /** What an HTTP answer to request `number` tells about the clock and the budget. */
   #learn({ status, headers, receivedAt }: GateAnswer, request: { number: number; grantedAt: number }): void {
     const read = headlineOf(headers);
-    if (read.date !== undefined) this.#setClock(read.date - receivedAt, read.date + DATE_RESOLUTION_MS - request.grantedAt);
+    this.#narrowClock(read, receivedAt, request.grantedAt);
     const info = rateLimitIn(read, receivedAt);
     if (info) this.#last = info;
     if (read.limit !== undefined) this.#limit = read.limit;
@@ -275,8 +275,8 @@ export class RateLimitGate {
       // Refused in a window that had already ended on our clock when the request went: a clock moved. Start the
       // clock over from this answer, and hold for the wait it implies.
       this.#clock = undefined;
-      if (read.date !== undefined) this.#setClock(read.date - receivedAt, read.date + DATE_RESOLUTION_MS - request.grantedAt);
-      this.#pausedUntil = Math.max(this.#pausedUntil, receivedAt + retryAfterMs(headers, receivedAt, this.#random));
+      this.#narrowClock(read, receivedAt, request.grantedAt);
+      this.#holdAfter429(headers, receivedAt);
     }
     if (!refused) this.#reportsWindows = end !== undefined;
     let window = this.#window;
@@ -295,7 +295,7 @@ export class RateLimitGate {
       // Nothing describes the window. After a 429: hold for the wait it implies, then find out with one request.
       // Otherwise the server reports no window to pace by.
       this.#probing = refused;
-      if (refused) this.#pausedUntil = Math.max(this.#pausedUntil, receivedAt + retryAfterMs(headers, receivedAt, this.#random));
+      if (refused) this.#holdAfter429(headers, receivedAt);
     }
     // (A 429 about a window already over on our clock is old news: it slows the pace below but holds nothing.)
 
@@ -306,10 +306,20 @@ export class RateLimitGate {
     }
   }
 
-  /** Narrows the bounds on Plain's clock minus ours; bounds that no longer agree mean a clock moved: start again. */
-  #setClock(lo: number, hi: number): void {
+  /**
+   * Narrows the bounds on Plain's clock minus ours with an answer's `Date`, written after the request went and before
+   * the answer came. Bounds that no longer agree mean a clock moved: they start again from this answer.
+   */
+  #narrowClock({ date }: Headline, receivedAt: number, sentAt: number): void {
+    if (date === undefined) return;
+    const lo = date - receivedAt;
+    const hi = date + DATE_RESOLUTION_MS - sentAt;
     const clock = this.#clock;
     this.#clock = clock && lo <= clock.hi && hi >= clock.lo ? { lo: Math.max(lo, clock.lo), hi: Math.min(hi, clock.hi) } : { lo, hi };
+  }
+
+  #holdAfter429(headers: Headers | undefined, receivedAt: number): void {
+    this.#pausedUntil = Math.max(this.#pausedUntil, receivedAt + retryAfterMs(headers, receivedAt, this.#random));
   }
 
   /** Waits `ms`, or less: until an answer comes or `signal` fires. */
