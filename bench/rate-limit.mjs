@@ -7,7 +7,8 @@
 // Prints a markdown table: replies not ok, requests answered 429, total time against the floor (replies ÷ limit
 // windows: the least time the budget allows). Each scenario is bounded in time; children left running are killed.
 //
-// `PLAIN_CLIENT_DIST=/path/to/dist/index.js node bench/rate-limit.mjs` measures another build (e.g. an older one).
+// `PLAIN_CLIENT_DIST=/path/to/dist/index.js node bench/rate-limit.mjs` measures another build (e.g. an older one);
+// `node bench/rate-limit.mjs "clock"` runs only the scenarios whose name includes "clock".
 import { spawn } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
@@ -95,13 +96,14 @@ async function scenario({ name, processes, replies, clockShiftMs, latencyMs = 0,
 
 const pct = (part, whole) => `${((100 * part) / whole).toFixed(1)} %`;
 
-async function main() {
+/** Runs the scenarios whose name includes `only` (all by default). */
+async function main(only = '') {
   console.log(`# Rate limits across processes: ${new Date().toISOString()}, Node ${process.version}, ${os.cpus().length} cores, ${DIST}`);
   console.log(`limiter: ${LIMIT} requests per ${WINDOW_MS / 1000} s window; ${CONCURRENCY} replies at a time per process\n`);
   console.log('| scenario | replies | not ok | requests | answered 429 | time | floor | time ÷ floor |');
   console.log('|---|---|---|---|---|---|---|---|');
   const failures = [];
-  for (const s of SCENARIOS) {
+  for (const s of SCENARIOS.filter((s) => s.name.includes(only))) {
     const r = await scenario(s);
     failures.push(...r.samples.map((sample) => `- ${r.name}: ${sample}`));
     const why = Object.keys(r.kinds).length ? ` (${Object.entries(r.kinds).map(([k, n]) => `${k} ${n}`).join(', ')})` : '';
@@ -113,4 +115,4 @@ async function main() {
 }
 
 if (process.argv[2] === 'child') await child(process.argv[3], Number(process.argv[4]), Number(process.argv[5]));
-else await main();
+else await main(process.argv[2]);
