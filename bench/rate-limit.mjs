@@ -32,7 +32,8 @@ const SCENARIOS = [
 /** One process of the backend: `count` replies, `concurrency` at a time; prints what happened as one JSON line. */
 async function child(url, count, concurrency) {
   const { PlainClient } = await import(pathToFileURL(DIST).href);
-  const plain = new PlainClient({ apiKey: 'plainApiKey_bench_rate_limit_0123456789', apiUrl: url, maxRetries: 2, maxRetryDelayMs: 60_000 });
+  const apiKey = 'plainApiKey_bench_rate_limit_0123456789';
+  const plain = new PlainClient({ apiKey, apiUrl: url, maxRetries: 2, maxRetryDelayMs: 60_000 });
   const kinds = {};
   const samples = [];
   let ok = 0;
@@ -41,11 +42,13 @@ async function child(url, count, concurrency) {
   const worker = async () => {
     while (next < count) {
       const id = `th_bench_${process.pid}_${next++}`;
-      const result = await plain.replyToThread({ threadId: id, textContent: 'Thanks, it is fixed.' }, { thread: { id, channel: 'EMAIL' } });
+      const thread = { id, channel: 'EMAIL' };
+      const result = await plain.replyToThread({ threadId: id, textContent: 'Thanks, it is fixed.' }, { thread });
       if (result.ok) ok++;
       else {
         kinds[result.error.kind] = (kinds[result.error.kind] ?? 0) + 1;
-        if (samples.length < 3) samples.push(`${result.error.kind} after ${result.error.attempts} attempt(s): ${result.error.message}`);
+        const { kind, attempts, message } = result.error;
+        if (samples.length < 3) samples.push(`${kind} after ${attempts} attempt(s): ${message}`);
       }
     }
   };
@@ -79,7 +82,8 @@ async function scenario({ name, processes, replies, clockShiftMs, latencyMs = 0,
   const server = await startLimiterServer({ limit: LIMIT, windowMs: WINDOW_MS, clockShiftMs, latencyMs, refusalsSpend });
   const floorMs = ((processes * replies) / LIMIT) * WINDOW_MS;
   try {
-    const results = await Promise.all(Array.from({ length: processes }, () => runChild(server.url, replies, 4 * floorMs + 60_000)));
+    const timeoutMs = 4 * floorMs + 60_000;
+    const results = await Promise.all(Array.from({ length: processes }, () => runChild(server.url, replies, timeoutMs)));
     // From the first request the server saw to the last: process start-up is not the budget's doing.
     const ms = server.stats.lastAt - server.stats.firstAt;
     const total = processes * replies;
@@ -98,7 +102,8 @@ const pct = (part, whole) => `${((100 * part) / whole).toFixed(1)} %`;
 
 /** Runs the scenarios whose name includes `only` (all by default). */
 async function main(only = '') {
-  console.log(`# Rate limits across processes: ${new Date().toISOString()}, Node ${process.version}, ${os.cpus().length} cores, ${DIST}`);
+  const machine = `Node ${process.version}, ${os.cpus().length} cores`;
+  console.log(`# Rate limits across processes: ${new Date().toISOString()}, ${machine}, ${DIST}`);
   console.log(`limiter: ${LIMIT} requests per ${WINDOW_MS / 1000} s window; ${CONCURRENCY} replies at a time per process\n`);
   console.log('| scenario | replies | not ok | requests | answered 429 | time | floor | time ÷ floor |');
   console.log('|---|---|---|---|---|---|---|---|');
@@ -107,9 +112,17 @@ async function main(only = '') {
     const r = await scenario(s);
     failures.push(...r.samples.map((sample) => `- ${r.name}: ${sample}`));
     const why = Object.keys(r.kinds).length ? ` (${Object.entries(r.kinds).map(([k, n]) => `${k} ${n}`).join(', ')})` : '';
-    console.log(
-      `| ${r.name} | ${r.processes} × ${r.replies} | ${r.notOk} = ${pct(r.notOk, r.total)}${why} | ${r.requests} | ${r.limited} = ${pct(r.limited, r.requests)} | ${(r.ms / 1000).toFixed(1)} s | ${(r.floorMs / 1000).toFixed(0)} s | ${(r.ms / r.floorMs).toFixed(2)} |`,
-    );
+    const cells = [
+      r.name,
+      `${r.processes} × ${r.replies}`,
+      `${r.notOk} = ${pct(r.notOk, r.total)}${why}`,
+      r.requests,
+      `${r.limited} = ${pct(r.limited, r.requests)}`,
+      `${(r.ms / 1000).toFixed(1)} s`,
+      `${(r.floorMs / 1000).toFixed(0)} s`,
+      (r.ms / r.floorMs).toFixed(2),
+    ];
+    console.log(`| ${cells.join(' | ')} |`);
   }
   if (failures.length) console.log(`\nSome replies that failed:\n${failures.join('\n')}`);
 }

@@ -24,7 +24,7 @@ import { waitUnlessAborted } from './wait.js';
  *   without a believable reset holds requests for a default wait.
  */
 
-/** Plain's windows last a minute: a reset further away than two of them comes from a broken header, not from Plain's plan. */
+/** Plain's windows last a minute: a reset further away than two of them comes from a broken header. */
 const LONGEST_BELIEVABLE_RESET_MS = 2 * 60_000;
 /** The wait after a 429 that says no believable time: long enough for much of a window to pass, short enough to retry. */
 const DEFAULT_WAIT_MS = 5_000;
@@ -69,7 +69,8 @@ function headlineOf(headers: Headers | undefined): Headline {
 }
 
 /** A time on Plain's clock moved onto ours: as far after `receivedAt` as it was after the answer's `Date` (as is without one). */
-const onOurClockFrom = (time: number, { date }: Headline, receivedAt: number) => (date === undefined ? time : receivedAt + (time - date));
+const onOurClockFrom = (time: number, { date }: Headline, receivedAt: number) =>
+  date === undefined ? time : receivedAt + (time - date);
 
 const believable = (msAhead: number) => msAhead <= LONGEST_BELIEVABLE_RESET_MS;
 
@@ -85,7 +86,10 @@ function rateLimitIn(read: Headline, receivedAt: number): RateLimitInfo | undefi
   return info;
 }
 
-/** Plain's x-ratelimit-* headers, with `resetAt` translated into this machine's clock using the answer's `Date` header (clock skew either way). Undefined when none present. Never throws. */
+/**
+ * Plain's x-ratelimit-* headers, with `resetAt` translated into this machine's clock using the answer's `Date` header
+ * (clock skew either way). Undefined when none present. Never throws.
+ */
 export function readRateLimit(headers: Headers | undefined, receivedAt: number): RateLimitInfo | undefined {
   return rateLimitIn(headlineOf(headers), receivedAt);
 }
@@ -105,11 +109,16 @@ function untilAllowedMs(headers: Headers | undefined, read: Headline): number | 
   }
   if (retryAfter === null) return undefined;
   // Seconds, or an HTTP date (compared with the answer's `Date`).
-  const ahead = /^\s*\d+(\.\d+)?\s*$/.test(retryAfter) ? Number(retryAfter) * 1000 : Date.parse(retryAfter) - (read.date ?? Number.NaN);
+  const ahead = /^\s*\d+(\.\d+)?\s*$/.test(retryAfter)
+    ? Number(retryAfter) * 1000
+    : Date.parse(retryAfter) - (read.date ?? Number.NaN);
   return Number.isFinite(ahead) && believable(ahead) ? Math.max(0, ahead) : undefined;
 }
 
-/** How long to wait before retrying after a 429: until the (skew-corrected) reset, or Retry-After, plus a floor and jitter; a reset implausibly far away is ignored (then a default wait). */
+/**
+ * How long to wait before retrying after a 429: until the (skew-corrected) reset, or Retry-After, plus a floor and
+ * jitter; a reset implausibly far away is ignored (then a default wait).
+ */
 export function retryAfterMs(headers: Headers | undefined, receivedAt: number, random: () => number = Math.random): number {
   const read = headlineOf(headers);
   let until = untilAllowedMs(headers, read);
@@ -131,7 +140,10 @@ export interface GateAnswer {
 export interface Permit {
   release(answer: GateAnswer | undefined): void;
 }
-export type Acquired = { ok: true; permit: Permit } | { ok: false; reason: 'aborted' } | { ok: false; reason: 'too_long'; waitMs: number };
+export type Acquired =
+  | { ok: true; permit: Permit }
+  | { ok: false; reason: 'aborted' }
+  | { ok: false; reason: 'too_long'; waitMs: number };
 
 /** One of Plain's windows, as this client knows it. */
 interface Window {
@@ -182,7 +194,10 @@ export class RateLimitGate {
     return this.#last;
   }
 
-  /** Waits (unless aborted) until a request may go. Refuses at once with 'too_long' when the wait would exceed maxWaitMs. Never rejects; leaves no timer or listener behind. */
+  /**
+   * Waits (unless aborted) until a request may go. Refuses at once with 'too_long' when the wait would exceed
+   * maxWaitMs. Never rejects; leaves no timer or listener behind.
+   */
   async acquire(options: { signal?: AbortSignal; maxWaitMs: number }): Promise<Acquired> {
     const { signal, maxWaitMs } = options;
     const started = this.#now();
@@ -315,7 +330,8 @@ export class RateLimitGate {
     const lo = date - receivedAt;
     const hi = date + DATE_RESOLUTION_MS - sentAt;
     const clock = this.#clock;
-    this.#clock = clock && lo <= clock.hi && hi >= clock.lo ? { lo: Math.max(lo, clock.lo), hi: Math.min(hi, clock.hi) } : { lo, hi };
+    const agree = clock !== undefined && lo <= clock.hi && hi >= clock.lo;
+    this.#clock = agree ? { lo: Math.max(lo, clock.lo), hi: Math.min(hi, clock.hi) } : { lo, hi };
   }
 
   #holdAfter429(headers: Headers | undefined, receivedAt: number): void {

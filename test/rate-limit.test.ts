@@ -19,12 +19,23 @@ afterEach(() => {
 });
 
 /** Headers as Plain sends them, from a server whose clock is `aheadMs` ahead of ours (negative: behind). */
-function plainHeaders(options: { remaining?: number; limit?: number; resetInMs?: number; reset?: string; aheadMs?: number; date?: boolean }) {
+interface HeaderOptions {
+  remaining?: number;
+  limit?: number;
+  /** The reset, as ms after the server's `Date`; or `reset`, as an ISO time. */
+  resetInMs?: number;
+  reset?: string;
+  aheadMs?: number;
+  /** Send a `Date` header. @default true */
+  date?: boolean;
+}
+function plainHeaders(options: HeaderOptions) {
   const serverNow = Date.now() + (options.aheadMs ?? 0);
   const headers = new Headers({ 'x-ratelimit-limit': String(options.limit ?? 60) });
   if (options.date !== false) headers.set('date', new Date(serverNow).toUTCString());
   if (options.remaining !== undefined) headers.set('x-ratelimit-remaining', String(options.remaining));
-  const reset = options.reset ?? (options.resetInMs === undefined ? undefined : new Date(serverNow + options.resetInMs).toISOString());
+  const resetIn = options.resetInMs;
+  const reset = options.reset ?? (resetIn === undefined ? undefined : new Date(serverNow + resetIn).toISOString());
   if (reset !== undefined) headers.set('x-ratelimit-reset', reset);
   return headers;
 }
@@ -99,8 +110,8 @@ const permitOf = (acquired: Acquired | undefined): Permit => {
   return acquired.permit;
 };
 
-/** A gate whose first request was answered with these headers (e.g. `remaining` left of `limit`, the window ending in `resetInMs`). */
-async function informedGate(answer: Parameters<typeof plainHeaders>[0] & { status?: number }) {
+/** A gate whose first request was answered with these headers (`remaining` left, the window ending in `resetInMs`...). */
+async function informedGate(answer: HeaderOptions & { status?: number }) {
   const gate = new RateLimitGate({ now, random: () => 0.5 });
   const first = await gate.acquire({ maxWaitMs: 0 });
   permitOf(first).release(answered(plainHeaders(answer), answer.status));
@@ -126,7 +137,8 @@ describe("Plain's reset is moved onto this machine's clock with the answer's Dat
   it('reads nothing from absent, blank or broken headers, and never throws', () => {
     expect(readRateLimit(undefined, START)).toBeUndefined();
     expect(readRateLimit(new Headers({ 'content-type': 'application/json' }), START)).toBeUndefined();
-    expect(readRateLimit(new Headers({ 'x-ratelimit-remaining': '', 'x-ratelimit-limit': 'many', 'x-ratelimit-reset': 'soon' }), START)).toBeUndefined();
+    const garbage = new Headers({ 'x-ratelimit-remaining': '', 'x-ratelimit-limit': 'many', 'x-ratelimit-reset': 'soon' });
+    expect(readRateLimit(garbage, START)).toBeUndefined();
     const throwing = { get: () => { throw new Error('broken'); } } as unknown as Headers;
     expect(readRateLimit(throwing, START)).toBeUndefined();
     expect(retryAfterMs(throwing, START, () => 0)).toBe(retryAfterMs(undefined, START, () => 0));
@@ -334,7 +346,8 @@ describe('a new client', () => {
     await settle();
     const granted = () => calls.filter((c) => c.result?.ok).length;
     expect(granted()).toBe(1);
-    permitOf(calls.find((c) => c.result)?.result).release(answered(plainHeaders({ remaining: 59, limit: 60, resetInMs: 2000 })));
+    const first = permitOf(calls.find((c) => c.result)?.result);
+    first.release(answered(plainHeaders({ remaining: 59, limit: 60, resetInMs: 2000 })));
     await settle();
     // A burst of a twentieth of the budget, no more.
     expect(granted()).toBe(4);
