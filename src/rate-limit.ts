@@ -38,12 +38,13 @@ const SLOWEST_SHARE = 1 / 8;
 /** `Date` has whole seconds: Plain's clock may be up to this much past what it says. */
 const DATE_RESOLUTION_MS = 1_000;
 
-/** The `x-ratelimit-*` and `Date` headers of an answer, as numbers (times in ms on Plain's clock). */
+/** The `x-ratelimit-*`, `Date` and `Retry-After` headers of an answer (times in ms on Plain's clock). */
 interface Headline {
   limit?: number;
   remaining?: number;
   reset?: number;
   date?: number;
+  retryAfter?: string;
 }
 
 /** A header's number; NaN when absent or blank (`Number('')` would be 0). */
@@ -51,68 +52,55 @@ const numberIn = (text: string | null) => (text === null || text.trim() === '' ?
 
 function headlineOf(headers: Headers | undefined): Headline {
   const out: Headline = {};
-  if (!headers) return out;
   try {
+    if (!headers) return out;
     const limit = numberIn(headers.get('x-ratelimit-limit'));
     const remaining = numberIn(headers.get('x-ratelimit-remaining'));
     // Plain sends an ISO-8601 time here, not seconds (plain-api.md §2.3).
     const reset = Date.parse(headers.get('x-ratelimit-reset') ?? '');
     const date = Date.parse(headers.get('date') ?? '');
+    const retryAfter = headers.get('retry-after');
     if (Number.isFinite(limit) && limit >= 0) out.limit = limit;
     if (Number.isFinite(remaining)) out.remaining = Math.max(0, remaining);
     if (Number.isFinite(reset)) out.reset = reset;
     if (Number.isFinite(date)) out.date = date;
+    if (retryAfter !== null) out.retryAfter = retryAfter;
   } catch {
-    // Headers that throw when read say nothing.
+    // Headers that throw when read say nothing more.
   }
   return out;
 }
 
-/** A time on Plain's clock moved onto ours: as far after `receivedAt` as it was after the answer's `Date` (as is without one). */
-const onOurClockFrom = (time: number, { date }: Headline, receivedAt: number) =>
-  date === undefined ? time : receivedAt + (time - date);
-
 const believable = (msAhead: number) => msAhead <= LONGEST_BELIEVABLE_RESET_MS;
-
-function rateLimitIn(read: Headline, receivedAt: number): RateLimitInfo | undefined {
-  if (read.limit === undefined && read.remaining === undefined && read.reset === undefined) return undefined;
-  const info: RateLimitInfo = {};
-  if (read.limit !== undefined) info.limit = read.limit;
-  if (read.remaining !== undefined) info.remaining = read.remaining;
-  if (read.reset !== undefined) {
-    const resetAt = new Date(onOurClockFrom(read.reset, read, receivedAt));
-    if (Number.isFinite(resetAt.getTime())) info.resetAt = resetAt;
-  }
-  return info;
-}
 
 /**
  * Plain's x-ratelimit-* headers, with `resetAt` translated into this machine's clock using the answer's `Date` header
  * (clock skew either way). Undefined when none present. Never throws.
  */
 export function readRateLimit(headers: Headers | undefined, receivedAt: number): RateLimitInfo | undefined {
-  return rateLimitIn(headlineOf(headers), receivedAt);
+  const { limit, remaining, reset, date } = headlineOf(headers);
+  if (limit === undefined && remaining === undefined && reset === undefined) return undefined;
+  const info: RateLimitInfo = {};
+  if (limit !== undefined) info.limit = limit;
+  if (remaining !== undefined) info.remaining = remaining;
+  // As far after the answer as it was after the answer's `Date` (without one, as a time on our clock).
+  const resetAt = reset === undefined ? undefined : new Date(date === undefined ? reset : receivedAt + (reset - date));
+  if (resetAt && Number.isFinite(resetAt.getTime())) info.resetAt = resetAt;
+  return info;
 }
 
-/** Milliseconds from the answer until Plain accepts requests again, when the answer says so believably. */
-function untilAllowedMs(headers: Headers | undefined, read: Headline): number | undefined {
-  // Plain's clock when it answered, as well as we know it: `Date`, else the reset is taken as on our clock.
-  if (read.reset !== undefined) {
-    const ahead = read.date === undefined ? undefined : read.reset - read.date;
-    if (ahead !== undefined && believable(ahead)) return Math.max(0, ahead);
-  }
-  let retryAfter: string | null = null;
-  try {
-    retryAfter = headers?.get('retry-after') ?? null;
-  } catch {
-    // as absent
-  }
-  if (retryAfter === null) return undefined;
-  // Seconds, or an HTTP date (compared with the answer's `Date`).
-  const ahead = /^\s*\d+(\.\d+)?\s*$/.test(retryAfter)
-    ? Number(retryAfter) * 1000
-    : Date.parse(retryAfter) - (read.date ?? Number.NaN);
-  return Number.isFinite(ahead) && believable(ahead) ? Math.max(0, ahead) : undefined;
+/** Ms from the answer until Plain takes requests again, by its reset or else Retry-After, when believable. */
+function untilAllowedMs({ reset, date, retryAfter }: Headline, receivedAt: number): number | undefined {
+  // Plain's clock when it answered: its `Date`, else ours.
+  const plainNow = date ?? receivedAt;
+  const byRetryAfter =
+    retryAfter === undefined ? undefined
+    : /^\s*\d+(\.\d+)?\s*$/.test(retryAfter) ? Number(retryAfter) * 1000
+    : Date.parse(retryAfter) - plainNow; // an HTTP date
+  const ahead = [reset === undefined ? undefined : reset - plainNow, byRetryAfter].find(
+    (ms) => ms !== undefined && Number.isFinite(ms) && believable(ms),
+  );
+  return ahead === undefined ? undefined : Math.max(0, ahead);
 }
 
 /**
@@ -120,13 +108,8 @@ function untilAllowedMs(headers: Headers | undefined, read: Headline): number | 
  * jitter; a reset implausibly far away is ignored (then a default wait).
  */
 export function retryAfterMs(headers: Headers | undefined, receivedAt: number, random: () => number = Math.random): number {
-  const read = headlineOf(headers);
-  let until = untilAllowedMs(headers, read);
-  // Without `Date`, a reset can only be read as a time on our clock.
-  if (until === undefined && read.reset !== undefined && read.date === undefined && believable(read.reset - receivedAt)) {
-    until = Math.max(0, read.reset - receivedAt);
-  }
-  return (until ?? DEFAULT_WAIT_MS) + RETRY_FLOOR_MS + random() * RETRY_JITTER_MS;
+  const until = untilAllowedMs(headlineOf(headers), receivedAt) ?? DEFAULT_WAIT_MS;
+  return until + RETRY_FLOOR_MS + random() * RETRY_JITTER_MS;
 }
 
 export interface GateAnswer {
@@ -275,7 +258,7 @@ export class RateLimitGate {
   #learn({ status, headers, receivedAt }: GateAnswer, request: { number: number; grantedAt: number }): void {
     const read = headlineOf(headers);
     this.#narrowClock(read, receivedAt, request.grantedAt);
-    const info = rateLimitIn(read, receivedAt);
+    const info = readRateLimit(headers, receivedAt);
     if (info) this.#last = info;
     if (read.limit !== undefined) this.#limit = read.limit;
 
