@@ -12,8 +12,8 @@ import { waitUnlessAborted } from './wait.js';
  * - Clocks. The answer's `Date` header (whole seconds) says what time Plain thinks it is. Each answer bounds how far
  *   Plain's clock is from ours: Plain wrote `Date` after we sent the request and before we received the answer. The
  *   gate keeps the intersection of those bounds (and starts again when they stop agreeing, or when a 429 shows a window
- *   had not ended when our clock said it had) and moves a reset into our
- *   clock with the bound that makes it latest: never early, and a fraction of a second late once a few answers came.
+ *   had not ended when our clock said it had) and moves a reset into our clock with the bound that makes it latest:
+ *   never early, and a fraction of a second late once a few answers came.
  * - Spreading. Within a window, requests go at the pace that would spend what is left evenly over what is left of the
  *   window, a few at once at most (a small token bucket). Every process does the same, and `remaining` counts
  *   everybody's requests: the more the others spend, the slower each one goes, so processes settle without talking.
