@@ -1,4 +1,10 @@
-import { abortedBeforeSending, interpretExchange, type PlainError, type PlainErrorKind } from './errors.js';
+import {
+  type AttemptResult,
+  abortedBeforeSending,
+  interpretExchange,
+  type PlainError,
+  type PlainErrorKind,
+} from './errors.js';
 import { type Operation, requestBody } from './operations.js';
 import { type RateLimitGate, readRateLimit } from './rate-limit.js';
 import type { RateLimitInfo } from './result.js';
@@ -81,20 +87,24 @@ export async function send<T, V>(
 
     callHook(sender.onRequest, { operationName: op.name, attempt });
     let exchange: Exchange | undefined;
+    let result: AttemptResult<T> | undefined;
     try {
       exchange = await postGraphQL(transport, body, { signal, timeoutMs: policy.timeoutMs });
+      result = interpretExchange(exchange, op, { hasKey: transport.apiKey !== undefined, timeoutMs: policy.timeoutMs });
     } finally {
-      // The gate hears back from every request it let through, whatever happened to it.
+      // The gate hears back from every request it let through, whatever happened to it. It knows a refusal by its
+      // status, so a RATE_LIMITED answer is reported as a 429 whatever its status was.
+      const refused = result?.ok === false && result.error.kind === 'rate_limited';
       acquired?.permit.release(
-        exchange && { status: exchange.status, headers: exchange.headers, receivedAt: exchange.receivedAt },
+        exchange && {
+          status: refused ? 429 : exchange.status,
+          headers: exchange.headers,
+          receivedAt: exchange.receivedAt,
+        },
       );
     }
     rateLimit = readRateLimit(exchange.headers, exchange.receivedAt) ?? gate?.last ?? rateLimit;
 
-    const result = interpretExchange(exchange, op, {
-      hasKey: transport.apiKey !== undefined,
-      timeoutMs: policy.timeoutMs,
-    });
     callHook(sender.onResponse, {
       operationName: op.name,
       attempt,
