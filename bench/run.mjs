@@ -5,7 +5,6 @@
 // once (bench/instant-plain.mjs); requests are counted at plain-client's fake of Plain; the bundle is measured by
 // scripts/size.mjs; every timing runs in fresh child processes. bench/README.md explains each line.
 import { execFile, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -214,16 +213,18 @@ console.log(failed.length === 0 ? '\nEvery budget holds.' : `\n${failed.length} 
 
 // ---------------------------------------------------------------------------------- rate limits
 
-// Written by the rate-limit work: several processes sharing one budget against a limiter that sends Plain's headers.
-const rateLimitScript = here('./rate-limit.mjs');
-let rateLimitFailed = false;
-if (existsSync(rateLimitScript)) {
-  console.log('\nRate limits across processes (bench/rate-limit.mjs):');
-  const child = spawnSync(process.execPath, [rateLimitScript], { stdio: 'inherit' });
-  rateLimitFailed = child.status !== 0;
-  if (rateLimitFailed) console.log(`bench/rate-limit.mjs exited with ${child.status ?? child.signal}`);
-} else {
-  console.log('\n(bench/rate-limit.mjs is not there yet: no rate-limit figures in this run.)');
-}
+// Several processes sharing one budget against a limiter that sends Plain's headers.
+console.log('\nRate limits across processes (bench/rate-limit.mjs):');
+const rateLimitRun = spawnSync(process.execPath, [here('./rate-limit.mjs')], { stdio: 'inherit' });
+const rateLimitFailed = rateLimitRun.status !== 0;
+if (rateLimitFailed) console.log(`bench/rate-limit.mjs exited with ${rateLimitRun.status ?? rateLimitRun.signal}`);
+
+// ---------------------------------------------------------------------------------- webhooks
+
+// verifyWebhook on a 5 KB event; set PLAIN_OFFICIAL_VERIFIER_DIR to a folder with Plain's official SDK installed to
+// time its verifier beside it.
+console.log('\nWebhooks (bench/webhooks.mjs):');
+const { runWebhooksBench, printWebhooksBench } = await import('./webhooks.mjs');
+printWebhooksBench(await runWebhooksBench({ officialDir: process.env.PLAIN_OFFICIAL_VERIFIER_DIR }));
 
 process.exit(STRICT && (failed.length > 0 || rateLimitFailed) ? 1 : 0);
