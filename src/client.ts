@@ -16,7 +16,7 @@ import type {
   ThreadResult,
 } from './operations/thread-status.js';
 import type { GetThreadByExternalIdInput, ListThreadsInput, ListThreadsResult } from './operations/threads.js';
-import { RateLimitGate } from './rate-limit.js';
+import type { RateLimitGate } from './rate-limit.js';
 import { redactResult } from './redact.js';
 import { type ReplyOptions, type ReplyToThreadResult, replyToThread } from './reply-to-thread.js';
 import type { RequestDocument, RequestOptions, TypedDocument } from './request.js';
@@ -55,7 +55,7 @@ export class PlainClient {
         apiKey: config.apiKey,
         maxResponseBytes: config.maxResponseBytes,
       },
-      gate: options.paceRequests === false ? undefined : new RateLimitGate(),
+      gate: (options.paceRequests ?? config.apiKey !== undefined) ? loadGate() : undefined,
       onRequest: options.onRequest,
       onResponse: options.onResponse,
     };
@@ -277,4 +277,16 @@ async function neverRejecting<R extends Result<unknown>>(
     };
     return { ok: false, error } as R;
   }
+}
+
+/**
+ * The client's rate-limit gate, made on the first request: its module is loaded then, so a client that does not pace
+ * itself (a browser's, talking to your backend) never loads it.
+ */
+function loadGate(): () => Promise<RateLimitGate> {
+  let gate: Promise<RateLimitGate> | undefined;
+  return () => {
+    gate ??= import('./rate-limit.js').then((module) => new module.RateLimitGate());
+    return gate;
+  };
 }

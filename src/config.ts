@@ -26,7 +26,11 @@ export interface PlainClientOptions {
   threadCacheSize?: number;
   /** The largest answer read, in bytes (after decompression); a larger one is cancelled and reported. @default 4194304 (4 MiB) */
   maxResponseBytes?: number;
-  /** Hold requests while Plain's rate-limit budget (`x-ratelimit-remaining`) is spent, instead of sending them into 429s. @default true */
+  /**
+   * Pace requests against Plain's rate limit (`x-ratelimit-*`) instead of sending them into 429s. On by default with an
+   * `apiKey`; off without one, when requests go to your own backend, which owns the workspace's budget.
+   * @default apiKey !== undefined
+   */
   paceRequests?: boolean;
   /** Allow an `apiKey` in a browser. Anyone who can open the page can read the key: proxy through your backend instead. @default false */
   dangerouslyAllowBrowser?: boolean;

@@ -1,7 +1,7 @@
 import type { CannotReplyReason } from './channels.js';
 import type { MutationErrorType, MutationFieldErrorType, ThreadChannel } from './generated/graphql.js';
 import type { Operation } from './operations.js';
-import { retryAfterMs } from './rate-limit.js';
+import { retryAfterMs } from './rate-limit-headers.js';
 import { type Exchange, textOf } from './transport.js';
 
 /** What every error carries. `kind` is the discriminant: `switch (error.kind)` covers them all. */

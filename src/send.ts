@@ -6,7 +6,8 @@ import {
   type PlainErrorKind,
 } from './errors.js';
 import { type Operation, requestBody } from './operations.js';
-import { type RateLimitGate, readRateLimit } from './rate-limit.js';
+import type { RateLimitGate } from './rate-limit.js';
+import { readRateLimit } from './rate-limit-headers.js';
 import type { RateLimitInfo } from './result.js';
 import { backoffMs, isSafeToRetry } from './retry.js';
 import { type Exchange, postGraphQL, type TransportConfig } from './transport.js';
@@ -31,8 +32,8 @@ export interface ResponseEvent extends RequestEvent {
 /** Everything a request needs from its client, normalised once. */
 export interface Sender {
   transport: TransportConfig;
-  /** Absent when the client does not pace itself (`paceRequests: false`). */
-  gate: RateLimitGate | undefined;
+  /** The rate-limit gate, loaded when first needed; absent when the client does not pace itself. */
+  gate: (() => Promise<RateLimitGate>) | undefined;
   onRequest?: (event: RequestEvent) => void;
   onResponse?: (event: ResponseEvent) => void;
 }
@@ -70,7 +71,8 @@ export async function send<T, V>(
   variables: V,
   policy: Policy,
 ): Promise<Outcome<T>> {
-  const { gate, transport } = sender;
+  const { transport } = sender;
+  const gate = sender.gate ? await sender.gate() : undefined;
   const { signal } = policy;
   const mutation = op.mutationField !== undefined;
   const body = requestBody(op, variables);

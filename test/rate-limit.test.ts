@@ -1,13 +1,7 @@
 import { getEventListeners, setMaxListeners } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import {
-  type Acquired,
-  type GateAnswer,
-  type Permit,
-  RateLimitGate,
-  readRateLimit,
-  retryAfterMs,
-} from '../src/rate-limit.js';
+import { type Acquired, type GateAnswer, type Permit, RateLimitGate } from '../src/rate-limit.js';
+import { readRateLimit, retryAfterMs } from '../src/rate-limit-headers.js';
 
 // The gate's time is vitest's fake clock: `now` is Date.now under fake timers, waits are fake setTimeouts. Nothing
 // here waits for real, and nothing asserts how long anything took: what is asserted is which requests were let go
