@@ -1,6 +1,6 @@
-import { type InputIssue, invalidInput, type PlainError } from './errors.js';
-import { errorFromMutationError, isMutationError } from './mutation-error.js';
-import { type Call, failed } from './operations/pipeline.js';
+import { type InputIssue, invalidInput } from './errors.js';
+import { isMutationError } from './mutation-error.js';
+import { type Call, failed, refusedBy } from './operations/pipeline.js';
 import type { Operation } from './operations.js';
 import type { Result } from './result.js';
 import { send } from './send.js';
@@ -176,14 +176,13 @@ export async function request(
     const error = typeof payload === 'object' && payload !== null ? (payload as { error?: unknown }).error : undefined;
     if (isMutationError(error)) {
       const threadId = threadIdIn(variables);
-      const mapped: PlainError = errorFromMutationError(error, {
-        refused: mutationField,
+      return refusedBy(call, error, {
+        field: mutationField,
         ...(threadId ? { threadId } : {}),
         attempts,
         requestId,
+        rateLimit,
       });
-      if (threadId && mapped.kind === 'thread_not_found') call.threads.delete(threadId);
-      return failed(mapped, { requestId, rateLimit });
     }
   }
   return { ok: true, data: out.data, requestId, rateLimit };

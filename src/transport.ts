@@ -1,3 +1,4 @@
+import { readCappedText, TooLarge, untilAborted } from './read-capped.js';
 import { redactKey } from './redact.js';
 import { MAX_TIMER_MS } from './wait.js';
 
@@ -60,8 +61,6 @@ const NOT_SENT_CODES = new Set([
   'UND_ERR_CONNECT_TIMEOUT',
 ]);
 
-class AnswerTooLarge extends Error {}
-
 /**
  * Posts one GraphQL request and reads the answer, within `timeoutMs`. One AbortController per attempt combines the
  * deadline and the caller's signal; whatever ends the attempt early cancels the request, so a timed-out request holds
@@ -112,7 +111,7 @@ export async function postGraphQL(
     if ((status >= 300 && status < 400) || response.type === 'opaqueredirect') {
       return ended({ ending: 'redirected', status, headers, requestId });
     }
-    const text = await readText(response, config.maxResponseBytes, controller.signal);
+    const text = await readCappedText(response, config.maxResponseBytes, controller.signal);
     return ended({ ending: 'answered', status, headers, requestId, text: redactKey(text, config.apiKey) });
   } catch (error) {
     const answer = response
@@ -124,7 +123,7 @@ export async function postGraphQL(
       : {};
     if (timedOut) return ended({ ending: 'timeout', ...answer });
     if (signal?.aborted) return ended({ ending: 'aborted', ...answer });
-    if (error instanceof AnswerTooLarge) return ended({ ending: 'too_large', ...answer });
+    if (error instanceof TooLarge) return ended({ ending: 'too_large', ...answer });
     const cause = plainCause(error, config.apiKey);
     const ending = !response && neverConnected(error) ? 'not_sent' : 'lost';
     return ended({ ending, cause, ...answer });
@@ -133,48 +132,6 @@ export async function postGraphQL(
     signal?.removeEventListener('abort', onAbort);
     // Unless the whole answer was read, whatever is still running for this attempt (a request, a body) is cancelled.
     if (!readWhole) controller.abort();
-  }
-}
-
-/** `promise`, or a rejection as soon as `signal` fires: a fetch (or body) that ignores its signal cannot hold a call. */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  promise.catch(() => {}); // settles after we stopped listening: not an unhandled rejection
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
-}
-
-/**
- * The answer's text, read chunk by chunk and counted in decoded bytes (fetch inflates gzip or brotli itself, so a
- * small compressed answer cannot grow past the cap). Throws AnswerTooLarge at the cap, after cancelling the stream.
- */
-async function readText(response: Response, maxBytes: number, signal: AbortSignal): Promise<string> {
-  const declared = Number(response.headers.get('content-length'));
-  if (declared > maxBytes) throw new AnswerTooLarge();
-  if (!response.body) {
-    const text = await untilAborted(Promise.resolve(response.text()), signal);
-    if (typeof text !== 'string' || text.length > maxBytes) throw new AnswerTooLarge();
-    return text;
-  }
-  const reader = response.body.getReader();
-  const decoder = new TextDecoder();
-  let text = '';
-  let bytes = 0;
-  try {
-    for (;;) {
-      const { done, value } = await untilAborted(reader.read(), signal);
-      if (done) return text + decoder.decode();
-      if (!(value instanceof Uint8Array)) throw new TypeError('The answer stream gave something other than bytes.');
-      bytes += value.byteLength;
-      if (bytes > maxBytes) throw new AnswerTooLarge();
-      text += decoder.decode(value, { stream: true });
-    }
-  } catch (error) {
-    reader.cancel().catch(() => {});
-    throw error;
   }
 }
 

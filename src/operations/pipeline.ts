@@ -1,9 +1,9 @@
 import type * as z from 'zod/mini';
 import { invalidInput, type PlainError } from '../errors.js';
-import type { ThreadChannel } from '../generated/graphql.js';
+import type { MutationErrorPartsFragment, ThreadChannel } from '../generated/graphql.js';
 import { errorFromMutationError, isMutationError } from '../mutation-error.js';
 import type { Operation } from '../operations.js';
-import type { Result } from '../result.js';
+import type { RateLimitInfo, Result } from '../result.js';
 import { type Policy, type Sender, send } from '../send.js';
 import type { ThreadCache } from '../thread-cache.js';
 import { parseInput } from '../validation.js';
@@ -48,6 +48,23 @@ export function rememberThread(threads: ThreadCache, thread: unknown): void {
   if (typeof id === 'string' && typeof channel === 'string') threads.set(id, channel as ThreadChannel);
 }
 
+/** Plain's MutationError as a failed result, in the kinds every mutation shares; a thread Plain does not know leaves the cache. */
+export function refusedBy(
+  call: Call,
+  refusal: MutationErrorPartsFragment,
+  context: { field: string; threadId?: string; attempts: number; requestId?: string; rateLimit?: RateLimitInfo },
+): { ok: false; error: PlainError } & Meta {
+  const { field, threadId, attempts, requestId, rateLimit } = context;
+  const error = errorFromMutationError(refusal, {
+    refused: field,
+    ...(threadId ? { threadId } : {}),
+    attempts,
+    requestId,
+  });
+  if (threadId && error.kind === 'thread_not_found') call.threads.delete(threadId);
+  return failed(error, { requestId, rateLimit });
+}
+
 /**
  * The pipeline of every mutation: validate the input (nothing is sent when it fails) → send `{ input }` → map Plain's
  * MutationError to the error kinds of `replyToThread` → pick the data from the payload. A thread in the payload feeds
@@ -73,14 +90,7 @@ export async function runMutation<I, T>(
   const payload = (out.data as Record<string, unknown>)[field] as Record<string, unknown>;
   const threadId = (parsed.data as { threadId?: string }).threadId;
   if (isMutationError(payload.error)) {
-    const error = errorFromMutationError(payload.error, {
-      refused: field,
-      ...(threadId ? { threadId } : {}),
-      attempts,
-      requestId,
-    });
-    if (threadId && error.kind === 'thread_not_found') call.threads.delete(threadId);
-    return failed(error, { requestId, rateLimit });
+    return refusedBy(call, payload.error, { field, ...(threadId ? { threadId } : {}), attempts, requestId, rateLimit });
   }
   rememberThread(call.threads, payload.thread);
   const data = payload.error === null || payload.error === undefined ? mutation.pick(payload) : undefined;

@@ -1,5 +1,6 @@
 import { isUsableApiKey, isWhole, PLAIN_API_URL } from '../config.js';
 import { requestBody } from '../operations.js';
+import { readCappedText, TooLarge } from '../read-capped.js';
 import { redactKey } from '../redact.js';
 import { type Exchange, postGraphQL } from '../transport.js';
 import { CustomerIdentifier, isNonBlankString, parseInput, ReplyToThreadInput } from '../validation.js';
@@ -108,23 +109,10 @@ const tooLarge = (limit: number) =>
 
 /** Reads at most `limit` bytes of the browser's body; more is a 413, a body that fails to arrive a 400. */
 async function readBody(request: Request, limit: number): Promise<string> {
-  if (Number(request.headers.get('content-length')) > limit) throw tooLarge(limit);
-  if (!request.body) return '';
-  const reader = request.body.getReader();
-  const decoder = new TextDecoder();
-  let text = '';
-  let size = 0;
   try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) return text + decoder.decode();
-      size += value.byteLength;
-      if (size > limit) throw tooLarge(limit);
-      text += decoder.decode(value, { stream: true });
-    }
+    return await readCappedText(request, limit);
   } catch (error) {
-    reader.cancel().catch(() => {});
-    if (error instanceof Refusal) throw error;
+    if (error instanceof TooLarge) throw tooLarge(limit);
     throw new Refusal(refuse(400, 'BAD_REQUEST', 'The request body could not be read.'));
   }
 }
