@@ -1,4 +1,4 @@
-import { readCappedText, TooLarge, untilAborted } from './read-capped.js';
+import { readCappedText, TooLarge, untilStopped } from './read-capped.js';
 import { redactKey } from './redact.js';
 import { MAX_TIMER_MS } from './wait.js';
 
@@ -73,18 +73,27 @@ export async function postGraphQL(
 ): Promise<Exchange> {
   const started = Date.now();
   const controller = new AbortController();
+  // Rejects when the attempt is stopped (deadline or caller), so that no await of the attempt outlasts it.
+  let stop = (_reason: unknown) => {};
+  const stopped = new Promise<never>((_, reject) => {
+    stop = reject;
+  });
+  stopped.catch(() => {});
+  const abort = () => {
+    controller.abort();
+    stop(new Error('stopped'));
+  };
   let timedOut = false;
   const timer =
     options.timeoutMs <= MAX_TIMER_MS
       ? setTimeout(() => {
           timedOut = true;
-          controller.abort();
+          abort();
         }, options.timeoutMs)
       : undefined;
   const { signal } = options;
-  const onAbort = () => controller.abort();
-  if (signal?.aborted) onAbort();
-  else signal?.addEventListener('abort', onAbort);
+  if (signal?.aborted) abort();
+  else signal?.addEventListener('abort', abort);
 
   let response: Response | undefined;
   let readWhole = false;
@@ -104,14 +113,14 @@ export async function postGraphQL(
     if (config.credentials) init.credentials = config.credentials;
     // Called on globalThis: a browser's fetch passed unbound (`fetch: window.fetch`) throws "Illegal invocation" otherwise.
     const fetcher = config.fetch ?? globalThis.fetch;
-    response = await untilAborted(Promise.resolve(fetcher.call(globalThis, config.url, init)), controller.signal);
+    response = await untilStopped(Promise.resolve(fetcher.call(globalThis, config.url, init)), stopped);
     const { status, headers } = response;
     const requestId = requestIdFrom(headers, config.apiKey);
     // With `redirect: 'manual'`, a browser hides the redirect behind an opaque answer of status 0.
     if ((status >= 300 && status < 400) || response.type === 'opaqueredirect') {
       return ended({ ending: 'redirected', status, headers, requestId });
     }
-    const text = await readCappedText(response, config.maxResponseBytes, controller.signal);
+    const text = await readCappedText(response, config.maxResponseBytes, stopped);
     return ended({ ending: 'answered', status, headers, requestId, text: redactKey(text, config.apiKey) });
   } catch (error) {
     const answer = response
@@ -129,7 +138,7 @@ export async function postGraphQL(
     return ended({ ending, cause, ...answer });
   } finally {
     clearTimeout(timer);
-    signal?.removeEventListener('abort', onAbort);
+    signal?.removeEventListener('abort', abort);
     // Unless the whole answer was read, whatever is still running for this attempt (a request, a body) is cancelled.
     if (!readWhole) controller.abort();
   }
