@@ -89,18 +89,13 @@ export function createFakeWebhooks(deps: { workspace: () => FakeWorkspace; addTh
   const events = new Map<string, StoredEvent>();
   const deliveries: FakeWebhookDelivery[] = [];
   const inbound: FakeMessage[] = [];
-  const machineUsers = new Map<string, string>();
   const pending = new Set<Promise<unknown>>();
   let workspaceId = '';
 
   const ws = () => deps.workspace();
   const id = (prefix: string) => ws().nextId(prefix);
   const wsId = () => (workspaceId ||= id('w_'));
-  const machineUserId = (apiKey: string) => {
-    let found = machineUsers.get(apiKey);
-    if (!found) machineUsers.set(apiKey, (found = id('machineUser_')));
-    return found;
-  };
+  const machineUserId = (apiKey: string) => ws().machineUserFor(apiKey).id;
 
   const system = { actorType: 'system', system: 'fake-plain' };
   const actorOf = (author: FakeMessage['author']) =>
@@ -132,7 +127,7 @@ export function createFakeWebhooks(deps: { workspace: () => FakeWorkspace; addTh
       title: thread.title || 'Untitled',
       previewText: null,
       priority: 2,
-      externalId: null,
+      externalId: thread.externalId ?? null,
       status: thread.status,
       statusChangedAt: at,
       statusChangedBy: null,
@@ -411,7 +406,6 @@ export function createFakeWebhooks(deps: { workspace: () => FakeWorkspace; addTh
       events.clear();
       deliveries.length = 0;
       inbound.length = 0;
-      machineUsers.clear();
       workspaceId = '';
     },
   };
