@@ -332,6 +332,7 @@ export class FakeWorkspace {
     if (durationSeconds != null && durationSeconds <= 0)
       return fieldError('durationSeconds', 'VALIDATION', 'durationSeconds must be a positive number');
     this.setStatus(found.thread, 'SNOOZED', statusDetail ?? 'WAITING_FOR_DURATION');
+    delete found.thread.snoozedUntil;
     if (durationSeconds != null) found.thread.snoozedUntil = new Date(Date.now() + durationSeconds * 1000);
     return { error: null, thread: found.thread };
   }
