@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import {
+  buildSchema,
   type GraphQLField,
   type GraphQLInputType,
   type GraphQLNamedType,
   type GraphQLObjectType,
-  buildSchema,
   getNamedType,
   isAbstractType,
   isEnumType,
@@ -85,9 +85,13 @@ describe('state changes through the client change the fake’s threads', () => {
     const bot = fake.machineUser();
     expect(await plain.assignThread({ threadId: thread.id, machineUserId: bot.id })).toMatchObject({ ok: true });
     expect(fake.thread(thread.id)?.assignee).toEqual({ kind: 'machineUser', id: bot.id });
-    const { body } = await post(fake, `query T($id: ID!) { thread(threadId: $id) { assignedTo { ... on MachineUser { id fullName } } } }`, {
-      id: thread.id,
-    });
+    const { body } = await post(
+      fake,
+      `query T($id: ID!) { thread(threadId: $id) { assignedTo { ... on MachineUser { id fullName } } } }`,
+      {
+        id: thread.id,
+      },
+    );
     expect(body.data.thread.assignedTo).toEqual({ id: bot.id, fullName: bot.fullName });
     expect(await plain.unassignThread({ threadId: thread.id })).toMatchObject({ ok: true });
     expect(fake.thread(thread.id)?.assignee).toBeNull();
@@ -108,13 +112,18 @@ describe('state changes through the client change the fake’s threads', () => {
     expect(again.data?.labels).toEqual([labels[0]]);
     expect(fake.thread(thread.id)?.labels).toHaveLength(2);
 
-    expect(await plain.removeLabels({ labelIds: [labels[0]!.id] })).toMatchObject({ ok: true, data: { id: thread.id } });
+    expect(await plain.removeLabels({ labelIds: [labels[0]!.id] })).toMatchObject({
+      ok: true,
+      data: { id: thread.id },
+    });
     expect(fake.thread(thread.id)?.labels).toEqual([{ id: labels[1]!.id, labelTypeId: billing.id }]);
   });
 
   it('updateThreadAgentStatus sets the agent status, readable with its detail', async () => {
     const { fake, plain, thread } = setUp();
-    expect(await plain.updateThreadAgentStatus({ threadId: thread.id, agentStatus: 'HANDED_OFF' })).toMatchObject({ ok: true });
+    expect(await plain.updateThreadAgentStatus({ threadId: thread.id, agentStatus: 'HANDED_OFF' })).toMatchObject({
+      ok: true,
+    });
     expect(fake.thread(thread.id)?.agentStatus).toBe('HANDED_OFF');
     const { body } = await post(
       fake,
@@ -129,10 +138,23 @@ describe('state changes through the client change the fake’s threads', () => {
 
   it('createNote files a note under the customer and the thread', async () => {
     const { fake, plain, thread, customer } = setUp();
-    const note = await plain.createNote({ customerId: customer.id, threadId: thread.id, text: 'Refund approved', markdown: '**Refund** approved' });
-    expect(note).toMatchObject({ ok: true, data: { id: expect.stringMatching(/^note_/), text: 'Refund approved', markdown: '**Refund** approved' } });
+    const note = await plain.createNote({
+      customerId: customer.id,
+      threadId: thread.id,
+      text: 'Refund approved',
+      markdown: '**Refund** approved',
+    });
+    expect(note).toMatchObject({
+      ok: true,
+      data: { id: expect.stringMatching(/^note_/), text: 'Refund approved', markdown: '**Refund** approved' },
+    });
     expect(fake.notes(thread.id)).toEqual([
-      expect.objectContaining({ id: note.data?.id, customerId: customer.id, threadId: thread.id, text: 'Refund approved' }),
+      expect.objectContaining({
+        id: note.data?.id,
+        customerId: customer.id,
+        threadId: thread.id,
+        text: 'Refund approved',
+      }),
     ]);
   });
 
@@ -143,7 +165,11 @@ describe('state changes through the client change the fake’s threads', () => {
     expect(byExternalId).toMatchObject({ ok: true, data: { id: thread.id, status: 'DONE' } });
     const missing = await plain.getThreadByExternalId({ customerId: customer.id, externalId: 'order-0' });
     expect(missing.error).toMatchObject({ kind: 'thread_not_found' });
-    expect(fake.requests.map((r) => r.operationName)).toEqual(['MarkThreadAsDone', 'GetThreadByExternalId', 'GetThreadByExternalId']);
+    expect(fake.requests.map((r) => r.operationName)).toEqual([
+      'MarkThreadAsDone',
+      'GetThreadByExternalId',
+      'GetThreadByExternalId',
+    ]);
   });
 });
 
@@ -185,7 +211,9 @@ describe('refusals carry Plain’s MutationError shapes, and change nothing', ()
     const { fake, plain, thread } = setUp();
     const type = fake.addLabelType();
     await plain.addLabels({ threadId: thread.id, labelTypeIds: [type.id] });
-    const { body } = await post(fake, mutationOf('removeLabels', 'RemoveLabelsInput'), { input: { labelIds: [type.id] } });
+    const { body } = await post(fake, mutationOf('removeLabels', 'RemoveLabelsInput'), {
+      input: { labelIds: [type.id] },
+    });
     expect(body.data.removeLabels).toEqual({ thread: null, error: notFound('labelIds', 'Label not found') });
     expect(fake.thread(thread.id)?.labels).toHaveLength(1);
   });
@@ -194,7 +222,9 @@ describe('refusals carry Plain’s MutationError shapes, and change nothing', ()
     const { fake, plain, thread } = setUp();
     const assign = (input: Record<string, unknown>) =>
       post(fake, mutationOf('assignThread', 'AssignThreadInput'), { input: { threadId: thread.id, ...input } });
-    expect((await assign({ userId: 'u_unknown' })).body.data.assignThread.error).toEqual(notFound('userId', 'User not found'));
+    expect((await assign({ userId: 'u_unknown' })).body.data.assignThread.error).toEqual(
+      notFound('userId', 'User not found'),
+    );
     expect((await assign({ machineUserId: 'machineUser_unknown' })).body.data.assignThread.error).toEqual(
       notFound('machineUserId', 'Machine user not found'),
     );
@@ -205,7 +235,11 @@ describe('refusals carry Plain’s MutationError shapes, and change nothing', ()
     });
     expect(fake.thread(thread.id)?.assignee).toBeNull();
     const viaClient = await plain.assignThread({ threadId: thread.id, userId: 'u_unknown' });
-    expect(viaClient.error).toMatchObject({ kind: 'validation', code: 'input_validation', fields: [{ field: 'userId', type: 'NOT_FOUND' }] });
+    expect(viaClient.error).toMatchObject({
+      kind: 'validation',
+      code: 'input_validation',
+      fields: [{ field: 'userId', type: 'NOT_FOUND' }],
+    });
   });
 
   it('snoozeThread with neither a duration nor WAITING_FOR_CUSTOMER: durationSeconds REQUIRED', async () => {
@@ -225,7 +259,9 @@ describe('refusals carry Plain’s MutationError shapes, and change nothing', ()
     const { fake, thread } = setUp();
     const other = fake.addCustomer();
     const note = (input: Record<string, unknown>) =>
-      post(fake, mutationOf('createNote', 'CreateNoteInput', `note { id } ${ERROR}`), { input: { text: 'x', ...input } });
+      post(fake, mutationOf('createNote', 'CreateNoteInput', `note { id } ${ERROR}`), {
+        input: { text: 'x', ...input },
+      });
     expect((await note({ customerId: 'c_unknown' })).body.data.createNote).toEqual({
       note: null,
       error: notFound('customerId', 'Customer not found'),
@@ -244,7 +280,11 @@ describe('refusals carry Plain’s MutationError shapes, and change nothing', ()
   ] as const)('%s without its permission: FORBIDDEN naming %s', async (field, permission, inputType) => {
     const { fake, thread } = setUp();
     const readOnly = fake.addApiKey({ permissions: ['thread:read'] });
-    const input = { threadId: thread.id, ...(field === 'assignThread' ? { userId: fake.addUser().id } : {}), ...(field === 'addLabels' ? { labelTypeIds: [fake.addLabelType().id] } : {}) };
+    const input = {
+      threadId: thread.id,
+      ...(field === 'assignThread' ? { userId: fake.addUser().id } : {}),
+      ...(field === 'addLabels' ? { labelTypeIds: [fake.addLabelType().id] } : {}),
+    };
     const { status, body } = await post(fake, mutationOf(field, inputType), { input }, readOnly);
     expect(status).toBe(200);
     expect(body.data[field].error).toEqual({
@@ -267,10 +307,21 @@ describe('refusals carry Plain’s MutationError shapes, and change nothing', ()
   it('a query without its permission: 403 with FORBIDDEN naming it', async () => {
     const { fake, customer } = setUp();
     const key = fake.addApiKey({ permissions: ['thread:read'] });
-    const { status, body } = await post(fake, 'query C($id: ID!) { customer(customerId: $id) { id } }', { id: customer.id }, key);
+    const { status, body } = await post(
+      fake,
+      'query C($id: ID!) { customer(customerId: $id) { id } }',
+      { id: customer.id },
+      key,
+    );
     expect(status).toBe(403);
     expect(body).toEqual({
-      errors: [{ message: 'Insufficient permissions, missing "customer:read".', path: ['customer'], extensions: { code: 'FORBIDDEN' } }],
+      errors: [
+        {
+          message: 'Insufficient permissions, missing "customer:read".',
+          path: ['customer'],
+          extensions: { code: 'FORBIDDEN' },
+        },
+      ],
     });
   });
 });
@@ -309,7 +360,7 @@ describe('lookups read the fake’s state', () => {
 
 describe('any document of Plain’s schema runs against the fake', () => {
   it('fields the fake keeps no state for answer schema-valid placeholders', async () => {
-    const { fake, plain, thread } = setUp();
+    const { plain, thread } = setUp();
     const result = await plain.request(
       `query Mine($threadId: ID!) {
         thread(threadId: $threadId) {
@@ -370,9 +421,13 @@ describe('any document of Plain’s schema runs against the fake', () => {
     const unparsable = await post(fake, 'query { thread(');
     expect(unparsable).toEqual({
       status: 400,
-      body: { errors: [{ message: expect.stringMatching(/^Syntax Error/), extensions: { code: 'GRAPHQL_PARSE_FAILED' } }] },
+      body: {
+        errors: [{ message: expect.stringMatching(/^Syntax Error/), extensions: { code: 'GRAPHQL_PARSE_FAILED' } }],
+      },
     });
-    const badVariables = await post(fake, 'query T($id: ID!) { thread(threadId: $id) { id } }', { id: { not: 'an id' } });
+    const badVariables = await post(fake, 'query T($id: ID!) { thread(threadId: $id) { id } }', {
+      id: { not: 'an id' },
+    });
     expect(badVariables.status).toBe(400);
     expect(badVariables.body.errors[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' } });
   });
@@ -421,7 +476,9 @@ function operationFrom(tape: readonly number[]): string {
     }
     const fields = Object.values((type as GraphQLObjectType).getFields());
     const chosen = Array.from({ length: 1 + pick(3) }, () => fields[pick(fields.length)]);
-    const parts = chosen.map((f) => (f ? `${f.name}${argumentsOf(f)}${selectionOf(getNamedType(f.type), depth + 1)}` : ''));
+    const parts = chosen.map((f) =>
+      f ? `${f.name}${argumentsOf(f)}${selectionOf(getNamedType(f.type), depth + 1)}` : '',
+    );
     if (chance(15)) parts.push('notAField');
     return ` { ${parts.join(' ')} }`;
   };
@@ -451,7 +508,9 @@ describe('the fake answers every operation generated from the schema', () => {
           seen.invalid++;
           expect({ status, body }, query).toEqual({
             status: 400,
-            body: { errors: problems.map((p) => ({ message: p.message, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } })) },
+            body: {
+              errors: problems.map((p) => ({ message: p.message, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } })),
+            },
           });
         }
       }),

@@ -2,9 +2,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PLAIN_API_URL } from '../config.js';
 import type { ThreadChannel, ThreadStatus } from '../generated/graphql.js';
 import { type FakeFault, type FakeOperationName, type FaultPolicy, FaultQueue } from './faults.js';
-import { createFakeWebhooks } from './webhooks.js';
 import { rootFor } from './resolvers.js';
 import { type Answer, errorAnswer, operationNameOf, run } from './schema.js';
+import { createFakeWebhooks } from './webhooks.js';
 import {
   ALL_PERMISSIONS,
   type FakeAgentStatus,
@@ -22,6 +22,13 @@ import {
 
 export type { FakeFault, FakeOperationName, FaultPolicy } from './faults.js';
 export type {
+  FakeCustomerWritesInput,
+  FakeWebhookDelivery,
+  FakeWebhookSubscription,
+  FakeWebhooks,
+  FakeWebhookTarget,
+} from './webhooks.js';
+export type {
   FakeAgentStatus,
   FakeAssignee,
   FakeCustomer,
@@ -36,7 +43,6 @@ export type {
   FakeThread,
   FakeUser,
 } from './workspace.js';
-export type { FakeCustomerWritesInput, FakeWebhookDelivery, FakeWebhooks, FakeWebhookSubscription, FakeWebhookTarget } from './webhooks.js';
 
 export interface FakePlainOptions {
   /** The endpoint `fake.apiUrl` names, which `mswHandlers(fake)` from plain-client/testing/msw answers. @default Plain's own endpoint */

@@ -107,7 +107,12 @@ export function rootFor(workspace: FakeWorkspace, caller: Caller): Record<string
 
   type Args<T> = { input: T };
   type ThreadsArgs = {
-    filters?: { customerIds?: string[] | null; statuses?: string[] | null; threadIds?: string[] | null; refs?: string[] | null } | null;
+    filters?: {
+      customerIds?: string[] | null;
+      statuses?: string[] | null;
+      threadIds?: string[] | null;
+      refs?: string[] | null;
+    } | null;
     first?: number | null;
     after?: string | null;
     last?: number | null;

@@ -2,14 +2,14 @@
 // the fake's state. Fields the fake keeps no state for answer schema-valid placeholders, so any document a user writes
 // against schema.graphql runs against the fake too.
 import {
+  buildSchema,
   type DocumentNode,
+  execute,
   GraphQLError,
   type GraphQLFieldResolver,
   type GraphQLOutputType,
   type GraphQLSchema,
   type GraphQLTypeResolver,
-  buildSchema,
-  execute,
   getOperationAST,
   isAbstractType,
   isEnumType,

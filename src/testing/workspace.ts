@@ -385,7 +385,9 @@ export class FakeWorkspace {
     if (refused) return refused;
     if (input.labelIds.length === 0)
       return fieldError('labelIds', 'VALIDATION', 'labelIds must hold at least one label id');
-    const owners = input.labelIds.map((id) => [...this.threads.values()].find((t) => t.labels.some((l) => l.id === id)));
+    const owners = input.labelIds.map((id) =>
+      [...this.threads.values()].find((t) => t.labels.some((l) => l.id === id)),
+    );
     if (owners.some((t) => t === undefined)) return fieldError('labelIds', 'NOT_FOUND', 'Label not found');
     const threads = new Set(owners);
     const [thread] = threads;
