@@ -326,6 +326,25 @@ describe('refusals carry Plain’s MutationError shapes, and change nothing', ()
   });
 });
 
+describe('faults aim at any operation by name', () => {
+  it('a 500 on markThreadAsDone: the client retries the state change, which lands once', async () => {
+    const { fake, plain, thread } = setUp();
+    fake.failNext({ status: 500, operation: 'MarkThreadAsDone' });
+    expect(await plain.markThreadAsDone({ threadId: thread.id })).toMatchObject({ ok: true, data: { status: 'DONE' } });
+    expect(fake.requests.map((r) => r.operationName)).toEqual(['MarkThreadAsDone', 'MarkThreadAsDone']);
+    expect(fake.thread(thread.id)?.status).toBe('DONE');
+  });
+
+  it('a connection dropped after createNote ran: not retried, the note exists once', async () => {
+    const { fake, plain, thread, customer } = setUp();
+    fake.failNext({ drop: 'after', operation: 'CreateNote' });
+    const result = await plain.createNote({ customerId: customer.id, threadId: thread.id, text: 'Once' });
+    expect(result.error).toMatchObject({ kind: 'network', mayHaveBeenSent: true });
+    expect(fake.notes(thread.id).map((n) => n.text)).toEqual(['Once']);
+    expect(fake.requests.map((r) => r.operationName)).toEqual(['CreateNote']);
+  });
+});
+
 describe('lookups read the fake’s state', () => {
   it('listThreads filters by customer and status and pages with first/after', async () => {
     const { fake, plain, customer, thread } = setUp();

@@ -156,8 +156,7 @@ export function rootFor(workspace: FakeWorkspace, caller: Caller): Record<string
         move(at);
       }
       for (const count of [args.first, args.last]) {
-        if (count != null && (count < 0 || count > 100))
-          throw coded('BAD_USER_INPUT', 'first and last must be between 0 and 100.');
+        if (count != null && count < 0) throw coded('BAD_USER_INPUT', 'first and last must not be negative.');
       }
       if (args.first != null) end = Math.min(end, start + args.first);
       if (args.last != null) start = Math.max(start, end - args.last);
