@@ -452,6 +452,37 @@ describe('any document of Plain’s schema runs against the fake', () => {
   });
 });
 
+describe('requests no GraphQL server would run are answered, never dropped', () => {
+  it('variables that are not an object: 400 BAD_REQUEST', async () => {
+    const { fake, thread } = setUp();
+    const response = await fake.fetch('https://core-api.uk.plain.com/graphql/v1', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${fake.apiKey}` },
+      body: JSON.stringify({
+        query: 'query T($id: ID!) { thread(threadId: $id) { id } }',
+        variables: `{"id":"${thread.id}"}`,
+      }),
+    });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({
+      errors: [{ message: '`variables` must be an object.', extensions: { code: 'BAD_REQUEST' } }],
+    });
+  });
+
+  it('a document nested deeper than the parser can go: 400 GRAPHQL_PARSE_FAILED', async () => {
+    const { fake } = setUp();
+    const deep = `query Deep { thread(threadId: "th_1") ${'{ customer '.repeat(20_000)}${'}'.repeat(20_000)} }`;
+    expect(await post(fake, deep)).toEqual({
+      status: 400,
+      body: {
+        errors: [
+          { message: 'Syntax Error: the document is nested too deeply.', extensions: { code: 'GRAPHQL_PARSE_FAILED' } },
+        ],
+      },
+    });
+  });
+});
+
 // Operations generated from the schema: a random root field with random arguments and selections, some of them wrong
 // (unknown fields or arguments, a selection on a scalar, none on an object, a required argument left out).
 function operationFrom(tape: readonly number[]): string {

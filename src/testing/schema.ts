@@ -107,7 +107,10 @@ function prepare(query: string): Prepared {
   try {
     entry = { document: parse(query) };
   } catch (error) {
-    entry = { parseError: error instanceof GraphQLError ? error.message : String(error) };
+    // graphql-js parses recursively: a document nested deeper than the stack allows fails with a RangeError.
+    entry = {
+      parseError: error instanceof GraphQLError ? error.message : 'Syntax Error: the document is nested too deeply.',
+    };
   }
   // The oldest entry goes first: a test suite sends a handful of documents, a soak test the same few many times.
   if (prepared.size >= MAX_DOCUMENTS) prepared.delete(prepared.keys().next().value as string);
@@ -139,11 +142,23 @@ export function operationNameOf(body: { query?: unknown; operationName?: unknown
  */
 export async function run(request: {
   query: string;
-  variables: Record<string, unknown> | undefined;
+  variables: unknown;
   operationName: string | undefined;
   rootValue: Record<string, unknown>;
   context: unknown;
 }): Promise<Answer> {
+  try {
+    return await execution(request);
+  } catch {
+    // Whatever a request holds (a document nested deeper than the stack allows, …), the fake answers it.
+    return errorAnswer(500, 'INTERNAL_SERVER_ERROR', ['Internal server error']);
+  }
+}
+
+async function execution(request: Parameters<typeof run>[0]): Promise<Answer> {
+  const { variables } = request;
+  if (variables != null && (typeof variables !== 'object' || Array.isArray(variables)))
+    return errorAnswer(400, 'BAD_REQUEST', ['`variables` must be an object.']);
   const document = documentOf(request.query);
   if (!('kind' in document)) return document;
   if (!getOperationAST(document, request.operationName)) {
@@ -157,7 +172,7 @@ export async function run(request: {
     document,
     rootValue: request.rootValue,
     contextValue: request.context,
-    variableValues: request.variables,
+    variableValues: variables as Record<string, unknown> | null | undefined,
     operationName: request.operationName,
     fieldResolver: fieldOrPlaceholder,
     typeResolver: typeOf,
