@@ -19,6 +19,7 @@ import {
 import { describe, expect, it } from 'vitest';
 import { PlainClient } from '../src/index.js';
 import { createFakePlain, type FakePlain } from '../src/testing/index.js';
+import { SECRET, schemaErrors } from './webhooks-fixtures.js';
 
 /** Plain's schema read from the repository's schema.graphql (the fake carries its own copy). */
 const schema = buildSchema(readFileSync('schema.graphql', 'utf8'));
@@ -322,6 +323,65 @@ describe('refusals carry Plain’s MutationError shapes, and change nothing', ()
           extensions: { code: 'FORBIDDEN' },
         },
       ],
+    });
+  });
+});
+
+describe('state changes are reported by webhooks, as Plain sends them', () => {
+  it('status, assignment, labels and notes each send their event, valid against the webhook schema', async () => {
+    const { fake, plain, thread, customer } = setUp();
+    const bodies: Record<string, any>[] = [];
+    fake.webhooks.subscribe(
+      async (request) => {
+        bodies.push(await request.json());
+        return new Response(null, { status: 200 });
+      },
+      { secret: SECRET },
+    );
+    const label = fake.addLabelType({ name: 'Urgent' });
+    const user = fake.addUser();
+    await plain.snoozeThread({ threadId: thread.id, durationSeconds: 600 });
+    await plain.markThreadAsDone({ threadId: thread.id });
+    await plain.markThreadAsDone({ threadId: thread.id });
+    await plain.assignThread({ threadId: thread.id, userId: user.id });
+    const added = await plain.addLabels({ threadId: thread.id, labelTypeIds: [label.id] });
+    await plain.removeLabels({ labelIds: added.data?.labels.map((l) => l.id) ?? [] });
+    await plain.createNote({ customerId: customer.id, threadId: thread.id, text: 'For the humans' });
+    await plain.unassignThread({ threadId: thread.id });
+    await fake.webhooks.settled();
+
+    // Marking a done thread as done again changes nothing and sends nothing.
+    expect(bodies.map((b) => b.type)).toEqual([
+      'thread.thread_status_transitioned',
+      'thread.thread_status_transitioned',
+      'thread.thread_assignment_transitioned',
+      'thread.thread_labels_changed',
+      'thread.thread_labels_changed',
+      'thread.note_created',
+      'thread.thread_assignment_transitioned',
+    ]);
+    for (const body of bodies) expect(schemaErrors(body), body.type).toEqual([]);
+    const [snoozed, done, assigned, labelled, unlabelled, note, unassigned] = bodies.map((b) => b.payload);
+    expect(snoozed.previousThread).toMatchObject({ status: 'TODO', statusDetail: null });
+    expect(snoozed.thread).toMatchObject({
+      status: 'SNOOZED',
+      statusDetail: { type: 'WAITING_FOR_DURATION', durationSeconds: 600 },
+    });
+    expect(done.thread).toMatchObject({ status: 'DONE', statusDetail: { type: 'DONE_MANUALLY_SET' } });
+    expect(assigned.thread.assignee).toMatchObject({ id: user.id, fullName: user.fullName });
+    expect(labelled).toMatchObject({
+      changeType: 'ADDED',
+      previousThread: { labels: [] },
+      thread: { labels: [{ labelType: { id: label.id, name: 'Urgent' } }] },
+    });
+    expect(unlabelled).toMatchObject({ changeType: 'REMOVED', thread: { labels: [] } });
+    expect(note.note).toMatchObject({
+      text: 'For the humans',
+      createdBy: { actorType: 'machineUser', machineUserId: fake.machineUser().id },
+    });
+    expect(unassigned).toMatchObject({
+      previousThread: { assignee: { id: user.id } },
+      thread: { assignee: null, assignedAt: null },
     });
   });
 });

@@ -287,6 +287,7 @@ export function createFakePlain(options: FakePlainOptions = {}) {
         : errorAnswer(400, 'BAD_REQUEST', ['GraphQL operations must contain a non-empty `query`.']);
 
     webhooks.repliesAccepted(workspace.sent.slice(sentBefore));
+    webhooks.threadsChanged(workspace.changes.splice(0));
     if (fault?.drop === 'after') return { drop: 'after' };
     if (fault?.status) return { response: faultResponse(fault, requestId) };
     return { response: respond(answer, requestId, { ...limited, ...rateLimitHeaders(Date.now()) }) };

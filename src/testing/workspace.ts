@@ -84,6 +84,7 @@ export interface FakeThread {
   snoozedUntil?: Date;
   agentStatus: FakeAgentStatus | null;
   assignee: FakeAssignee | null;
+  assignedAt?: Date;
   labels: FakeLabel[];
   createdAt: Date;
   statusChangedAt: Date;
@@ -114,6 +115,19 @@ export interface FakeMessage {
   attachmentIds: string[];
   sentAt: Date;
 }
+
+/** A state change the fake made, which its webhooks report (`thread.thread_status_transitioned`, …). */
+export type FakeThreadChange = { thread: FakeThread; apiKey: string } & (
+  | { kind: 'status' | 'assignment'; previous: FakeThread }
+  | { kind: 'labels'; changeType: 'ADDED' | 'REMOVED'; previous: FakeThread }
+  | { kind: 'note'; note: FakeNote }
+);
+
+/** A copy of a thread's state as it is now. */
+export const snapshotOf = (thread: FakeThread): FakeThread => ({
+  ...thread,
+  labels: thread.labels.map((l) => ({ ...l })),
+});
 
 /** Plain's MutationError, as a mutation's payload carries it in `error`. */
 export interface MutationErrorBody {
@@ -177,6 +191,8 @@ export class FakeWorkspace {
   /** The machine user each API key acts as. */
   readonly machineUsers = new Map<string, FakeMachineUser>();
   readonly sent: FakeMessage[] = [];
+  /** State changes not yet reported by webhooks, oldest first. */
+  readonly changes: FakeThreadChange[] = [];
   /** Whether the workspace's plan includes impersonation. */
   impersonationAllowed: boolean;
   private counter = 0;
@@ -294,24 +310,50 @@ export class FakeWorkspace {
     return thread ? { thread } : threadNotFound();
   }
 
-  private setStatus(thread: FakeThread, status: ThreadStatus, detail: FakeStatusDetail | null): void {
-    if (thread.status !== status || thread.statusDetail !== detail) thread.statusChangedAt = new Date();
-    thread.status = status;
-    thread.statusDetail = detail;
-    if (status !== 'SNOOZED') delete thread.snoozedUntil;
+  /**
+   * Sets a thread's status (and for a snooze, when it wakes). A change that changes something is recorded for the
+   * webhooks; setting the same status twice changes nothing.
+   */
+  private setStatus(
+    thread: FakeThread,
+    change: { status: ThreadStatus; detail: FakeStatusDetail | null; until?: Date },
+    caller: Caller,
+  ): void {
+    const previous = snapshotOf(thread);
+    thread.status = change.status;
+    thread.statusDetail = change.detail;
+    if (change.until) thread.snoozedUntil = change.until;
+    else delete thread.snoozedUntil;
+    const same =
+      previous.status === thread.status &&
+      previous.statusDetail === thread.statusDetail &&
+      previous.snoozedUntil === thread.snoozedUntil;
+    if (same) return;
+    thread.statusChangedAt = new Date();
+    this.changes.push({ kind: 'status', previous, thread: snapshotOf(thread), apiKey: caller.apiKey });
+  }
+
+  /** Assigns a thread (or unassigns it, with null); a change is recorded for the webhooks. */
+  private setAssignee(thread: FakeThread, assignee: FakeAssignee | null, caller: Caller): void {
+    if (thread.assignee?.kind === assignee?.kind && thread.assignee?.id === assignee?.id) return;
+    const previous = snapshotOf(thread);
+    thread.assignee = assignee;
+    if (assignee) thread.assignedAt = new Date();
+    else delete thread.assignedAt;
+    this.changes.push({ kind: 'assignment', previous, thread: snapshotOf(thread), apiKey: caller.apiKey });
   }
 
   markAsDone(input: { threadId: string; statusDetail?: FakeStatusDetail | null }, caller: Caller) {
     const found = this.editable(input.threadId, caller, ['thread:edit', 'thread:read']);
     if ('error' in found) return found;
-    this.setStatus(found.thread, 'DONE', input.statusDetail ?? 'DONE_MANUALLY_SET');
+    this.setStatus(found.thread, { status: 'DONE', detail: input.statusDetail ?? 'DONE_MANUALLY_SET' }, caller);
     return { error: null, thread: found.thread };
   }
 
   markAsTodo(input: { threadId: string; statusDetail?: FakeStatusDetail | null }, caller: Caller) {
     const found = this.editable(input.threadId, caller, ['thread:edit', 'thread:read']);
     if ('error' in found) return found;
-    this.setStatus(found.thread, 'TODO', input.statusDetail ?? null);
+    this.setStatus(found.thread, { status: 'TODO', detail: input.statusDetail ?? null }, caller);
     return { error: null, thread: found.thread };
   }
 
@@ -331,9 +373,8 @@ export class FakeWorkspace {
     }
     if (durationSeconds != null && durationSeconds <= 0)
       return fieldError('durationSeconds', 'VALIDATION', 'durationSeconds must be a positive number');
-    this.setStatus(found.thread, 'SNOOZED', statusDetail ?? 'WAITING_FOR_DURATION');
-    delete found.thread.snoozedUntil;
-    if (durationSeconds != null) found.thread.snoozedUntil = new Date(Date.now() + durationSeconds * 1000);
+    const until = durationSeconds == null ? undefined : new Date(Date.now() + durationSeconds * 1000);
+    this.setStatus(found.thread, { status: 'SNOOZED', detail: statusDetail ?? 'WAITING_FOR_DURATION', until }, caller);
     return { error: null, thread: found.thread };
   }
 
@@ -345,11 +386,11 @@ export class FakeWorkspace {
       return fieldError('userId', 'VALIDATION', 'Exactly one of userId and machineUserId must be set');
     if (userId != null) {
       if (!this.users.has(userId)) return fieldError('userId', 'NOT_FOUND', 'User not found');
-      found.thread.assignee = { kind: 'user', id: userId };
+      this.setAssignee(found.thread, { kind: 'user', id: userId }, caller);
     } else if (machineUserId != null) {
       if (!this.allMachineUsers().some((m) => m.id === machineUserId))
         return fieldError('machineUserId', 'NOT_FOUND', 'Machine user not found');
-      found.thread.assignee = { kind: 'machineUser', id: machineUserId };
+      this.setAssignee(found.thread, { kind: 'machineUser', id: machineUserId }, caller);
     }
     return { error: null, thread: found.thread };
   }
@@ -357,7 +398,7 @@ export class FakeWorkspace {
   unassign(input: { threadId: string }, caller: Caller) {
     const found = this.editable(input.threadId, caller, ['thread:unassign']);
     if ('error' in found) return found;
-    found.thread.assignee = null;
+    this.setAssignee(found.thread, null, caller);
     return { error: null, thread: found.thread };
   }
 
@@ -369,6 +410,7 @@ export class FakeWorkspace {
     if (input.labelTypeIds.some((id) => !this.labelTypes.has(id)))
       return fieldError('labelTypeIds', 'NOT_FOUND', 'Label type not found');
     const { thread } = found;
+    const previous = snapshotOf(thread);
     // A label type already on the thread keeps its label: labelling twice is harmless.
     const labels = [...new Set(input.labelTypeIds)].map((labelTypeId) => {
       const existing = thread.labels.find((l) => l.labelTypeId === labelTypeId);
@@ -377,6 +419,14 @@ export class FakeWorkspace {
       thread.labels.push(label);
       return label;
     });
+    if (thread.labels.length > previous.labels.length)
+      this.changes.push({
+        kind: 'labels',
+        changeType: 'ADDED',
+        previous,
+        thread: snapshotOf(thread),
+        apiKey: caller.apiKey,
+      });
     return { error: null, thread, labels };
   }
 
@@ -393,7 +443,15 @@ export class FakeWorkspace {
     const [thread] = threads;
     if (threads.size !== 1 || !thread)
       return fieldError('labelIds', 'VALIDATION', 'All labels must belong to the same thread');
+    const previous = snapshotOf(thread);
     thread.labels = thread.labels.filter((l) => !input.labelIds.includes(l.id));
+    this.changes.push({
+      kind: 'labels',
+      changeType: 'REMOVED',
+      previous,
+      thread: snapshotOf(thread),
+      apiKey: caller.apiKey,
+    });
     return { error: null, thread };
   }
 
@@ -434,6 +492,8 @@ export class FakeWorkspace {
       createdAt: new Date(),
     };
     this.notes.push(note);
+    const thread = note.threadId === null ? undefined : this.threads.get(note.threadId);
+    if (thread) this.changes.push({ kind: 'note', note, thread: snapshotOf(thread), apiKey: caller.apiKey });
     return { error: null, note };
   }
 }
