@@ -330,7 +330,7 @@ describe('refusals carry Plain’s MutationError shapes, and change nothing', ()
 describe('state changes are reported by webhooks, as Plain sends them', () => {
   it('status, assignment, labels and notes each send their event, valid against the webhook schema', async () => {
     const { fake, plain, thread, customer } = setUp();
-    const bodies: Record<string, any>[] = [];
+    const bodies: { type: string; payload: Record<string, unknown> }[] = [];
     fake.webhooks.subscribe(
       async (request) => {
         bodies.push(await request.json());
@@ -362,22 +362,20 @@ describe('state changes are reported by webhooks, as Plain sends them', () => {
     ]);
     for (const body of bodies) expect(schemaErrors(body), body.type).toEqual([]);
     const [snoozed, done, assigned, labelled, unlabelled, note, unassigned] = bodies.map((b) => b.payload);
-    expect(snoozed.previousThread).toMatchObject({ status: 'TODO', statusDetail: null });
-    expect(snoozed.thread).toMatchObject({
-      status: 'SNOOZED',
-      statusDetail: { type: 'WAITING_FOR_DURATION', durationSeconds: 600 },
+    expect(snoozed).toMatchObject({ previousThread: { status: 'TODO', statusDetail: null } });
+    expect(snoozed).toMatchObject({
+      thread: { status: 'SNOOZED', statusDetail: { type: 'WAITING_FOR_DURATION', durationSeconds: 600 } },
     });
-    expect(done.thread).toMatchObject({ status: 'DONE', statusDetail: { type: 'DONE_MANUALLY_SET' } });
-    expect(assigned.thread.assignee).toMatchObject({ id: user.id, fullName: user.fullName });
+    expect(done).toMatchObject({ thread: { status: 'DONE', statusDetail: { type: 'DONE_MANUALLY_SET' } } });
+    expect(assigned).toMatchObject({ thread: { assignee: { id: user.id, fullName: user.fullName } } });
     expect(labelled).toMatchObject({
       changeType: 'ADDED',
       previousThread: { labels: [] },
       thread: { labels: [{ labelType: { id: label.id, name: 'Urgent' } }] },
     });
     expect(unlabelled).toMatchObject({ changeType: 'REMOVED', thread: { labels: [] } });
-    expect(note.note).toMatchObject({
-      text: 'For the humans',
-      createdBy: { actorType: 'machineUser', machineUserId: fake.machineUser().id },
+    expect(note).toMatchObject({
+      note: { text: 'For the humans', createdBy: { actorType: 'machineUser', machineUserId: fake.machineUser().id } },
     });
     expect(unassigned).toMatchObject({
       previousThread: { assignee: { id: user.id } },
