@@ -469,6 +469,43 @@ describe('any document of Plain’s schema runs against the fake', () => {
     expect(Date.parse((data.createdAt as { iso8601: string }).iso8601)).not.toBeNaN();
   });
 
+  it("a thread's timeline holds the customer's messages, the replies and the notes, oldest first", async () => {
+    const { fake, plain, customer } = setUp();
+    const { thread } = await fake.customerWrites({ text: 'Where is my order?', channel: 'CHAT', customer });
+    await plain.replyToThread({ threadId: thread.id, textContent: 'It ships today.' });
+    await plain.createNote({ customerId: customer.id, threadId: thread.id, text: 'Checked with the warehouse' });
+    const timeline = `query Timeline($threadId: ID!, $filters: ThreadTimelineEntriesFilter, $last: Int) {
+      thread(threadId: $threadId) {
+        timelineEntries(filters: $filters, last: $last) {
+          edges { node {
+            actor { __typename ... on CustomerActor { customerId } ... on MachineUserActor { machineUserId } }
+            entry { __typename ... on ChatEntry { text } ... on NoteEntry { noteText: text } }
+          } }
+          pageInfo { hasPreviousPage hasNextPage }
+        }
+      }
+    }`;
+    const nodes = async (variables: Record<string, unknown>) => {
+      const result = await plain.request(timeline, { threadId: thread.id, ...variables });
+      const entries = (result.data?.thread as { timelineEntries: { edges: { node: unknown }[]; pageInfo: unknown } })
+        .timelineEntries;
+      return { nodes: entries.edges.map((e) => e.node), pageInfo: entries.pageInfo };
+    };
+    const bot = { __typename: 'MachineUserActor', machineUserId: fake.machineUser().id };
+    expect((await nodes({})).nodes).toEqual([
+      {
+        actor: { __typename: 'CustomerActor', customerId: customer.id },
+        entry: { __typename: 'ChatEntry', text: 'Where is my order?' },
+      },
+      { actor: bot, entry: { __typename: 'ChatEntry', text: 'It ships today.' } },
+      { actor: bot, entry: { __typename: 'NoteEntry', noteText: 'Checked with the warehouse' } },
+    ]);
+    expect(await nodes({ filters: { isMessage: true }, last: 1 })).toEqual({
+      nodes: [{ actor: bot, entry: { __typename: 'ChatEntry', text: 'It ships today.' } }],
+      pageInfo: { hasPreviousPage: true, hasNextPage: false },
+    });
+  });
+
   it('a mutation the fake keeps no state for answers a placeholder payload', async () => {
     const { plain } = setUp();
     const result = await plain.request(

@@ -281,7 +281,7 @@ export function createFakePlain(options: FakePlainOptions = {}) {
             query: body.query,
             variables: body.variables,
             operationName: typeof body.operationName === 'string' ? body.operationName : undefined,
-            rootValue: rootFor(workspace, { apiKey: key, permissions }),
+            rootValue: rootFor(workspace, { apiKey: key, permissions }, webhooks.conversation),
             context: undefined,
           })
         : errorAnswer(400, 'BAD_REQUEST', ['GraphQL operations must contain a non-empty `query`.']);

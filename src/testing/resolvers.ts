@@ -5,6 +5,7 @@ import {
   type Caller,
   type FakeCustomer,
   type FakeLabel,
+  type FakeMessage,
   type FakeNote,
   type FakePermission,
   type FakeStatusDetail,
@@ -33,11 +34,110 @@ const AGENT_STATUS_DETAIL_TYPES = {
   HANDLED: 'AgentStatusDetailHandled',
 };
 
-/** A cursor for a thread in a `threads` page (opaque to callers). */
-const cursorOf = (thread: FakeThread) => `cursor:${thread.id}`;
+/** A cursor for an item of a page (opaque to callers). */
+const cursorOf = (item: { id: string }) => `cursor:${item.id}`;
 
-/** Builds the root value of one request: Query and Mutation fields over `workspace`, as `caller`. */
-export function rootFor(workspace: FakeWorkspace, caller: Caller): Record<string, unknown> {
+/** Relay-style page arguments, as Plain's connections take them. */
+interface PageArgs {
+  first?: number | null;
+  after?: string | null;
+  last?: number | null;
+  before?: string | null;
+}
+
+/** One page of `items` (oldest first) for `first`/`after` or `last`/`before`, as a connection without its nodes' views. */
+function pageOf<T extends { id: string }>(items: readonly T[], args: PageArgs) {
+  let start = 0;
+  let end = items.length;
+  if (args.after != null) start = indexOfCursor(items, args.after) + 1;
+  if (args.before != null) end = indexOfCursor(items, args.before);
+  for (const count of [args.first, args.last]) {
+    if (count != null && count < 0) throw coded('BAD_USER_INPUT', 'first and last must not be negative.');
+  }
+  if (args.first != null) end = Math.min(end, start + args.first);
+  if (args.last != null) start = Math.max(start, end - args.last);
+  const page = items.slice(start, Math.max(start, end));
+  const first = page[0];
+  const last = page.at(-1);
+  return {
+    page,
+    pageInfo: {
+      hasNextPage: end < items.length,
+      hasPreviousPage: start > 0,
+      startCursor: first ? cursorOf(first) : null,
+      endCursor: last ? cursorOf(last) : null,
+    },
+  };
+}
+
+function indexOfCursor(items: readonly { id: string }[], cursor: string): number {
+  const at = items.findIndex((item) => cursorOf(item) === cursor);
+  if (at < 0) throw coded('BAD_USER_INPUT', `The cursor "${cursor}" does not point into this list.`);
+  return at;
+}
+
+/** The `Entry` member and the `TimelineEntryType` of a message on a thread of each channel. */
+function messageEntry(thread: FakeThread, message: FakeMessage, customerEmail: string) {
+  const customerId = thread.customerId;
+  switch (thread.channel) {
+    case 'CHAT':
+      return { type: 'CHAT', entry: { __typename: 'ChatEntry', chatId: message.id, text: message.text } };
+    case 'SLACK':
+      return { type: 'SLACK_MESSAGE', entry: { __typename: 'SlackMessageEntry', text: message.text, customerId } };
+    case 'MS_TEAMS':
+      return {
+        type: 'MS_TEAMS_MESSAGE',
+        entry: {
+          __typename: 'MSTeamsMessageEntry',
+          text: message.text,
+          markdownContent: message.markdown ?? null,
+          customerId,
+          msTeamsMessageId: message.id,
+        },
+      };
+    case 'DISCORD':
+      return {
+        type: 'DISCORD_MESSAGE',
+        entry: {
+          __typename: 'DiscordMessageEntry',
+          markdownContent: message.text,
+          customerId,
+          discordMessageId: message.id,
+        },
+      };
+    default: {
+      // EMAIL, and API threads, whose customers write by email.
+      const customer = { email: customerEmail, name: null };
+      const support = { email: 'support@fake-plain.example', name: 'Support' };
+      const fromCustomer = message.author.kind === 'customer';
+      return {
+        type: 'EMAIL',
+        entry: {
+          __typename: 'EmailEntry',
+          emailId: message.id,
+          from: fromCustomer ? customer : support,
+          to: fromCustomer ? support : customer,
+          additionalRecipients: message.cc.map((p) => ({ email: p.email, name: p.name ?? null })),
+          hiddenRecipients: message.bcc.map((p) => ({ email: p.email, name: p.name ?? null })),
+          subject: thread.title,
+          textContent: message.text,
+          markdownContent: message.markdown ?? null,
+          sentAt: dateTime(message.sentAt),
+        },
+      };
+    }
+  }
+}
+
+/**
+ * Builds the root value of one request: Query and Mutation fields over `workspace`, as `caller`. `conversation`
+ * lists a thread's messages both ways (the customer's and the replies), oldest first.
+ */
+export function rootFor(
+  workspace: FakeWorkspace,
+  caller: Caller,
+  conversation: (threadId: string) => FakeMessage[],
+): Record<string, unknown> {
   const need = (permission: FakePermission) => {
     if (!caller.permissions.has(permission)) throw coded('FORBIDDEN', missing(permission));
   };
@@ -90,7 +190,57 @@ export function rootFor(workspace: FakeWorkspace, caller: Caller): Record<string
       labels: thread.labels.map(labelView),
       customer: () => customerView(workspace.customers.get(thread.customerId)),
       createdAt: dateTime(thread.createdAt),
+      timelineEntries: (args: PageArgs & { filters?: Parameters<typeof timelineOf>[1] | null }) => {
+        const { page, pageInfo } = pageOf(timelineOf(thread, args.filters ?? {}), args);
+        const edges = page.map((e) => ({
+          cursor: cursorOf(e),
+          node: {
+            id: e.id,
+            customerId: thread.customerId,
+            threadId: thread.id,
+            timestamp: dateTime(e.at),
+            entry: e.entry,
+            actor: e.actor,
+          },
+        }));
+        return { edges, pageInfo };
+      },
     };
+  };
+
+  const actorView = (author: FakeMessage['author']) => {
+    if (author.kind === 'customer') {
+      const customer = workspace.customers.get(author.customerId);
+      return { __typename: 'CustomerActor', customerId: author.customerId, customer: () => customerView(customer) };
+    }
+    const id = workspace.machineUserFor(author.apiKey).id;
+    return { __typename: 'MachineUserActor', machineUserId: id, machineUser: () => machineUserView(id) };
+  };
+
+  /** The thread's messages and notes, oldest first, as Plain's timeline shows them. */
+  const timelineOf = (thread: FakeThread, filters: { isMessage?: boolean | null; entryTypes?: string[] | null }) => {
+    const customerEmail = workspace.customers.get(thread.customerId)?.email ?? '';
+    const messages = conversation(thread.id).map((message) => ({
+      id: `tle_${message.id.slice(message.id.indexOf('_') + 1)}`,
+      at: message.sentAt,
+      isMessage: true,
+      actor: () => actorView(message.author),
+      ...messageEntry(thread, message, customerEmail),
+    }));
+    const notes = workspace.notes
+      .filter((note) => note.threadId === thread.id)
+      .map((note) => ({
+        id: `tle_${note.id.slice(note.id.indexOf('_') + 1)}`,
+        at: note.createdAt,
+        isMessage: false,
+        actor: () => actorView({ kind: 'machine_user', apiKey: caller.apiKey }),
+        type: 'NOTE',
+        entry: { __typename: 'NoteEntry', noteId: note.id, text: note.text, markdown: note.markdown },
+      }));
+    return [...messages, ...notes]
+      .filter((e) => filters.isMessage == null || e.isMessage === filters.isMessage)
+      .filter((e) => !filters.entryTypes || filters.entryTypes.includes(e.type))
+      .sort((a, b) => a.at.getTime() - b.at.getTime());
   };
 
   const noteView = (note: FakeNote) => ({
@@ -106,17 +256,13 @@ export function rootFor(workspace: FakeWorkspace, caller: Caller): Record<string
     result.error ? { error: result.error } : { ...result, thread: threadView(result.thread) };
 
   type Args<T> = { input: T };
-  type ThreadsArgs = {
+  type ThreadsArgs = PageArgs & {
     filters?: {
       customerIds?: string[] | null;
       statuses?: string[] | null;
       threadIds?: string[] | null;
       refs?: string[] | null;
     } | null;
-    first?: number | null;
-    after?: string | null;
-    last?: number | null;
-    before?: string | null;
   };
 
   return {
@@ -144,31 +290,10 @@ export function rootFor(workspace: FakeWorkspace, caller: Caller): Record<string
           (!f.threadIds || f.threadIds.includes(t.id)) &&
           (!f.refs || f.refs.includes(t.ref)),
       );
-      let start = 0;
-      let end = matching.length;
-      for (const [cursor, move] of [
-        [args.after, (at: number) => (start = at + 1)],
-        [args.before, (at: number) => (end = at)],
-      ] as const) {
-        if (cursor == null) continue;
-        const at = matching.findIndex((t) => cursorOf(t) === cursor);
-        if (at < 0) throw coded('BAD_USER_INPUT', `The cursor "${cursor}" does not point into this list.`);
-        move(at);
-      }
-      for (const count of [args.first, args.last]) {
-        if (count != null && count < 0) throw coded('BAD_USER_INPUT', 'first and last must not be negative.');
-      }
-      if (args.first != null) end = Math.min(end, start + args.first);
-      if (args.last != null) start = Math.max(start, end - args.last);
-      const page = matching.slice(start, Math.max(start, end));
+      const { page, pageInfo } = pageOf(matching, args);
       return {
         edges: page.map((t) => ({ cursor: cursorOf(t), node: threadView(t) })),
-        pageInfo: {
-          hasNextPage: end < matching.length,
-          hasPreviousPage: start > 0,
-          startCursor: page[0] ? cursorOf(page[0]) : null,
-          endCursor: page.at(-1) ? cursorOf(page.at(-1) as FakeThread) : null,
-        },
+        pageInfo,
         totalCount: matching.length,
       };
     },
