@@ -487,8 +487,10 @@ describe('any document of Plain’s schema runs against the fake', () => {
     }`;
     const nodes = async (variables: Record<string, unknown>) => {
       const result = await plain.request(timeline, { threadId: thread.id, ...variables });
-      const entries = (result.data?.thread as { timelineEntries: { edges: { node: unknown }[]; pageInfo: unknown } })
-        .timelineEntries;
+      type Timeline = { thread: { timelineEntries: { edges: { node: unknown }[]; pageInfo: unknown } } };
+      const data = result.data as Timeline | undefined;
+      if (!data) throw new Error(`the timeline query failed: ${result.error?.message}`);
+      const entries = data.thread.timelineEntries;
       return { nodes: entries.edges.map((e) => e.node), pageInfo: entries.pageInfo };
     };
     const bot = { __typename: 'MachineUserActor', machineUserId: fake.machineUser().id };
