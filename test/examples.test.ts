@@ -15,22 +15,31 @@ function runExample(name?: string): Promise<{ code: number | null; out: string }
   });
 }
 
-/** Examples that need a fake answering the state changes and notes (markThreadAsDone, createNote, …): not run here yet. */
-const NEED_WORKFLOW_FAKE = ['after-the-reply', 'hand-off'];
-
 const names = readdirSync('examples')
   .filter((f) => f.endsWith('.ts') && !f.startsWith('_') && f !== 'vitest.config.ts')
   .map((f) => f.replace(/(\.test)?\.ts$/, ''));
 
 describe('every example runs against the fake on a fresh machine', () => {
   it('there are the nine examples the README lists', () => {
-    expect(names.sort()).toEqual(['after-the-reply', 'email-cc-bcc', 'hand-off', 'handle-every-error', 'impersonate-customer', 'reply-by-ref', 'reply-to-thread', 'support-bot', 'test-with-the-fake']);
+    expect(names.sort()).toEqual([
+      'after-the-reply',
+      'email-cc-bcc',
+      'hand-off',
+      'handle-every-error',
+      'impersonate-customer',
+      'reply-by-ref',
+      'reply-to-thread',
+      'support-bot',
+      'test-with-the-fake',
+    ]);
   });
 
-  for (const name of names.filter((n) => n !== 'test-with-the-fake' && !NEED_WORKFLOW_FAKE.includes(n))) {
+  for (const name of names.filter((n) => n !== 'test-with-the-fake')) {
     it(name, async () => {
       const { code, out } = await runExample(name);
-      expect(out.split('\n')[0]).toBe("Talking to plain-client's built-in fake of Plain (set PLAIN_API_KEY to use your workspace).");
+      expect(out.split('\n')[0]).toBe(
+        "Talking to plain-client's built-in fake of Plain (set PLAIN_API_KEY to use your workspace).",
+      );
       expect(code, out).toBe(0);
     });
   }
@@ -43,7 +52,9 @@ describe('every example runs against the fake on a fresh machine', () => {
 
   it('with no name, lists the examples and runs reply-to-thread', async () => {
     const { code, out } = await runExample();
-    expect(out).toContain('Examples (npm run example -- <name>): after-the-reply, email-cc-bcc, hand-off, handle-every-error');
+    expect(out).toContain(
+      'Examples (npm run example -- <name>): after-the-reply, email-cc-bcc, hand-off, handle-every-error',
+    );
     expect(out).toMatch(/Replied on EMAIL thread th_\w+/);
     expect(code).toBe(0);
   });
@@ -69,5 +80,21 @@ it('support-bot answers the customer once per message, skips its own echoes and 
   expect(out).toContain('webhook thread.email_received: the customer wrote "I cannot log in to my account"');
   expect(out).toContain('webhook thread.email_sent: not from a customer, skipped');
   expect(out).toContain('redelivery answered 200; the bot replied 0 more times.');
-  expect(out).toMatch(/customer: I cannot log in to my account\n\s+bot\s+: I have sent you a password reset link\. Does that help\?\n\s+customer: Also, can I change my plan\?\n\s+bot\s+: Thanks for writing!/);
+  expect(out).toMatch(
+    /customer: I cannot log in to my account\n\s+bot\s+: I have sent you a password reset link\. Does that help\?\n\s+customer: Also, can I change my plan\?\n\s+bot\s+: Thanks for writing!/,
+  );
+});
+
+it('after-the-reply replies, then marks the thread HANDLED and done', async () => {
+  const { code, out } = await runExample('after-the-reply');
+  expect(code, out).toBe(0);
+  expect(out).toMatch(/Replied on CHAT thread th_\w+\.\nThread T-1 is now DONE\./);
+});
+
+it("hand-off runs Plain's documented steps in order and leaves the thread TODO", async () => {
+  const { code, out } = await runExample('hand-off');
+  expect(code, out).toBe(0);
+  expect(out).toContain(
+    'Handed off thread T-1: createNote -> updateThreadAgentStatus -> unassignThread -> markThreadAsTodo. It is TODO again.',
+  );
 });

@@ -42,7 +42,7 @@ describe('createFakePlain', () => {
     });
   });
 
-  it("refuses documents that are not plain-client's operations", async () => {
+  it("refuses documents Plain's schema does not validate, with Plain's GRAPHQL_VALIDATION_FAILED", async () => {
     const fake = createFakePlain();
     const response = await fake.fetch('https://x.test/graphql', {
       method: 'POST',
@@ -50,7 +50,15 @@ describe('createFakePlain', () => {
       body: JSON.stringify({ query: '{ workspace { id } }' }),
     });
     expect(response.status).toBe(400);
-    expect((await response.json()).errors[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(await response.json()).toEqual({
+      errors: [
+        {
+          message: 'Field "workspace" argument "workspaceId" of type "ID!" is required, but it was not provided.',
+          extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+        },
+      ],
+    });
+    expect(fake.requests).toMatchObject([{ operationName: undefined }]);
   });
 
   it('records replies with their author, Cc and Bcc', async () => {

@@ -1,5 +1,27 @@
-/** The operations plain-client sends, as the fake recognises them. */
-export type FakeOperationName = 'GetThread' | 'GetThreadByRef' | 'ReplyToThread';
+/**
+ * An operation's name: the request's `operationName`, or the name in its document. Any name works; these are the
+ * ones plain-client sends.
+ */
+export type FakeOperationName =
+  | 'GetThread'
+  | 'GetThreadByRef'
+  | 'ReplyToThread'
+  | 'GetThreadByExternalId'
+  | 'GetCustomer'
+  | 'GetCustomerByEmail'
+  | 'GetCustomerByExternalId'
+  | 'ListThreads'
+  | 'GetMyMachineUser'
+  | 'MarkThreadAsDone'
+  | 'MarkThreadAsTodo'
+  | 'SnoozeThread'
+  | 'AssignThread'
+  | 'UnassignThread'
+  | 'AddLabels'
+  | 'RemoveLabels'
+  | 'UpdateThreadAgentStatus'
+  | 'CreateNote'
+  | (string & Record<never, never>);
 
 /** A fault the fake applies to a request, for a user's own resilience tests. */
 export interface FakeFault {
@@ -20,14 +42,17 @@ export interface FakeFault {
   afterRecording?: boolean;
   /** Answer this much later. Combines with the rest. */
   delayMs?: number;
-  /** Only requests for this operation. */
+  /** Only requests for this operation (by name). */
   operation?: FakeOperationName;
   /** How many matching requests it applies to. @default 1 */
   times?: number;
 }
 
 /** Picks a fault per request, e.g. at random for a soak test. Return undefined for none. */
-export type FaultPolicy = (request: { operationName: FakeOperationName; index: number }) => FakeFault | undefined;
+export type FaultPolicy = (request: {
+  operationName: FakeOperationName | undefined;
+  index: number;
+}) => FakeFault | undefined;
 
 /** Faults queued by `failNext`, taken in order by the requests they match. */
 export class FaultQueue {
@@ -38,7 +63,7 @@ export class FaultQueue {
     this.queue.push({ fault, left: fault.times ?? 1 });
   }
 
-  take(operationName: FakeOperationName, index: number): FakeFault | undefined {
+  take(operationName: FakeOperationName | undefined, index: number): FakeFault | undefined {
     const entry = this.queue.find((e) => !e.fault.operation || e.fault.operation === operationName);
     if (!entry) return this.policy?.({ operationName, index });
     if (--entry.left <= 0) this.queue.splice(this.queue.indexOf(entry), 1);

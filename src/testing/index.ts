@@ -2,20 +2,47 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PLAIN_API_URL } from '../config.js';
 import type { ThreadChannel, ThreadStatus } from '../generated/graphql.js';
 import { type FakeFault, type FakeOperationName, type FaultPolicy, FaultQueue } from './faults.js';
+import { rootFor } from './resolvers.js';
+import { type Answer, errorAnswer, operationNameOf, run } from './schema.js';
 import { createFakeWebhooks } from './webhooks.js';
 import {
   ALL_PERMISSIONS,
-  type Answer,
+  type FakeAgentStatus,
   type FakeCustomer,
+  type FakeLabelType,
+  type FakeMachineUser,
   type FakeMessage,
+  type FakeNote,
   type FakePermission,
+  type FakeStatusDetail,
   type FakeThread,
+  type FakeUser,
   FakeWorkspace,
 } from './workspace.js';
 
 export type { FakeFault, FakeOperationName, FaultPolicy } from './faults.js';
-export type { FakeCustomer, FakeMessage, FakeParticipant, FakePermission, FakeThread } from './workspace.js';
-export type { FakeCustomerWritesInput, FakeWebhookDelivery, FakeWebhooks, FakeWebhookSubscription, FakeWebhookTarget } from './webhooks.js';
+export type {
+  FakeCustomerWritesInput,
+  FakeWebhookDelivery,
+  FakeWebhookSubscription,
+  FakeWebhooks,
+  FakeWebhookTarget,
+} from './webhooks.js';
+export type {
+  FakeAgentStatus,
+  FakeAssignee,
+  FakeCustomer,
+  FakeLabel,
+  FakeLabelType,
+  FakeMachineUser,
+  FakeMessage,
+  FakeNote,
+  FakeParticipant,
+  FakePermission,
+  FakeStatusDetail,
+  FakeThread,
+  FakeUser,
+} from './workspace.js';
 
 export interface FakePlainOptions {
   /** The endpoint `fake.apiUrl` names, which `mswHandlers(fake)` from plain-client/testing/msw answers. @default Plain's own endpoint */
@@ -34,12 +61,6 @@ export interface FakeRequest {
 }
 
 type Outcome = { response: Response } | { drop: 'refused' | 'before' | 'after' };
-
-const OPERATIONS: [RegExp, FakeOperationName][] = [
-  [/\breplyToThread\s*\(/, 'ReplyToThread'],
-  [/\bthreadByRef\s*\(/, 'GetThreadByRef'],
-  [/\bthread\s*\(/, 'GetThread'],
-];
 
 const networkError = (code: string, message: string) =>
   new TypeError('fetch failed', { cause: Object.assign(new Error(message), { code }) });
@@ -103,6 +124,10 @@ export function createFakePlain(options: FakePlainOptions = {}) {
       title?: string;
       channel?: ThreadChannel;
       status?: ThreadStatus;
+      statusDetail?: FakeStatusDetail | null;
+      agentStatus?: FakeAgentStatus | null;
+      /** Your own id for the thread, for `threadByExternalId`. */
+      externalId?: string;
       customer?: FakeCustomer | string;
     } = {},
   ): FakeThread => {
@@ -110,6 +135,7 @@ export function createFakePlain(options: FakePlainOptions = {}) {
     if (!workspace.customers.has(customer))
       throw new Error(`fake Plain: no customer ${customer}; add it with addCustomer first.`);
     const id = init.id ?? workspace.nextId('th_');
+    const now = new Date();
     const thread: FakeThread = {
       id,
       ref: init.ref ?? `T-${workspace.threads.size + 1}`,
@@ -117,9 +143,34 @@ export function createFakePlain(options: FakePlainOptions = {}) {
       channel: init.channel ?? 'EMAIL',
       status: init.status ?? 'TODO',
       customerId: customer,
+      ...(init.externalId ? { externalId: init.externalId } : {}),
+      statusDetail: init.statusDetail ?? null,
+      agentStatus: init.agentStatus ?? null,
+      assignee: null,
+      labels: [],
+      createdAt: now,
+      statusChangedAt: now,
     };
     workspace.threads.set(id, thread);
     return thread;
+  };
+
+  const addUser = (init: Partial<FakeUser> = {}): FakeUser => {
+    const id = init.id ?? workspace.nextId('u_');
+    const user: FakeUser = {
+      id,
+      fullName: init.fullName ?? `User ${workspace.users.size + 1}`,
+      email: init.email ?? `${id}@staff.example`,
+    };
+    workspace.users.set(id, user);
+    return user;
+  };
+
+  const addLabelType = (init: Partial<FakeLabelType> = {}): FakeLabelType => {
+    const id = init.id ?? workspace.nextId('lt_');
+    const labelType: FakeLabelType = { id, name: init.name ?? `Label ${workspace.labelTypes.size + 1}` };
+    workspace.labelTypes.set(id, labelType);
+    return labelType;
   };
 
   const webhooks = createFakeWebhooks({ workspace: () => workspace, addThread });
@@ -182,7 +233,7 @@ export function createFakePlain(options: FakePlainOptions = {}) {
   /** Everything Plain would do with one HTTP request. */
   async function handle(request: Request): Promise<Outcome> {
     const requestId = `fake-req-${++requestCount}`;
-    let body: { query?: unknown; variables?: Record<string, unknown> };
+    let body: { query?: unknown; variables?: Record<string, unknown>; operationName?: unknown };
     try {
       const parsed: unknown = JSON.parse(await request.text());
       if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
@@ -190,20 +241,11 @@ export function createFakePlain(options: FakePlainOptions = {}) {
       body = parsed;
     } catch {
       return {
-        response: respond(
-          {
-            status: 400,
-            body: {
-              errors: [{ message: 'Syntax Error: invalid JSON body', extensions: { code: 'GRAPHQL_PARSE_FAILED' } }],
-            },
-          },
-          requestId,
-        ),
+        response: respond(errorAnswer(400, 'GRAPHQL_PARSE_FAILED', ['Syntax Error: invalid JSON body']), requestId),
       };
     }
-    const query = typeof body.query === 'string' ? body.query : '';
-    const operationName = OPERATIONS.find(([pattern]) => pattern.test(query))?.[1];
-    const fault = operationName ? faults.take(operationName, requestCount) : undefined;
+    const operationName = operationNameOf(body);
+    const fault = faults.take(operationName, requestCount);
     if (fault?.drop === 'refused') return { drop: 'refused' };
     requests.push({ operationName, variables: body.variables, headers: Object.fromEntries(request.headers) });
     if (fault?.delayMs) await wait(fault.delayMs, request.signal);
@@ -215,17 +257,7 @@ export function createFakePlain(options: FakePlainOptions = {}) {
     if (!key || !permissions) {
       return {
         response: respond(
-          {
-            status: 401,
-            body: {
-              errors: [
-                {
-                  message: 'Authentication required: the API key is missing or not valid.',
-                  extensions: { code: 'UNAUTHENTICATED' },
-                },
-              ],
-            },
-          },
+          errorAnswer(401, 'UNAUTHENTICATED', ['Authentication required: the API key is missing or not valid.']),
           requestId,
         ),
       };
@@ -242,28 +274,20 @@ export function createFakePlain(options: FakePlainOptions = {}) {
     }
     budget.used++;
 
-    const variables = body.variables ?? {};
-    let answer: Answer;
     const sentBefore = workspace.sent.length;
-    if (operationName === 'ReplyToThread') answer = workspace.reply(variables.input, key, permissions);
-    else if (operationName === 'GetThreadByRef')
-      answer = workspace.lookUp('threadByRef', 'ref', permissions, variables.ref);
-    else if (operationName === 'GetThread')
-      answer = workspace.lookUp('thread', 'threadId', permissions, variables.threadId);
-    else
-      answer = {
-        status: 400,
-        body: {
-          errors: [
-            {
-              message: "Cannot query this document: the fake answers only plain-client's operations.",
-              extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
-            },
-          ],
-        },
-      };
+    const answer: Answer =
+      typeof body.query === 'string' && body.query !== ''
+        ? await run({
+            query: body.query,
+            variables: body.variables,
+            operationName: typeof body.operationName === 'string' ? body.operationName : undefined,
+            rootValue: rootFor(workspace, { apiKey: key, permissions }, webhooks.conversation),
+            context: undefined,
+          })
+        : errorAnswer(400, 'BAD_REQUEST', ['GraphQL operations must contain a non-empty `query`.']);
 
     webhooks.repliesAccepted(workspace.sent.slice(sentBefore));
+    webhooks.threadsChanged(workspace.changes.splice(0));
     if (fault?.drop === 'after') return { drop: 'after' };
     if (fault?.status) return { response: faultResponse(fault, requestId) };
     return { response: respond(answer, requestId, { ...limited, ...rateLimitHeaders(Date.now()) }) };
@@ -295,6 +319,22 @@ export function createFakePlain(options: FakePlainOptions = {}) {
     addApiKey,
     addCustomer,
     addThread,
+    /** A user (a human) threads can be assigned to with `assignThread({ userId })`. */
+    addUser,
+    /** A label type for `addLabels({ labelTypeIds })`. */
+    addLabelType,
+    /**
+     * A thread's state as Plain holds it now (status, statusDetail, assignee, labels, agentStatus, …), or undefined.
+     * A copy: changing it changes nothing.
+     */
+    thread: (threadId: string): FakeThread | undefined => {
+      const thread = workspace.threads.get(threadId);
+      return thread && { ...thread, labels: thread.labels.map((l) => ({ ...l })) };
+    },
+    /** Notes created on a thread, oldest first. */
+    notes: (threadId: string): FakeNote[] => workspace.notes.filter((n) => n.threadId === threadId),
+    /** The machine user an API key acts as (what `myMachineUser` answers, the author of its replies). */
+    machineUser: (apiKey: string = defaultKey): FakeMachineUser => ({ ...workspace.machineUserFor(apiKey) }),
     /** Webhooks: `fake.webhooks.subscribe(target, { secret })`, `redeliver`, `deliveries`, `settled`. */
     webhooks: webhooks.webhooks,
     /** A customer writes on a thread; the matching `*_received` webhook is delivered. */

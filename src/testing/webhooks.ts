@@ -2,7 +2,16 @@
 // them, delivered over real HTTP or to an in-process handler.
 import type { ThreadChannel } from '../generated/graphql.js';
 import { signWebhook } from '../webhooks/signature.js';
-import type { FakeCustomer, FakeMessage, FakeParticipant, FakeThread, FakeWorkspace } from './workspace.js';
+import type {
+  FakeAssignee,
+  FakeCustomer,
+  FakeLabel,
+  FakeMessage,
+  FakeParticipant,
+  FakeThread,
+  FakeThreadChange,
+  FakeWorkspace,
+} from './workspace.js';
 
 const VERSION = '2026-04-21';
 const SUPPORT_EMAIL = 'support@fake-plain.example';
@@ -89,18 +98,13 @@ export function createFakeWebhooks(deps: { workspace: () => FakeWorkspace; addTh
   const events = new Map<string, StoredEvent>();
   const deliveries: FakeWebhookDelivery[] = [];
   const inbound: FakeMessage[] = [];
-  const machineUsers = new Map<string, string>();
   const pending = new Set<Promise<unknown>>();
   let workspaceId = '';
 
   const ws = () => deps.workspace();
   const id = (prefix: string) => ws().nextId(prefix);
   const wsId = () => (workspaceId ||= id('w_'));
-  const machineUserId = (apiKey: string) => {
-    let found = machineUsers.get(apiKey);
-    if (!found) machineUsers.set(apiKey, (found = id('machineUser_')));
-    return found;
-  };
+  const machineUserId = (apiKey: string) => ws().machineUserFor(apiKey).id;
 
   const system = { actorType: 'system', system: 'fake-plain' };
   const actorOf = (author: FakeMessage['author']) =>
@@ -123,8 +127,65 @@ export function createFakeWebhooks(deps: { workspace: () => FakeWorkspace; addTh
     };
   }
 
+  /** Why a thread has its status, as the webhook schema spells it. */
+  function statusDetailJson(thread: FakeThread) {
+    const detail = thread.statusDetail === 'TIMER_EXPIRED' ? 'DONE_AUTOMATICALLY_SET' : thread.statusDetail;
+    if (detail === null) return null;
+    if (detail === 'CREATED') return { type: detail, createdAt: thread.createdAt.toISOString() };
+    if (detail === 'WAITING_FOR_DURATION') {
+      const until = thread.snoozedUntil ?? thread.statusChangedAt;
+      const durationSeconds = Math.round((until.getTime() - thread.statusChangedAt.getTime()) / 1000);
+      return { type: detail, waitingUntil: until.toISOString(), durationSeconds };
+    }
+    return { type: detail };
+  }
+
+  function assigneeJson(assignee: FakeAssignee | null, at: string) {
+    if (!assignee) return null;
+    const audit = {
+      createdAt: at,
+      createdBy: system,
+      updatedAt: at,
+      updatedBy: system,
+      deletedAt: null,
+      deletedBy: null,
+    };
+    if (assignee.kind === 'machineUser') {
+      const user = ws()
+        .allMachineUsers()
+        .find((m) => m.id === assignee.id);
+      const name = user?.fullName ?? 'Machine user';
+      return { id: assignee.id, fullName: name, publicName: name, description: null, ...audit };
+    }
+    const user = ws().users.get(assignee.id);
+    const name = user?.fullName ?? 'User';
+    return {
+      id: assignee.id,
+      email: user?.email ?? `${assignee.id}@staff.example`,
+      fullName: name,
+      publicName: name,
+      status: 'ONLINE',
+      statusChangedAt: at,
+      ...audit,
+    };
+  }
+
+  function labelJson(label: FakeLabel, at: string) {
+    const audit = { createdAt: at, createdBy: system, updatedAt: at, updatedBy: system };
+    const name = ws().labelTypes.get(label.labelTypeId)?.name || 'Label';
+    return {
+      id: label.id,
+      labelType: { id: label.labelTypeId, name, isArchived: false, archivedAt: null, archivedBy: null, ...audit },
+      ...audit,
+    };
+  }
+
   function threadJson(thread: FakeThread, at: string) {
-    const customer = ws().customers.get(thread.customerId) ?? { id: thread.customerId, email: `${thread.customerId}@customers.example`, fullName: thread.customerId };
+    const customer = ws().customers.get(thread.customerId) ?? {
+      id: thread.customerId,
+      email: `${thread.customerId}@customers.example`,
+      fullName: thread.customerId,
+    };
     const customerActor = { actorType: 'customer', customerId: customer.id };
     return {
       id: thread.id,
@@ -132,15 +193,15 @@ export function createFakeWebhooks(deps: { workspace: () => FakeWorkspace; addTh
       title: thread.title || 'Untitled',
       previewText: null,
       priority: 2,
-      externalId: null,
+      externalId: thread.externalId ?? null,
       status: thread.status,
-      statusChangedAt: at,
+      statusChangedAt: thread.statusChangedAt.toISOString(),
       statusChangedBy: null,
-      statusDetail: null,
-      assignee: null,
-      assignedAt: null,
+      statusDetail: statusDetailJson(thread),
+      assignee: assigneeJson(thread.assignee, at),
+      assignedAt: thread.assignedAt?.toISOString() ?? null,
       additionalAssignees: [],
-      labels: [],
+      labels: thread.labels.map((label) => labelJson(label, at)),
       firstInboundMessageInfo: null,
       firstOutboundMessageInfo: null,
       lastInboundMessageInfo: null,
@@ -168,7 +229,11 @@ export function createFakeWebhooks(deps: { workspace: () => FakeWorkspace; addTh
   }
 
   /** The channel's message object for one message, as the schema describes it. */
-  function messageJson(thread: FakeThread, message: FakeMessage, options: { inbound: boolean; isStartOfThread: boolean }) {
+  function messageJson(
+    thread: FakeThread,
+    message: FakeMessage,
+    options: { inbound: boolean; isStartOfThread: boolean },
+  ) {
     const at = message.sentAt.toISOString();
     const actor = actorOf(message.author);
     const { inbound } = options;
@@ -225,7 +290,11 @@ export function createFakeWebhooks(deps: { workspace: () => FakeWorkspace; addTh
           name: customer?.fullName ?? null,
           emailActor: { actorType: 'customer', customerId: thread.customerId },
         };
-        const support = { email: SUPPORT_EMAIL, name: 'Support', emailActor: { actorType: 'supportEmailAddress', supportEmailAddress: SUPPORT_EMAIL } };
+        const support = {
+          email: SUPPORT_EMAIL,
+          name: 'Support',
+          emailActor: { actorType: 'supportEmailAddress', supportEmailAddress: SUPPORT_EMAIL },
+        };
         return {
           ...common,
           id: id('email_'),
@@ -290,9 +359,17 @@ export function createFakeWebhooks(deps: { workspace: () => FakeWorkspace; addTh
     deliveries.push(delivery);
     try {
       // A receiver that never answers is recorded as failed after 10 s, so that settled() always settles.
-      const init: RequestInit = { method: 'POST', headers, body, redirect: 'manual', signal: AbortSignal.timeout(10_000) };
+      const init: RequestInit = {
+        method: 'POST',
+        headers,
+        body,
+        redirect: 'manual',
+        signal: AbortSignal.timeout(10_000),
+      };
       const response =
-        typeof target.target === 'string' ? await fetch(target.target, init) : await target.target(new Request('http://127.0.0.1/fake-plain-webhook', init));
+        typeof target.target === 'string'
+          ? await fetch(target.target, init)
+          : await target.target(new Request('http://127.0.0.1/fake-plain-webhook', init));
       delivery.status = response.status;
       await response.arrayBuffer().catch(() => {});
     } catch (error) {
@@ -307,19 +384,36 @@ export function createFakeWebhooks(deps: { workspace: () => FakeWorkspace; addTh
     return promise;
   };
 
-  const subscribed = (type: string) => targets.filter((t) => t.active && (!t.eventTypes || t.eventTypes.includes(type)));
+  const subscribed = (type: string) =>
+    targets.filter((t) => t.active && (!t.eventTypes || t.eventTypes.includes(type)));
 
   /** Records an event and delivers it to every target subscribed to its type. */
-  function emit(type: string, payload: Record<string, unknown>): { eventId: string; delivered: Promise<FakeWebhookDelivery[]> } {
-    const event: StoredEvent = { id: id('pEv_'), type, timestamp: new Date().toISOString(), payload: { eventType: type, ...payload } };
+  function emit(
+    type: string,
+    payload: Record<string, unknown>,
+  ): { eventId: string; delivered: Promise<FakeWebhookDelivery[]> } {
+    const event: StoredEvent = {
+      id: id('pEv_'),
+      type,
+      timestamp: new Date().toISOString(),
+      payload: { eventType: type, ...payload },
+    };
     events.set(event.id, event);
     return { eventId: event.id, delivered: track(Promise.all(subscribed(type).map((t) => deliver(t, event, 1)))) };
   }
 
-  function emitMessage(direction: 'received' | 'sent', thread: FakeThread, message: FakeMessage, isStartOfThread = false) {
+  function emitMessage(
+    direction: 'received' | 'sent',
+    thread: FakeThread,
+    message: FakeMessage,
+    isStartOfThread = false,
+  ) {
     const kind = messageKind(thread.channel);
     const at = message.sentAt.toISOString();
-    return emit(`thread.${kind.event}_${direction}`, { thread: threadJson(thread, at), [kind.key]: messageJson(thread, message, { inbound: direction === 'received', isStartOfThread }) });
+    return emit(`thread.${kind.event}_${direction}`, {
+      thread: threadJson(thread, at),
+      [kind.key]: messageJson(thread, message, { inbound: direction === 'received', isStartOfThread }),
+    });
   }
 
   const webhooks = {
@@ -327,8 +421,17 @@ export function createFakeWebhooks(deps: { workspace: () => FakeWorkspace; addTh
      * Sends every later event (or those of `eventTypes`) to `target`, signed with `secret`, with Plain's headers.
      * Deliveries run in the background: `await fake.webhooks.settled()` before asserting on them.
      */
-    subscribe(target: FakeWebhookTarget, options: { secret: string; eventTypes?: readonly string[] }): FakeWebhookSubscription {
-      const entry: Target = { id: id('whTarget_'), target, secret: options.secret, eventTypes: options.eventTypes, active: true };
+    subscribe(
+      target: FakeWebhookTarget,
+      options: { secret: string; eventTypes?: readonly string[] },
+    ): FakeWebhookSubscription {
+      const entry: Target = {
+        id: id('whTarget_'),
+        target,
+        secret: options.secret,
+        eventTypes: options.eventTypes,
+        active: true,
+      };
       targets.push(entry);
       return {
         id: entry.id,
@@ -341,7 +444,9 @@ export function createFakeWebhooks(deps: { workspace: () => FakeWorkspace; addTh
     async redeliver(eventId: string): Promise<FakeWebhookDelivery[]> {
       const event = events.get(eventId);
       if (!event) throw new Error(`fake Plain: no event ${eventId} to redeliver.`);
-      const again = targets.filter((t) => t.active && deliveries.some((d) => d.eventId === eventId && d.targetId === t.id));
+      const again = targets.filter(
+        (t) => t.active && deliveries.some((d) => d.eventId === eventId && d.targetId === t.id),
+      );
       return track(
         Promise.all(
           again.map((t) => {
@@ -369,10 +474,13 @@ export function createFakeWebhooks(deps: { workspace: () => FakeWorkspace; addTh
    * A customer writes on a thread: the message is recorded and the received event of the thread's channel
    * (`thread.email_received`, `thread.chat_received`, …) is delivered. Resolves once every target answered.
    */
-  async function customerWrites(input: FakeCustomerWritesInput): Promise<{ thread: FakeThread; message: FakeMessage; eventId: string; deliveries: FakeWebhookDelivery[] }> {
+  async function customerWrites(
+    input: FakeCustomerWritesInput,
+  ): Promise<{ thread: FakeThread; message: FakeMessage; eventId: string; deliveries: FakeWebhookDelivery[] }> {
     const existing = input.threadId === undefined ? undefined : ws().threads.get(input.threadId);
     if (input.threadId !== undefined && !existing) throw new Error(`fake Plain: no thread ${input.threadId}.`);
-    const thread = existing ?? deps.addThread({ channel: input.channel ?? 'EMAIL', title: input.title, customer: input.customer });
+    const thread =
+      existing ?? deps.addThread({ channel: input.channel ?? 'EMAIL', title: input.title, customer: input.customer });
     const customer = ws().customers.get(thread.customerId);
     const message: FakeMessage = {
       id: id('msg_'),
@@ -385,9 +493,12 @@ export function createFakeWebhooks(deps: { workspace: () => FakeWorkspace; addTh
       attachmentIds: [],
       sentAt: new Date(),
     };
-    const isStartOfThread = !inbound.some((m) => m.threadId === thread.id) && !ws().sent.some((m) => m.threadId === thread.id);
+    const isStartOfThread =
+      !inbound.some((m) => m.threadId === thread.id) && !ws().sent.some((m) => m.threadId === thread.id);
     inbound.push(message);
-    const first = existing ? [] : await emit('thread.thread_created', { thread: threadJson(thread, message.sentAt.toISOString()) }).delivered;
+    const first = existing
+      ? []
+      : await emit('thread.thread_created', { thread: threadJson(thread, message.sentAt.toISOString()) }).delivered;
     const { eventId, delivered } = emitMessage('received', thread, message, isStartOfThread);
     return { thread, message, eventId, deliveries: [...first, ...(await delivered)] };
   }
@@ -397,12 +508,51 @@ export function createFakeWebhooks(deps: { workspace: () => FakeWorkspace; addTh
     customerWrites,
     /** Every message on a thread in both directions (the customer's and the replies Plain accepted), oldest first. */
     conversation: (threadId: string): FakeMessage[] =>
-      [...inbound, ...ws().sent].filter((m) => m.threadId === threadId).sort((a, b) => a.sentAt.getTime() - b.sentAt.getTime()),
+      [...inbound, ...ws().sent]
+        .filter((m) => m.threadId === threadId)
+        .sort((a, b) => a.sentAt.getTime() - b.sentAt.getTime()),
     /** Called with the replies Plain just accepted: emits their `*_sent` events. */
     repliesAccepted(replies: readonly FakeMessage[]): void {
       for (const reply of replies) {
         const thread = ws().threads.get(reply.threadId);
         if (thread) emitMessage('sent', thread, reply);
+      }
+    },
+    /**
+     * Called with the state changes just made: emits `thread.thread_status_transitioned`,
+     * `thread.thread_assignment_transitioned`, `thread.thread_labels_changed` and `thread.note_created`.
+     */
+    threadsChanged(changes: readonly FakeThreadChange[]): void {
+      for (const change of changes) {
+        const at = new Date().toISOString();
+        const thread = threadJson(change.thread, at);
+        if (change.kind === 'note') {
+          const actor = actorOf({ kind: 'machine_user', apiKey: change.apiKey });
+          const { note } = change;
+          const noteAt = note.createdAt.toISOString();
+          emit('thread.note_created', {
+            thread,
+            note: {
+              timelineEntryId: id('tle_'),
+              id: note.id,
+              text: note.text,
+              markdown: note.markdown || null,
+              createdAt: noteAt,
+              createdBy: actor,
+              updatedAt: noteAt,
+              updatedBy: actor,
+              deletedAt: null,
+              deletedBy: null,
+            },
+          });
+          continue;
+        }
+        const previousThread = threadJson(change.previous, at);
+        if (change.kind === 'labels') {
+          emit('thread.thread_labels_changed', { changeType: change.changeType, previousThread, thread });
+        } else {
+          emit(`thread.thread_${change.kind}_transitioned`, { previousThread, thread });
+        }
       }
     },
     /** Forgets targets, events, deliveries and inbound messages. */
@@ -411,7 +561,6 @@ export function createFakeWebhooks(deps: { workspace: () => FakeWorkspace; addTh
       events.clear();
       deliveries.length = 0;
       inbound.length = 0;
-      machineUsers.clear();
       workspaceId = '';
     },
   };

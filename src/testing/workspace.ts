@@ -1,15 +1,47 @@
 import { EMAIL_OPTION_CHANNELS, IMPERSONATION_CHANNELS, REPLY_CHANNELS } from '../channels.js';
-import { isDeliverableEmail } from '../validation.js';
 import type { MutationErrorType, MutationFieldErrorType, ThreadChannel, ThreadStatus } from '../generated/graphql.js';
+import { isDeliverableEmail } from '../validation.js';
 
 /** Permissions a fake API key can hold (Plain's names). */
-export type FakePermission = 'thread:read' | 'thread:reply' | 'customer:read' | 'customer:impersonate';
+export type FakePermission =
+  | 'thread:read'
+  | 'thread:reply'
+  | 'thread:edit'
+  | 'thread:assign'
+  | 'thread:unassign'
+  | 'customer:read'
+  | 'customer:impersonate'
+  | 'label:create'
+  | 'label:delete'
+  | 'note:create';
 export const ALL_PERMISSIONS: readonly FakePermission[] = [
   'thread:read',
   'thread:reply',
+  'thread:edit',
+  'thread:assign',
+  'thread:unassign',
   'customer:read',
   'customer:impersonate',
+  'label:create',
+  'label:delete',
+  'note:create',
 ];
+
+/** Plain's `StatusDetailType`: why a thread has its status. */
+export type FakeStatusDetail =
+  | 'CREATED'
+  | 'IN_PROGRESS'
+  | 'NEW_REPLY'
+  | 'THREAD_LINK_UPDATED'
+  | 'THREAD_DISCUSSION_RESOLVED'
+  | 'WAITING_FOR_CUSTOMER'
+  | 'WAITING_FOR_DURATION'
+  | 'IGNORED'
+  | 'DONE_MANUALLY_SET'
+  | 'DONE_AUTOMATICALLY_SET'
+  | 'TIMER_EXPIRED';
+/** Plain's `AgentStatus`: what an automated agent says about a thread. */
+export type FakeAgentStatus = 'IN_PROGRESS' | 'HANDED_OFF' | 'HANDLED';
 
 export interface FakeCustomer {
   id: string;
@@ -17,6 +49,28 @@ export interface FakeCustomer {
   fullName: string;
   externalId?: string;
 }
+/** A user (a human in the workspace) threads can be assigned to. */
+export interface FakeUser {
+  id: string;
+  fullName: string;
+  email: string;
+}
+/** The machine user an API key acts as (`myMachineUser`). */
+export interface FakeMachineUser {
+  id: string;
+  fullName: string;
+}
+export interface FakeLabelType {
+  id: string;
+  name: string;
+}
+/** A label on a thread: its own id (`l_…`, what removeLabels takes) and its label type's. */
+export interface FakeLabel {
+  id: string;
+  labelTypeId: string;
+}
+/** Who a thread is assigned to. */
+export type FakeAssignee = { kind: 'user'; id: string } | { kind: 'machineUser'; id: string };
 export interface FakeThread {
   id: string;
   ref: string;
@@ -24,6 +78,25 @@ export interface FakeThread {
   channel: ThreadChannel;
   status: ThreadStatus;
   customerId: string;
+  externalId?: string;
+  statusDetail: FakeStatusDetail | null;
+  /** For a thread snoozed for a duration: when it wakes. */
+  snoozedUntil?: Date;
+  agentStatus: FakeAgentStatus | null;
+  assignee: FakeAssignee | null;
+  assignedAt?: Date;
+  labels: FakeLabel[];
+  createdAt: Date;
+  statusChangedAt: Date;
+}
+export interface FakeNote {
+  id: string;
+  customerId: string;
+  threadId: string | null;
+  text: string;
+  markdown: string | null;
+  attachmentIds: string[];
+  createdAt: Date;
 }
 export interface FakeParticipant {
   email: string;
@@ -43,41 +116,83 @@ export interface FakeMessage {
   sentAt: Date;
 }
 
-interface MutationErrorBody {
+/** A state change the fake made, which its webhooks report (`thread.thread_status_transitioned`, …). */
+export type FakeThreadChange = { thread: FakeThread; apiKey: string } & (
+  | { kind: 'status' | 'assignment'; previous: FakeThread }
+  | { kind: 'labels'; changeType: 'ADDED' | 'REMOVED'; previous: FakeThread }
+  | { kind: 'note'; note: FakeNote }
+);
+
+/** A copy of a thread's state as it is now. */
+export const snapshotOf = (thread: FakeThread): FakeThread => ({
+  ...thread,
+  labels: thread.labels.map((l) => ({ ...l })),
+});
+
+/** Plain's MutationError, as a mutation's payload carries it in `error`. */
+export interface MutationErrorBody {
   message: string;
   type: MutationErrorType;
   code: string;
   fields: { field: string; message: string; type: MutationFieldErrorType }[];
 }
-/** What a resolver produced: a GraphQL answer and its HTTP status. */
-export interface Answer {
-  status: number;
-  body: { data?: unknown; errors?: { message: string; extensions: { code: string } }[] };
+/** What a mutation returns: its payload's fields, or Plain's MutationError. */
+export type Payload<T> = ({ error: null } & T) | { error: MutationErrorBody };
+/** The caller of one request: its API key and what that key may do. */
+export interface Caller {
+  apiKey: string;
+  permissions: ReadonlySet<FakePermission>;
 }
 
-const ok = (data: unknown): Answer => ({ status: 200, body: { data } });
-const topLevel = (status: number, code: string, message: string): Answer => ({
-  status,
-  body: { errors: [{ message, extensions: { code } }] },
-});
 const mutationError = (
   type: MutationErrorType,
   code: string,
   message: string,
   fields: MutationErrorBody['fields'] = [],
-) => ok({ replyToThread: { error: { message, type, code, fields } } });
+): { error: MutationErrorBody } => ({ error: { message, type, code, fields } });
 const fieldError = (field: string, type: MutationFieldErrorType, message: string) =>
   mutationError('VALIDATION', 'input_validation', `There was a validation error: ${message}`, [
     { field, message, type },
   ]);
-const missing = (permission: FakePermission) => `Insufficient permissions, missing "${permission}".`;
+export const missing = (permission: FakePermission) => `Insufficient permissions, missing "${permission}".`;
+/** Plain's refusal when the key lacks one of `needed` (the first missing is named), or undefined. */
+const forbidden = (caller: Caller, needed: readonly FakePermission[]) => {
+  const lacking = needed.find((p) => !caller.permissions.has(p));
+  return lacking ? mutationError('FORBIDDEN', 'forbidden', missing(lacking)) : undefined;
+};
+const threadNotFound = () => fieldError('threadId', 'NOT_FOUND', 'Thread not found');
+const isBlank = (text: string) => text.trim() === '';
+
+// Inputs as graphql-js hands them to resolvers: already checked against the schema's input types, so required fields
+// are present and every value has its declared type. Optional fields may be null or absent.
+interface ReplyInput {
+  threadId: string;
+  textContent: string;
+  markdownContent?: string | null;
+  attachmentIds?: string[] | null;
+  impersonation?: {
+    asCustomer?: {
+      customerIdentifier?: { emailAddress?: string | null; customerId?: string | null; externalId?: string | null };
+    } | null;
+  } | null;
+  channelSpecificOptions?: {
+    email?: { additionalRecipients?: FakeParticipant[] | null; hiddenRecipients?: FakeParticipant[] | null } | null;
+  } | null;
+}
 
 /** The data of one fake Plain workspace and the rules Plain applies to it (plain-api.md §3 to §5). */
 export class FakeWorkspace {
   readonly customers = new Map<string, FakeCustomer>();
   readonly threads = new Map<string, FakeThread>();
+  readonly users = new Map<string, FakeUser>();
+  readonly labelTypes = new Map<string, FakeLabelType>();
+  readonly notes: FakeNote[] = [];
   readonly apiKeys = new Map<string, Set<FakePermission>>();
+  /** The machine user each API key acts as. */
+  readonly machineUsers = new Map<string, FakeMachineUser>();
   readonly sent: FakeMessage[] = [];
+  /** State changes not yet reported by webhooks, oldest first. */
+  readonly changes: FakeThreadChange[] = [];
   /** Whether the workspace's plan includes impersonation. */
   impersonationAllowed: boolean;
   private counter = 0;
@@ -91,19 +206,19 @@ export class FakeWorkspace {
     return `${prefix}${String(++this.counter).padStart(26, '0')}`;
   }
 
-  threadData(thread: FakeThread | undefined) {
-    if (!thread) return null;
-    const { customerId, ...rest } = thread;
-    return { ...rest, customer: { id: customerId } };
+  /** The machine user `apiKey` acts as, created the first time it is asked for. */
+  machineUserFor(apiKey: string): FakeMachineUser {
+    let user = this.machineUsers.get(apiKey);
+    if (!user) {
+      user = { id: this.nextId('machineUser_'), fullName: `Fake bot ${this.machineUsers.size + 1}` };
+      this.machineUsers.set(apiKey, user);
+    }
+    return user;
   }
 
-  lookUp(field: 'thread' | 'threadByRef', key: string, permissions: Set<FakePermission>, argument: unknown): Answer {
-    if (!permissions.has('thread:read')) return topLevel(403, 'FORBIDDEN', missing('thread:read'));
-    if (typeof argument !== 'string')
-      return topLevel(400, 'BAD_USER_INPUT', `Variable "$${key}" of required type must not be null.`);
-    const thread =
-      field === 'thread' ? this.threads.get(argument) : [...this.threads.values()].find((t) => t.ref === argument);
-    return ok({ [field]: this.threadData(thread) });
+  /** Every machine user of the workspace (one per API key). */
+  allMachineUsers(): FakeMachineUser[] {
+    return [...this.apiKeys.keys()].map((key) => this.machineUserFor(key));
   }
 
   findCustomer(identifier: {
@@ -113,8 +228,8 @@ export class FakeWorkspace {
   }): FakeCustomer | undefined {
     for (const customer of this.customers.values()) {
       if (
-        (identifier.customerId !== undefined && customer.id === identifier.customerId) ||
-        (identifier.externalId !== undefined && customer.externalId === identifier.externalId) ||
+        (identifier.customerId != null && customer.id === identifier.customerId) ||
+        (identifier.externalId != null && customer.externalId === identifier.externalId) ||
         (typeof identifier.emailAddress === 'string' &&
           customer.email.toLowerCase() === identifier.emailAddress.toLowerCase())
       ) {
@@ -124,19 +239,12 @@ export class FakeWorkspace {
     return undefined;
   }
 
-  reply(input: unknown, apiKey: string, permissions: Set<FakePermission>): Answer {
-    const i = input as Record<string, any> | null | undefined;
-    if (typeof i !== 'object' || i === null || typeof i.threadId !== 'string' || typeof i.textContent !== 'string') {
-      return topLevel(
-        400,
-        'BAD_USER_INPUT',
-        'Variable "$input" got invalid value: threadId and textContent are required.',
-      );
-    }
-    if (!permissions.has('thread:reply')) return mutationError('FORBIDDEN', 'forbidden', missing('thread:reply'));
+  reply(i: ReplyInput, caller: Caller): Payload<object> {
+    const refused = forbidden(caller, ['thread:reply']);
+    if (refused) return refused;
     const thread = this.threads.get(i.threadId);
-    if (!thread) return fieldError('threadId', 'NOT_FOUND', 'Thread not found');
-    if (i.textContent.trim() === '') return fieldError('textContent', 'REQUIRED', 'textContent is required');
+    if (!thread) return threadNotFound();
+    if (isBlank(i.textContent)) return fieldError('textContent', 'REQUIRED', 'textContent is required');
     if (!REPLY_CHANNELS.includes(thread.channel)) {
       return mutationError(
         'VALIDATION',
@@ -145,14 +253,14 @@ export class FakeWorkspace {
       );
     }
 
-    let author: FakeMessage['author'] = { kind: 'machine_user', apiKey };
-    const identifier = i.impersonation?.asCustomer?.customerIdentifier;
+    let author: FakeMessage['author'] = { kind: 'machine_user', apiKey: caller.apiKey };
     if (i.impersonation != null) {
       if (!this.impersonationAllowed)
         return mutationError('FORBIDDEN', 'forbidden', "Impersonation is not available on this workspace's plan.");
-      if (!permissions.has('customer:impersonate'))
-        return mutationError('FORBIDDEN', 'forbidden', missing('customer:impersonate'));
-      const given = ['emailAddress', 'customerId', 'externalId'].filter((k) => identifier?.[k] != null);
+      const noImpersonation = forbidden(caller, ['customer:impersonate']);
+      if (noImpersonation) return noImpersonation;
+      const identifier = i.impersonation.asCustomer?.customerIdentifier ?? {};
+      const given = (['emailAddress', 'customerId', 'externalId'] as const).filter((k) => identifier[k] != null);
       const path = 'impersonation.asCustomer.customerIdentifier';
       if (given.length !== 1) return fieldError(path, 'VALIDATION', 'Exactly one customer identifier must be set');
       if (!IMPERSONATION_CHANNELS.includes(thread.channel)) {
@@ -168,8 +276,8 @@ export class FakeWorkspace {
     }
 
     const email = i.channelSpecificOptions?.email;
-    const cc: FakeParticipant[] = email?.additionalRecipients ?? [];
-    const bcc: FakeParticipant[] = email?.hiddenRecipients ?? [];
+    const cc = email?.additionalRecipients ?? [];
+    const bcc = email?.hiddenRecipients ?? [];
     if (i.channelSpecificOptions != null && !EMAIL_OPTION_CHANNELS.includes(thread.channel)) {
       return mutationError(
         'VALIDATION',
@@ -177,8 +285,8 @@ export class FakeWorkspace {
         `Email options are not supported on ${thread.channel} threads.`,
       );
     }
-    const badRecipient = [...cc, ...bcc].findIndex((r) => typeof r?.email !== 'string' || !isDeliverableEmail(r.email));
-    if (badRecipient >= 0) return fieldError('channelSpecificOptions', 'VALIDATION', 'Recipient email is not valid');
+    if ([...cc, ...bcc].some((r) => !isDeliverableEmail(r.email)))
+      return fieldError('channelSpecificOptions', 'VALIDATION', 'Recipient email is not valid');
 
     this.sent.push({
       id: this.nextId('msg_'),
@@ -191,6 +299,201 @@ export class FakeWorkspace {
       attachmentIds: i.attachmentIds ?? [],
       sentAt: new Date(),
     });
-    return ok({ replyToThread: { error: null } });
+    return { error: null };
+  }
+
+  /** The thread a state change acts on, after Plain's permission check; or Plain's refusal. */
+  private editable(threadId: string, caller: Caller, needed: readonly FakePermission[]) {
+    const refused = forbidden(caller, needed);
+    if (refused) return refused;
+    const thread = this.threads.get(threadId);
+    return thread ? { thread } : threadNotFound();
+  }
+
+  /**
+   * Sets a thread's status (and for a snooze, when it wakes). A change that changes something is recorded for the
+   * webhooks; setting the same status twice changes nothing.
+   */
+  private setStatus(
+    thread: FakeThread,
+    change: { status: ThreadStatus; detail: FakeStatusDetail | null; until?: Date },
+    caller: Caller,
+  ): void {
+    const previous = snapshotOf(thread);
+    thread.status = change.status;
+    thread.statusDetail = change.detail;
+    if (change.until) thread.snoozedUntil = change.until;
+    else delete thread.snoozedUntil;
+    const same =
+      previous.status === thread.status &&
+      previous.statusDetail === thread.statusDetail &&
+      previous.snoozedUntil === thread.snoozedUntil;
+    if (same) return;
+    thread.statusChangedAt = new Date();
+    this.changes.push({ kind: 'status', previous, thread: snapshotOf(thread), apiKey: caller.apiKey });
+  }
+
+  /** Assigns a thread (or unassigns it, with null); a change is recorded for the webhooks. */
+  private setAssignee(thread: FakeThread, assignee: FakeAssignee | null, caller: Caller): void {
+    if (thread.assignee?.kind === assignee?.kind && thread.assignee?.id === assignee?.id) return;
+    const previous = snapshotOf(thread);
+    thread.assignee = assignee;
+    if (assignee) thread.assignedAt = new Date();
+    else delete thread.assignedAt;
+    this.changes.push({ kind: 'assignment', previous, thread: snapshotOf(thread), apiKey: caller.apiKey });
+  }
+
+  markAsDone(input: { threadId: string; statusDetail?: FakeStatusDetail | null }, caller: Caller) {
+    const found = this.editable(input.threadId, caller, ['thread:edit', 'thread:read']);
+    if ('error' in found) return found;
+    this.setStatus(found.thread, { status: 'DONE', detail: input.statusDetail ?? 'DONE_MANUALLY_SET' }, caller);
+    return { error: null, thread: found.thread };
+  }
+
+  markAsTodo(input: { threadId: string; statusDetail?: FakeStatusDetail | null }, caller: Caller) {
+    const found = this.editable(input.threadId, caller, ['thread:edit', 'thread:read']);
+    if ('error' in found) return found;
+    this.setStatus(found.thread, { status: 'TODO', detail: input.statusDetail ?? null }, caller);
+    return { error: null, thread: found.thread };
+  }
+
+  snooze(
+    input: { threadId: string; durationSeconds?: number | null; statusDetail?: FakeStatusDetail | null },
+    caller: Caller,
+  ) {
+    const found = this.editable(input.threadId, caller, ['thread:edit', 'thread:read']);
+    if ('error' in found) return found;
+    const { durationSeconds, statusDetail } = input;
+    if (durationSeconds == null && statusDetail !== 'WAITING_FOR_CUSTOMER') {
+      return fieldError(
+        'durationSeconds',
+        'REQUIRED',
+        'durationSeconds is required unless statusDetail is WAITING_FOR_CUSTOMER',
+      );
+    }
+    if (durationSeconds != null && durationSeconds <= 0)
+      return fieldError('durationSeconds', 'VALIDATION', 'durationSeconds must be a positive number');
+    const until = durationSeconds == null ? undefined : new Date(Date.now() + durationSeconds * 1000);
+    this.setStatus(found.thread, { status: 'SNOOZED', detail: statusDetail ?? 'WAITING_FOR_DURATION', until }, caller);
+    return { error: null, thread: found.thread };
+  }
+
+  assign(input: { threadId: string; userId?: string | null; machineUserId?: string | null }, caller: Caller) {
+    const found = this.editable(input.threadId, caller, ['thread:assign', 'thread:read']);
+    if ('error' in found) return found;
+    const { userId, machineUserId } = input;
+    if ((userId == null) === (machineUserId == null))
+      return fieldError('userId', 'VALIDATION', 'Exactly one of userId and machineUserId must be set');
+    if (userId != null) {
+      if (!this.users.has(userId)) return fieldError('userId', 'NOT_FOUND', 'User not found');
+      this.setAssignee(found.thread, { kind: 'user', id: userId }, caller);
+    } else if (machineUserId != null) {
+      if (!this.allMachineUsers().some((m) => m.id === machineUserId))
+        return fieldError('machineUserId', 'NOT_FOUND', 'Machine user not found');
+      this.setAssignee(found.thread, { kind: 'machineUser', id: machineUserId }, caller);
+    }
+    return { error: null, thread: found.thread };
+  }
+
+  unassign(input: { threadId: string }, caller: Caller) {
+    const found = this.editable(input.threadId, caller, ['thread:unassign']);
+    if ('error' in found) return found;
+    this.setAssignee(found.thread, null, caller);
+    return { error: null, thread: found.thread };
+  }
+
+  addLabels(input: { threadId: string; labelTypeIds: string[] }, caller: Caller) {
+    const found = this.editable(input.threadId, caller, ['label:create']);
+    if ('error' in found) return found;
+    if (input.labelTypeIds.length === 0)
+      return fieldError('labelTypeIds', 'VALIDATION', 'labelTypeIds must hold at least one label type id');
+    if (input.labelTypeIds.some((id) => !this.labelTypes.has(id)))
+      return fieldError('labelTypeIds', 'NOT_FOUND', 'Label type not found');
+    const { thread } = found;
+    const previous = snapshotOf(thread);
+    // A label type already on the thread keeps its label: labelling twice is harmless.
+    const labels = [...new Set(input.labelTypeIds)].map((labelTypeId) => {
+      const existing = thread.labels.find((l) => l.labelTypeId === labelTypeId);
+      if (existing) return existing;
+      const label = { id: this.nextId('l_'), labelTypeId };
+      thread.labels.push(label);
+      return label;
+    });
+    if (thread.labels.length > previous.labels.length)
+      this.changes.push({
+        kind: 'labels',
+        changeType: 'ADDED',
+        previous,
+        thread: snapshotOf(thread),
+        apiKey: caller.apiKey,
+      });
+    return { error: null, thread, labels };
+  }
+
+  removeLabels(input: { labelIds: string[] }, caller: Caller) {
+    const refused = forbidden(caller, ['label:delete']);
+    if (refused) return refused;
+    if (input.labelIds.length === 0)
+      return fieldError('labelIds', 'VALIDATION', 'labelIds must hold at least one label id');
+    const owners = input.labelIds.map((id) =>
+      [...this.threads.values()].find((t) => t.labels.some((l) => l.id === id)),
+    );
+    if (owners.some((t) => t === undefined)) return fieldError('labelIds', 'NOT_FOUND', 'Label not found');
+    const threads = new Set(owners);
+    const [thread] = threads;
+    if (threads.size !== 1 || !thread)
+      return fieldError('labelIds', 'VALIDATION', 'All labels must belong to the same thread');
+    const previous = snapshotOf(thread);
+    thread.labels = thread.labels.filter((l) => !input.labelIds.includes(l.id));
+    this.changes.push({
+      kind: 'labels',
+      changeType: 'REMOVED',
+      previous,
+      thread: snapshotOf(thread),
+      apiKey: caller.apiKey,
+    });
+    return { error: null, thread };
+  }
+
+  setAgentStatus(input: { threadId: string; agentStatus?: FakeAgentStatus | null }, caller: Caller) {
+    const found = this.editable(input.threadId, caller, []);
+    if ('error' in found) return found;
+    found.thread.agentStatus = input.agentStatus ?? null;
+    return { error: null, thread: found.thread };
+  }
+
+  createNote(
+    input: {
+      customerId: string;
+      threadId?: string | null;
+      text: string;
+      markdown?: string | null;
+      attachmentIds?: string[] | null;
+    },
+    caller: Caller,
+  ) {
+    const refused = forbidden(caller, ['note:create']);
+    if (refused) return refused;
+    if (!this.customers.has(input.customerId)) return fieldError('customerId', 'NOT_FOUND', 'Customer not found');
+    if (input.threadId != null) {
+      const thread = this.threads.get(input.threadId);
+      if (!thread) return threadNotFound();
+      if (thread.customerId !== input.customerId)
+        return fieldError('threadId', 'VALIDATION', 'The thread belongs to another customer');
+    }
+    if (isBlank(input.text)) return fieldError('text', 'REQUIRED', 'text is required');
+    const note: FakeNote = {
+      id: this.nextId('note_'),
+      customerId: input.customerId,
+      threadId: input.threadId ?? null,
+      text: input.text,
+      markdown: input.markdown ?? null,
+      attachmentIds: input.attachmentIds ?? [],
+      createdAt: new Date(),
+    };
+    this.notes.push(note);
+    const thread = note.threadId === null ? undefined : this.threads.get(note.threadId);
+    if (thread) this.changes.push({ kind: 'note', note, thread: snapshotOf(thread), apiKey: caller.apiKey });
+    return { error: null, note };
   }
 }
