@@ -3,12 +3,18 @@
 import { connect, setting } from './_connect.js';
 
 const { plain, fake } = connect();
-const threadId = setting('PLAIN_THREAD_ID', fake && (() => fake.addThread({ channel: 'CHAT', title: 'Where is my order?' }).id));
+const threadId = setting(
+  'PLAIN_THREAD_ID',
+  fake && (() => fake.addThread({ channel: 'CHAT', title: 'Where is my order?' }).id),
+);
 
 const working = await plain.updateThreadAgentStatus({ threadId, agentStatus: 'IN_PROGRESS' });
 if (!working.ok) fail('mark the thread IN_PROGRESS', working.error);
 
-const reply = await plain.replyToThread({ threadId, textContent: 'Your order left the warehouse this morning: it arrives tomorrow.' });
+const reply = await plain.replyToThread({
+  threadId,
+  textContent: 'Your order left the warehouse this morning: it arrives tomorrow.',
+});
 if (!reply.ok) fail('reply', reply.error);
 console.log(`Replied on ${reply.data.channel} thread ${threadId}.`);
 

@@ -324,12 +324,10 @@ describe('answers that do not say what happened', () => {
 describe('types', () => {
   it("inputs mirror Plain's input types and results carry the thread", () => {
     const plain = client(scriptedPlain({}).fetch);
-    expectTypeOf(plain.markThreadAsDone)
-      .parameter(0)
-      .toEqualTypeOf<{
-        threadId: string;
-        statusDetail?: 'IGNORED' | 'DONE_MANUALLY_SET' | 'DONE_AUTOMATICALLY_SET' | 'TIMER_EXPIRED' | null;
-      }>();
+    expectTypeOf(plain.markThreadAsDone).parameter(0).toEqualTypeOf<{
+      threadId: string;
+      statusDetail?: 'IGNORED' | 'DONE_MANUALLY_SET' | 'DONE_AUTOMATICALLY_SET' | 'TIMER_EXPIRED' | null;
+    }>();
     expectTypeOf(plain.markThreadAsDone).returns.resolves.toEqualTypeOf<Result<Thread>>();
     expectTypeOf(plain.updateThreadAgentStatus)
       .parameter(0)
