@@ -38,6 +38,8 @@ const config: CodegenConfig = {
   schema: 'schema.graphql',
   generates: {
     'src/generated/graphql.ts': output(CORE),
+    // The tests' own operations, typed the way a user of plain-client types theirs (README: "Any Plain operation").
+    'test/generated/operations.ts': output(['test/operations/*.graphql']),
     ...Object.fromEntries(
       families.map((file) => [
         `src/generated/${file.replace(/\.graphql$/, '.ts')}`,

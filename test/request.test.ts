@@ -2,6 +2,7 @@ import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { parse, print } from 'graphql';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { GetThreadDocument, type GetThreadQuery } from '../src/generated/graphql.js';
+import { ThreadWithLabelsDocument, type ThreadWithLabelsQuery } from './generated/operations.js';
 import { PlainClient, type Result } from '../src/index.js';
 import { operationsIn } from '../src/request.js';
 import { createFakePlain } from '../src/testing/index.js';
@@ -34,6 +35,17 @@ describe('plain.request sends any document through the same pipeline', () => {
     expect(bodies).toEqual([
       { query: GetThreadDocument.toString(), operationName: 'GetThread', variables: { threadId: thread.id } },
     ]);
+  });
+
+  it("a typed document from the tests' own codegen (test/operations/), as a user generates theirs", async () => {
+    const { fake, bodies, plain } = fakeWithBodies();
+    const thread = fake.addThread({ channel: 'EMAIL' });
+    const urgent = fake.addLabelType({ name: 'Urgent' });
+    expect((await plain.addLabels({ threadId: thread.id, labelTypeIds: [urgent.id] })).ok).toBe(true);
+    const result = await plain.request(ThreadWithLabelsDocument, { threadId: thread.id });
+    expectTypeOf(result).toEqualTypeOf<Result<ThreadWithLabelsQuery>>();
+    expect(result.ok && result.data.thread?.labels.map((label) => label.labelType.name)).toEqual(['Urgent']);
+    expect(bodies.at(-1)).toMatchObject({ operationName: 'ThreadWithLabels', variables: { threadId: thread.id } });
   });
 
   it('a string: untyped data, the operation name read from the document', async () => {
