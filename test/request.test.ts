@@ -2,10 +2,10 @@ import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { parse, print } from 'graphql';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { GetThreadDocument, type GetThreadQuery } from '../src/generated/graphql.js';
-import { ThreadWithLabelsDocument, type ThreadWithLabelsQuery } from './generated/operations.js';
 import { PlainClient, type Result } from '../src/index.js';
 import { operationsIn } from '../src/request.js';
 import { createFakePlain } from '../src/testing/index.js';
+import { ThreadWithLabelsDocument, type ThreadWithLabelsQuery } from './generated/operations.js';
 import { changed, refused, scriptedPlain, serverError } from './scripted-plain.js';
 
 /** The fake of Plain, with every request body that reached it. */
