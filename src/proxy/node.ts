@@ -1,13 +1,7 @@
 import { nodeHandler } from '../node-handler.js';
+import { refuse } from './proxy.js';
 
 export type { NodeRequestLike, NodeResponseLike } from '../node-handler.js';
-
-/** An answer of the adapter's own, shaped like a GraphQL error as the proxy's are, so PlainClient reports it. */
-const failure = (status: number, code: string, message: string) =>
-  new Response(JSON.stringify({ errors: [{ message, extensions: { code } }] }), {
-    status,
-    headers: { 'content-type': 'application/json', 'x-content-type-options': 'nosniff', 'cache-control': 'no-store' },
-  });
 
 /**
  * Turns a fetch-style handler such as `createPlainProxy(...)` into a Node `http` listener, usable as an Express
@@ -19,13 +13,13 @@ const failure = (status: number, code: string, message: string) =>
 export function toNodeHandler(handler: (request: Request) => Promise<Response>) {
   return nodeHandler(handler, {
     bodyParsed: () =>
-      failure(
+      refuse(
         500,
         'INTERNAL_SERVER_ERROR',
         'The proxy is misconfigured: the request body was already read by a body parser (such as express.json()) ' +
           'mounted before it. Mount the proxy before any body parser on this route.',
       ),
-    methodNotAllowed: (method) => failure(405, 'METHOD_NOT_ALLOWED', `${method} is not accepted.`),
-    failed: () => failure(500, 'INTERNAL_SERVER_ERROR', 'The proxy failed.'),
+    methodNotAllowed: (method) => refuse(405, 'METHOD_NOT_ALLOWED', `${method} is not accepted.`),
+    failed: () => refuse(500, 'INTERNAL_SERVER_ERROR', 'The proxy failed.'),
   });
 }

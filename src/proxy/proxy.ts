@@ -91,7 +91,7 @@ const OWN_HEADERS = {
 };
 
 /** An error answer shaped like a GraphQL one, so that PlainClient reports its message and code. */
-const refuse = (status: number, code: string, message: string, headers: Record<string, string> = {}) =>
+export const refuse = (status: number, code: string, message: string, headers: Record<string, string> = {}) =>
   new Response(JSON.stringify({ errors: [{ message, extensions: { code } }] }), {
     status,
     headers: { ...headers, ...OWN_HEADERS },

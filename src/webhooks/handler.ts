@@ -1,3 +1,4 @@
+import { readCappedBytes, TooLarge } from '../read-capped.js';
 import type { WebhookError } from './errors.js';
 import type { PlainWebhookEvent } from './events.js';
 import { createMemorySeenStore, type SeenStore } from './seen.js';
@@ -35,34 +36,18 @@ const STATUS: Record<WebhookError['kind'], number> = {
 
 const answer = (status: number, body: object, headers: Record<string, string> = {}) =>
   new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } });
-const refuse = (status: number, error: { kind: string; message: string }) =>
+/** An error answer of the webhook endpoint (and of its Node adapter). */
+export const refuse = (status: number, error: { kind: string; message: string }) =>
   answer(status, { ok: false, error: { kind: error.kind, message: error.message } });
 
 /** The body's bytes, or undefined when it is larger than `max` (reading stops there). */
 async function readCapped(request: Request, max: number): Promise<Uint8Array<ArrayBuffer> | undefined> {
-  const declared = Number(request.headers.get('content-length'));
-  if (Number.isFinite(declared) && declared > max) return undefined;
-  if (!request.body) return new Uint8Array(0);
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > max) {
-      await reader.cancel().catch(() => {});
-      return undefined;
-    }
-    chunks.push(value);
+  try {
+    return await readCappedBytes(request, max);
+  } catch (error) {
+    if (error instanceof TooLarge) return undefined;
+    throw error;
   }
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return bytes;
 }
 
 /**

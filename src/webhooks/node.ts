@@ -1,10 +1,8 @@
 import { nodeHandler } from '../node-handler.js';
+import { refuse } from './handler.js';
 import { notRawBody } from './signature.js';
 
 export type { NodeRequestLike, NodeResponseLike } from '../node-handler.js';
-
-const failure = (status: number, kind: string, message: string) =>
-  Response.json({ ok: false, error: { kind, message } }, { status });
 
 /**
  * Turns `webhookHandler(...)` (or any fetch-style handler) into a Node `http` listener, usable as an Express route:
@@ -14,8 +12,8 @@ const failure = (status: number, kind: string, message: string) =>
  */
 export function toNodeHandler(handler: (request: Request) => Promise<Response>) {
   return nodeHandler(handler, {
-    bodyParsed: () => failure(500, 'body_already_parsed', notRawBody({}).message),
-    methodNotAllowed: (method) => failure(405, 'method_not_allowed', `${method} is not accepted.`),
-    failed: () => failure(500, 'internal', 'The webhook handler failed.'),
+    bodyParsed: () => refuse(500, { kind: 'body_already_parsed', message: notRawBody({}).message }),
+    methodNotAllowed: (method) => refuse(405, { kind: 'method_not_allowed', message: `${method} is not accepted.` }),
+    failed: () => refuse(500, { kind: 'internal', message: 'The webhook handler failed.' }),
   });
 }
