@@ -216,7 +216,7 @@ export function interpretExchange<T>(
     }
   }
 
-  const uncertain = mutation ? (op.name === 'ReplyToThread' ? MAY_HAVE_BEEN_SENT : MAY_HAVE_RUN) : '';
+  const uncertain = mutation ? (op.mayHaveRun ?? MAY_HAVE_RUN) : '';
   const fail = (
     error: Record<string, unknown> & { kind: PlainErrorKind; message: string },
     flags: { mayHaveRun: boolean; notSent?: boolean },

@@ -50,7 +50,14 @@ export const believable = (msAhead: number) => msAhead <= LONGEST_BELIEVABLE_RES
  * (clock skew either way). Undefined when none present. Never throws.
  */
 export function readRateLimit(headers: Headers | undefined, receivedAt: number): RateLimitInfo | undefined {
-  const { limit, remaining, reset, date } = headlineOf(headers);
+  return rateLimitOf(headlineOf(headers), receivedAt);
+}
+
+/** `readRateLimit` from headers already read. */
+export function rateLimitOf(
+  { limit, remaining, reset, date }: Headline,
+  receivedAt: number,
+): RateLimitInfo | undefined {
   if (limit === undefined && remaining === undefined && reset === undefined) return undefined;
   const info: RateLimitInfo = {};
   if (limit !== undefined) info.limit = limit;

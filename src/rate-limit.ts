@@ -1,4 +1,4 @@
-import { believable, type Headline, headlineOf, readRateLimit, retryAfterMs } from './rate-limit-headers.js';
+import { believable, type Headline, headlineOf, rateLimitOf, retryAfterMs } from './rate-limit-headers.js';
 import type { RateLimitInfo } from './result.js';
 import { waitUnlessAborted } from './wait.js';
 
@@ -179,7 +179,7 @@ export class RateLimitGate {
   #learn({ status, headers, receivedAt }: GateAnswer, request: { number: number; grantedAt: number }): void {
     const read = headlineOf(headers);
     this.#narrowClock(read, receivedAt, request.grantedAt);
-    const info = readRateLimit(headers, receivedAt);
+    const info = rateLimitOf(read, receivedAt);
     if (info) this.#last = info;
     if (read.limit !== undefined) this.#limit = read.limit;
 

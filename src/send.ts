@@ -105,7 +105,8 @@ export async function send<T, V>(
         },
       );
     }
-    rateLimit = readRateLimit(exchange.headers, exchange.receivedAt) ?? gate?.last ?? rateLimit;
+    // A pacing client's gate has just read this answer's budget (or keeps the last one known); without one, read it here.
+    rateLimit = (gate ? gate.last : readRateLimit(exchange.headers, exchange.receivedAt)) ?? rateLimit;
 
     callHook(sender.onResponse, {
       operationName: op.name,

@@ -8,14 +8,11 @@ import { type ThreadResult, threadIn } from './thread-status.js';
 /** Plain's `UpdateThreadAgentStatusInput`: what an automated agent is doing with the thread. */
 export type UpdateThreadAgentStatusInput = { threadId: string; agentStatus: AgentStatus };
 
-const UPDATE = {
-  ...operation<unknown, { input: UpdateThreadAgentStatusInput }>(
-    UpdateThreadAgentStatusDocument,
-    'UpdateThreadAgentStatus',
-    'updateThreadAgentStatus',
-  ),
-  idempotent: true as const,
-};
+const UPDATE = operation<unknown, { input: UpdateThreadAgentStatusInput }>(
+  UpdateThreadAgentStatusDocument,
+  'UpdateThreadAgentStatus',
+  { mutationField: 'updateThreadAgentStatus', idempotent: true },
+);
 
 const UpdateInput = z.object(
   { threadId: nonBlank(), agentStatus: oneOf(['IN_PROGRESS', 'HANDED_OFF', 'HANDLED']) },

@@ -12,14 +12,14 @@ export type AssignThreadInput =
 /** Plain's `UnassignThreadInput`. */
 export type UnassignThreadInput = { threadId: string };
 
-const ASSIGN = {
-  ...operation<unknown, { input: AssignThreadInput }>(AssignThreadDocument, 'AssignThread', 'assignThread'),
-  idempotent: true as const,
-};
-const UNASSIGN = {
-  ...operation<unknown, { input: UnassignThreadInput }>(UnassignThreadDocument, 'UnassignThread', 'unassignThread'),
-  idempotent: true as const,
-};
+const ASSIGN = operation<unknown, { input: AssignThreadInput }>(AssignThreadDocument, 'AssignThread', {
+  mutationField: 'assignThread',
+  idempotent: true,
+});
+const UNASSIGN = operation<unknown, { input: UnassignThreadInput }>(UnassignThreadDocument, 'UnassignThread', {
+  mutationField: 'unassignThread',
+  idempotent: true,
+});
 
 const AssignInput = z
   .object({ threadId: nonBlank(), userId: z.nullish(nonBlank()), machineUserId: z.nullish(nonBlank()) }, anObject)

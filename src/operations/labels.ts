@@ -22,14 +22,14 @@ export interface Label {
 }
 export type AddLabelsResult = Result<{ labels: Label[]; thread: Thread | null }>;
 
-const ADD = {
-  ...operation<unknown, { input: AddLabelsInput }>(AddLabelsDocument, 'AddLabels', 'addLabels'),
-  idempotent: true as const,
-};
-const REMOVE = {
-  ...operation<unknown, { input: RemoveLabelsInput }>(RemoveLabelsDocument, 'RemoveLabels', 'removeLabels'),
-  idempotent: true as const,
-};
+const ADD = operation<unknown, { input: AddLabelsInput }>(AddLabelsDocument, 'AddLabels', {
+  mutationField: 'addLabels',
+  idempotent: true,
+});
+const REMOVE = operation<unknown, { input: RemoveLabelsInput }>(RemoveLabelsDocument, 'RemoveLabels', {
+  mutationField: 'removeLabels',
+  idempotent: true,
+});
 
 const AddInput = z.object({ threadId: nonBlank(), labelTypeIds: someIds() }, anObject) as z.ZodMiniType<AddLabelsInput>;
 const RemoveInput = z.object({ labelIds: someIds() }, anObject) as z.ZodMiniType<RemoveLabelsInput>;

@@ -22,7 +22,9 @@ export interface Note {
 export type CreateNoteResult = Result<Note>;
 
 // Not idempotent: a note sent twice is two notes, so it is retried only when it certainly did not reach Plain.
-const CREATE_NOTE = operation<unknown, { input: CreateNoteInput }>(CreateNoteDocument, 'CreateNote', 'createNote');
+const CREATE_NOTE = operation<unknown, { input: CreateNoteInput }>(CreateNoteDocument, 'CreateNote', {
+  mutationField: 'createNote',
+});
 
 const NoteInput = z.object(
   {

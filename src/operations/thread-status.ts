@@ -22,26 +22,18 @@ export type SnoozeThreadInput =
 /** What a state change resolves to: the thread as it is afterwards. */
 export type ThreadResult = Result<Thread>;
 
-const MARK_DONE = {
-  ...operation<unknown, { input: MarkThreadAsDoneInput }>(
-    MarkThreadAsDoneDocument,
-    'MarkThreadAsDone',
-    'markThreadAsDone',
-  ),
-  idempotent: true as const,
-};
-const MARK_TODO = {
-  ...operation<unknown, { input: MarkThreadAsTodoInput }>(
-    MarkThreadAsTodoDocument,
-    'MarkThreadAsTodo',
-    'markThreadAsTodo',
-  ),
-  idempotent: true as const,
-};
-const SNOOZE = {
-  ...operation<unknown, { input: SnoozeThreadInput }>(SnoozeThreadDocument, 'SnoozeThread', 'snoozeThread'),
-  idempotent: true as const,
-};
+const MARK_DONE = operation<unknown, { input: MarkThreadAsDoneInput }>(MarkThreadAsDoneDocument, 'MarkThreadAsDone', {
+  mutationField: 'markThreadAsDone',
+  idempotent: true,
+});
+const MARK_TODO = operation<unknown, { input: MarkThreadAsTodoInput }>(MarkThreadAsTodoDocument, 'MarkThreadAsTodo', {
+  mutationField: 'markThreadAsTodo',
+  idempotent: true,
+});
+const SNOOZE = operation<unknown, { input: SnoozeThreadInput }>(SnoozeThreadDocument, 'SnoozeThread', {
+  mutationField: 'snoozeThread',
+  idempotent: true,
+});
 
 const DoneInput = z.object(
   {

@@ -18,6 +18,7 @@ import {
   type FakeThread,
   type FakeUser,
   FakeWorkspace,
+  snapshotOf,
 } from './workspace.js';
 
 export type { FakeFault, FakeOperationName, FaultPolicy } from './faults.js';
@@ -175,10 +176,15 @@ export function createFakePlain(options: FakePlainOptions = {}) {
 
   const webhooks = createFakeWebhooks({ workspace: () => workspace, addThread });
 
+  /** Starts a new rate-limit window when the current one is over. */
+  function rollWindow(now: number): void {
+    if (options.rateLimit && now >= budget.start + options.rateLimit.windowMs) budget = { start: now, used: 0 };
+  }
+
   function rateLimitHeaders(now: number, exhausted = false): Record<string, string> {
     const limit = options.rateLimit;
     if (!limit) return {};
-    if (now >= budget.start + limit.windowMs) budget = { start: now, used: 0 };
+    rollWindow(now);
     const remaining = exhausted ? 0 : Math.max(0, limit.limit - budget.used);
     return {
       'x-ratelimit-limit': String(limit.limit),
@@ -263,7 +269,7 @@ export function createFakePlain(options: FakePlainOptions = {}) {
       };
     }
     const now = Date.now();
-    const limited = rateLimitHeaders(now);
+    rollWindow(now);
     if (options.rateLimit && budget.used >= options.rateLimit.limit) {
       return {
         response: faultResponse(
@@ -290,7 +296,7 @@ export function createFakePlain(options: FakePlainOptions = {}) {
     webhooks.threadsChanged(workspace.changes.splice(0));
     if (fault?.drop === 'after') return { drop: 'after' };
     if (fault?.status) return { response: faultResponse(fault, requestId) };
-    return { response: respond(answer, requestId, { ...limited, ...rateLimitHeaders(Date.now()) }) };
+    return { response: respond(answer, requestId, rateLimitHeaders(Date.now())) };
   }
 
   /** A fetch that answers as Plain would, without any network. Pass it as `new PlainClient({ fetch: fake.fetch })`. */
@@ -329,7 +335,7 @@ export function createFakePlain(options: FakePlainOptions = {}) {
      */
     thread: (threadId: string): FakeThread | undefined => {
       const thread = workspace.threads.get(threadId);
-      return thread && { ...thread, labels: thread.labels.map((l) => ({ ...l })) };
+      return thread && snapshotOf(thread);
     },
     /** Notes created on a thread, oldest first. */
     notes: (threadId: string): FakeNote[] => workspace.notes.filter((n) => n.threadId === threadId),

@@ -1,6 +1,7 @@
 // The fake's webhooks: events shaped as Plain's schema (version 2026-04-21) describes them, signed as Plain signs
 // them, delivered over real HTTP or to an in-process handler.
 import type { ThreadChannel } from '../generated/graphql.js';
+import { WEBHOOK_SCHEMA_VERSION } from '../generated/webhooks.js';
 import { signWebhook } from '../webhooks/signature.js';
 import type {
   FakeAssignee,
@@ -13,7 +14,6 @@ import type {
   FakeWorkspace,
 } from './workspace.js';
 
-const VERSION = '2026-04-21';
 const SUPPORT_EMAIL = 'support@fake-plain.example';
 
 /** A URL Plain POSTs to, or a fetch-style handler called in-process (e.g. `webhookHandler(...)`). */
@@ -327,7 +327,7 @@ export function createFakeWebhooks(deps: { workspace: () => FakeWorkspace; addTh
       payload: event.payload,
       webhookMetadata: {
         webhookTargetId: target.id,
-        webhookTargetVersion: VERSION,
+        webhookTargetVersion: WEBHOOK_SCHEMA_VERSION,
         webhookDeliveryAttemptId: attemptId,
         webhookDeliveryAttemptNumber: attemptNumber,
         webhookDeliveryAttemptTimestamp: attemptAt,
@@ -341,7 +341,7 @@ export function createFakeWebhooks(deps: { workspace: () => FakeWorkspace; addTh
       'plain-event-id': event.id,
       'plain-workspace-id': wsId(),
       'plain-webhook-target-id': target.id,
-      'plain-webhook-target-version': VERSION,
+      'plain-webhook-target-version': WEBHOOK_SCHEMA_VERSION,
       'plain-webhook-delivery-attempt-id': attemptId,
       'plain-webhook-delivery-attempt-number': String(attemptNumber),
       'plain-webhook-delivery-attempt-timestamp': attemptAt,

@@ -64,10 +64,11 @@ export function webhookHandler(options: WebhookHandlerOptions): (request: Reques
   const seen = options.seen ?? createMemorySeenStore();
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const inFlight = new Set<string>();
+  // The secrets are fixed for the handler's life: checked once, here.
+  const secrets = secretList(options.secret);
 
   async function handle(request: Request): Promise<Response> {
     if (request.method !== 'POST') return refuse(405, { kind: 'method_not_allowed', message: 'POST only.' });
-    const secrets = secretList(options.secret);
     if (!Array.isArray(secrets)) return refuse(500, secrets);
     if (typeof options.onEvent !== 'function') {
       return refuse(500, { kind: 'invalid_input', message: 'onEvent must be a function.' });
