@@ -86,7 +86,8 @@ export function normaliseOptions(options: PlainClientOptions) {
       'PlainClient: apiKey is required to call Plain directly (create one under Settings → Machine users). Leave it out only when apiUrl is your own backend proxy.',
     );
   }
-  if (apiKey !== undefined && !options.dangerouslyAllowBrowser && isBrowserLike()) {
+  const inBrowser = isBrowserLike();
+  if (apiKey !== undefined && !options.dangerouslyAllowBrowser && inBrowser) {
     throw new Error(
       'PlainClient: refusing to use an apiKey in a browser: anyone who opens the page could read it and act as your workspace. ' +
         'Send requests to your own backend instead (createPlainProxy from plain-client/proxy), or pass dangerouslyAllowBrowser: true if this page is not public.',
@@ -110,7 +111,7 @@ export function normaliseOptions(options: PlainClientOptions) {
   // its own.
   if (apiKey !== undefined) {
     const theirs = headers['user-agent'];
-    if (!isBrowserLike()) headers['user-agent'] = theirs ? `${theirs} ${USER_AGENT}` : USER_AGENT;
+    if (!inBrowser) headers['user-agent'] = theirs ? `${theirs} ${USER_AGENT}` : USER_AGENT;
     headers.authorization = `Bearer ${apiKey}`;
   }
   return {

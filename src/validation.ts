@@ -53,9 +53,11 @@ export function isDeliverableEmail(value: unknown): value is string {
   );
 }
 
-const typeError = (expected: string) => (issue: { input?: unknown }) =>
+/** A zod error message: `is required` when the value is missing, else `must be <expected>`. */
+export const typeError = (expected: string) => (issue: { input?: unknown }) =>
   issue.input === undefined ? 'is required' : `must be ${expected}`;
-const anObject = { error: typeError('an object') };
+/** An object; anything else is `must be an object`. */
+export const anObject = { error: typeError('an object') };
 /** A string with something in it besides whitespace: the rule for ids and text, here and in the proxy. */
 export const isNonBlankString = (value: unknown): value is string => typeof value === 'string' && value.trim() !== '';
 
@@ -235,6 +237,3 @@ export function parseInput<T>(schema: z.ZodMiniType<T>, value: unknown): Parsed<
     return { ok: false, issues: [{ path: unreadablePath(schema, value), message: UNREADABLE }] };
   }
 }
-
-/** `ReplyToThreadInput` as the schema gives it back: unknown keys stripped, unused customer identifiers dropped. */
-export type ValidReply = z.output<typeof ReplyToThreadInput>;

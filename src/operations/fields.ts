@@ -1,15 +1,11 @@
 import * as z from 'zod/mini';
-import { isNonBlankString } from '../validation.js';
+import { isNonBlankString, typeError } from '../validation.js';
 
 // The field rules the operations' input schemas share, with messages that say what the field must be. They are built
 // from the zod/mini schemas replyToThread already uses (object, string, array, nullish, and custom checks), so that a
 // bundle loads no other part of zod for them.
 
-const typeError = (expected: string) => (issue: { input?: unknown }) =>
-  issue.input === undefined ? 'is required' : `must be ${expected}`;
-
-/** An object; anything else is `must be an object`. */
-export const anObject = { error: typeError('an object') };
+export { anObject } from '../validation.js';
 
 /** An id or a text: a string with something besides whitespace. */
 export const nonBlank = () =>

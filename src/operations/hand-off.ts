@@ -7,7 +7,7 @@ import { updateThreadAgentStatus } from './agent-status.js';
 import { unassignThread } from './assignment.js';
 import { anObject, nonBlank } from './fields.js';
 import { createNote } from './note.js';
-import type { Call } from './pipeline.js';
+import type { Call, Meta } from './pipeline.js';
 import { markThreadAsTodo } from './thread-status.js';
 
 /**
@@ -21,7 +21,6 @@ export type HandOffInput = {
 };
 /** The hand-off's steps, in Plain's documented order. `createNote` only when there is a note. */
 export type HandOffStep = 'createNote' | 'updateThreadAgentStatus' | 'unassignThread' | 'markThreadAsTodo';
-type Meta = { requestId?: string; rateLimit?: Result<unknown>['rateLimit'] };
 /**
  * The thread after the hand-off and the steps that ran; or the error of the step that failed (`failedStep`, absent
  * when the input was refused and nothing was sent) and the steps that ran before it (`completedSteps`).

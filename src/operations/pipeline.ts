@@ -15,7 +15,7 @@ export interface Call {
   policy: Policy;
 }
 
-type Meta = { requestId?: string; rateLimit?: Result<unknown>['rateLimit'] };
+export type Meta = { requestId?: string; rateLimit?: Result<unknown>['rateLimit'] };
 
 /** A failed result, carrying the request id and rate limit of the last answer. */
 export const failed = (error: PlainError, meta: Meta = {}): { ok: false; error: PlainError } & Meta => ({
