@@ -42,8 +42,8 @@ export async function getThread(sender: Sender, key: ThreadKey, policy: Policy):
 
 /** The lookup's outcome as a result: the thread, `thread_not_found` for Plain's `null`, or the failure. */
 export function threadResultFrom(out: Outcome<unknown>, key: ThreadKey): GetThreadResult {
-  if (!out.ok)
-    return { ok: false, error: out.error as GetThreadError, requestId: out.error.requestId, rateLimit: out.rateLimit };
+  // A lookup's failures are never a mutation's refusals.
+  if (!out.ok) return out as FailedLookup;
   const { requestId, rateLimit, attempts } = out;
   const data = out.data as Record<string, unknown>;
   const thread = 'ref' in key ? data.threadByRef : data.thread;

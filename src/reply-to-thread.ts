@@ -51,7 +51,7 @@ export async function replyToThread(
 
   // 4. Send.
   const out = await send(sender, REPLY_TO_THREAD, { input: reply }, policy);
-  if (!out.ok) return { ok: false, error: out.error, requestId: out.error.requestId, rateLimit: out.rateLimit };
+  if (!out.ok) return out;
 
   // 5. Map Plain's answer: `error: null` is success; a MutationError becomes a kind callers switch on.
   const { requestId, rateLimit, attempts } = out;

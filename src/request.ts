@@ -169,7 +169,7 @@ export async function request(
     ...(mutationField !== undefined ? { mutationField } : {}),
   };
   const out = await send(call.sender, op, variables ?? {}, call.policy);
-  if (!out.ok) return failed(out.error, { requestId: out.error.requestId, rateLimit: out.rateLimit });
+  if (!out.ok) return out;
   const { requestId, rateLimit, attempts } = out;
   if (mutationField) {
     const payload = (out.data as Record<string, unknown>)[mutationField];

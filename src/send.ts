@@ -48,7 +48,15 @@ export interface Policy {
 
 export type Outcome<T> =
   | { ok: true; data: T; attempts: number; requestId?: string; rateLimit?: RateLimitInfo }
-  | { ok: false; error: PlainError; rateLimit?: RateLimitInfo };
+  | { ok: false; error: PlainError; requestId?: string; rateLimit?: RateLimitInfo };
+
+/** A failed outcome, shaped as a failed `Result`: callers can return it as it is. */
+const failure = (error: PlainError, rateLimit: RateLimitInfo | undefined): Outcome<never> => ({
+  ok: false,
+  error,
+  ...(error.requestId !== undefined ? { requestId: error.requestId } : {}),
+  rateLimit,
+});
 
 /** Calls a user's hook; neither its exception nor its rejected promise reaches the call. */
 function callHook<E>(hook: ((event: E) => void) | undefined, event: E): void {
@@ -79,12 +87,11 @@ export async function send<T, V>(
   let rateLimit: RateLimitInfo | undefined;
 
   for (let attempt = 1; ; attempt++) {
-    if (signal?.aborted) return { ok: false, error: abortedBeforeSending(op.name, attempt - 1), rateLimit };
+    if (signal?.aborted) return failure(abortedBeforeSending(op.name, attempt - 1), rateLimit);
     const acquired = gate ? await gate.acquire({ signal, maxWaitMs: policy.maxRetryDelayMs }) : undefined;
     if (acquired && !acquired.ok) {
-      if (acquired.reason === 'aborted')
-        return { ok: false, error: abortedBeforeSending(op.name, attempt - 1), rateLimit };
-      return { ok: false, error: budgetSpent(attempt - 1, acquired.waitMs), rateLimit: gate?.last ?? rateLimit };
+      if (acquired.reason === 'aborted') return failure(abortedBeforeSending(op.name, attempt - 1), rateLimit);
+      return failure(budgetSpent(attempt - 1, acquired.waitMs), gate?.last ?? rateLimit);
     }
 
     callHook(sender.onRequest, { operationName: op.name, attempt });
@@ -121,11 +128,10 @@ export async function send<T, V>(
     const { error } = result;
     error.attempts = attempt;
     error.retryable = isSafeToRetry(error, { mutation, notSent: result.notSent, idempotent: op.idempotent === true });
-    if (!error.retryable || attempt > policy.maxRetries) return { ok: false, error, rateLimit };
+    if (!error.retryable || attempt > policy.maxRetries) return failure(error, rateLimit);
     const delay = error.kind === 'rate_limited' ? (error.retryAfterMs ?? backoffMs(attempt)) : backoffMs(attempt);
-    if (delay > policy.maxRetryDelayMs) return { ok: false, error, rateLimit };
-    if (!(await waitUnlessAborted(delay, signal)))
-      return { ok: false, error: abortedBeforeSending(op.name, attempt), rateLimit };
+    if (delay > policy.maxRetryDelayMs) return failure(error, rateLimit);
+    if (!(await waitUnlessAborted(delay, signal))) return failure(abortedBeforeSending(op.name, attempt), rateLimit);
   }
 }
 

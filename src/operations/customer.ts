@@ -63,7 +63,7 @@ export async function getCustomer(call: Call, input: unknown): Promise<GetCustom
       : email !== undefined
         ? await send(call.sender, BY_EMAIL, { email }, call.policy)
         : await send(call.sender, BY_EXTERNAL_ID, { externalId: externalId as string }, call.policy);
-  if (!out.ok) return failed(out.error, { requestId: out.error.requestId, rateLimit: out.rateLimit });
+  if (!out.ok) return out;
   const { requestId, rateLimit, attempts } = out;
   const data = out.data as Record<string, unknown>;
   const customer = data.customer ?? data.customerByEmail ?? data.customerByExternalId ?? null;

@@ -24,7 +24,7 @@ const isMachineUser = (value: unknown): value is MachineUser => {
 /** Which machine user this API key acts as. */
 export async function getMyMachineUser(call: Call): Promise<GetMyMachineUserResult> {
   const out = await send(call.sender, MY_MACHINE_USER, {}, call.policy);
-  if (!out.ok) return failed(out.error, { requestId: out.error.requestId, rateLimit: out.rateLimit });
+  if (!out.ok) return out;
   const { requestId, rateLimit, attempts } = out;
   const user = (out.data as { myMachineUser?: unknown }).myMachineUser;
   if (user === null || isMachineUser(user)) return { ok: true, data: user, requestId, rateLimit };

@@ -83,7 +83,7 @@ export async function runMutation<I, T>(
   const parsed = parseInput(mutation.schema, mutation.input);
   if (!parsed.ok) return failed(invalidInput(parsed.issues));
   const out = await send(call.sender, op, { input: parsed.data }, call.policy);
-  if (!out.ok) return failed(out.error, { requestId: out.error.requestId, rateLimit: out.rateLimit });
+  if (!out.ok) return out;
 
   const { requestId, rateLimit, attempts } = out;
   const field = op.mutationField as string;

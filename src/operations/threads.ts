@@ -49,8 +49,7 @@ export async function getThreadByExternalId(call: Call, input: unknown): Promise
   const parsed = parseInput(ByExternalIdInput, input);
   if (!parsed.ok) return failed(invalidInput(parsed.issues)) as GetThreadResult;
   const out = await send(call.sender, BY_EXTERNAL_ID, parsed.data, call.policy);
-  if (!out.ok)
-    return failed(out.error, { requestId: out.error.requestId, rateLimit: out.rateLimit }) as GetThreadResult;
+  if (!out.ok) return out as GetThreadResult;
   const { requestId, rateLimit, attempts } = out;
   const thread = (out.data as { threadByExternalId?: unknown }).threadByExternalId;
   if (isThread(thread)) {
@@ -75,7 +74,7 @@ export async function listThreads(call: Call, input: unknown): Promise<ListThrea
   const parsed = parseInput(ListInput, input);
   if (!parsed.ok) return failed(invalidInput(parsed.issues));
   const out = await send(call.sender, LIST, parsed.data, call.policy);
-  if (!out.ok) return failed(out.error, { requestId: out.error.requestId, rateLimit: out.rateLimit });
+  if (!out.ok) return out;
   const { requestId, rateLimit, attempts } = out;
   const page = pageIn((out.data as { threads?: unknown }).threads);
   if (!page)
