@@ -1,6 +1,7 @@
 import { GET_THREAD, GET_THREAD_BY_REF, type Operation, REPLY_TO_THREAD } from '../operations.js';
+import { GET_TIMELINE } from '../operations/timeline.js';
 
-export type ProxiedOperationName = 'GetThread' | 'GetThreadByRef' | 'ReplyToThread';
+export type ProxiedOperationName = 'GetThread' | 'GetThreadByRef' | 'ReplyToThread' | 'GetTimeline';
 
 /**
  * A document's text with insignificant whitespace removed, so that however a browser lays out one of our documents,
@@ -13,9 +14,12 @@ export const canonical = (query: string) =>
     .replace(/ ?([{}():!$,[\]=@]|\.\.\.) ?/g, '$1')
     .trim();
 
-/** Our operations, keyed by their canonical text: the proxy forwards these, never the browser's text. */
+/**
+ * Our operations, keyed by their canonical text: the proxy forwards these, never the browser's text. (GetTimeline is
+ * recognised here and answered with the proxy's own customer document: src/proxy/customer-timeline.ts.)
+ */
 const KNOWN = new Map<string, Operation<unknown, unknown> & { name: ProxiedOperationName }>(
-  [GET_THREAD, GET_THREAD_BY_REF, REPLY_TO_THREAD].map((op) => [
+  [GET_THREAD, GET_THREAD_BY_REF, REPLY_TO_THREAD, GET_TIMELINE].map((op) => [
     canonical(op.query),
     op as Operation<unknown, unknown> & { name: ProxiedOperationName },
   ]),

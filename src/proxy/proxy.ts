@@ -5,13 +5,21 @@ import { redactKey } from '../redact.js';
 import { type Exchange, postGraphQL } from '../transport.js';
 import { CustomerIdentifier, isNonBlankString, parseInput, ReplyToThreadInput } from '../validation.js';
 import { USER_AGENT } from '../version.js';
+import {
+  CUSTOMER_TIMELINE,
+  customerTimelineResult,
+  type TimelinePageVariables,
+  timelinePageVariables,
+} from './customer-timeline.js';
 import { knownOperation, type ProxiedOperationName } from './operations.js';
 
 /** The operation a browser asked for, with its variables checked. */
 export type ProxyOperation =
   | { name: 'GetThread'; variables: { threadId: string } }
   | { name: 'GetThreadByRef'; variables: { ref: string } }
-  | { name: 'ReplyToThread'; variables: { input: ReplyToThreadInput } };
+  | { name: 'ReplyToThread'; variables: { input: ReplyToThreadInput } }
+  /** A page of a thread's timeline: answered with the customer's view only (see docs/frontend.md). */
+  | { name: 'GetTimeline'; variables: TimelinePageVariables };
 
 /** Thread ids this request may read or reply to: a list, a check, or `'any'` (for staff-only tools). */
 export type ThreadRule = 'any' | readonly string[] | ((threadId: string) => boolean | Promise<boolean>);
@@ -131,6 +139,11 @@ function operationOf(name: ProxiedOperationName, variables: unknown): ProxyOpera
     if (!isNonBlankString(vars.ref)) throw badInput('GetThreadByRef needs variables.ref, a non-empty string.');
     return { name, variables: { ref: vars.ref } };
   }
+  if (name === 'GetTimeline') {
+    const page = timelinePageVariables(vars);
+    if (typeof page === 'string') throw badInput(page);
+    return { name, variables: page };
+  }
   const parsed = parseInput(ReplyToThreadInput, vars.input);
   if (!parsed.ok) {
     throw badInput(
@@ -179,8 +192,9 @@ function failedExchange(exchange: Exchange, limits: { timeoutMs: number; maxResp
 /**
  * A fetch-style handler, `(request) => Promise<Response>`, that forwards PlainClient's requests from a browser to
  * Plain with your API key. It forwards only PlainClient's own operations (GetThread, GetThreadByRef,
- * ReplyToThread, recognised by their whole query text), each only after `authorize` allowed it, with the
- * impersonation `authorize` chose. Mount it where the browser's `PlainClient({ apiUrl })` points.
+ * ReplyToThread, GetTimeline, recognised by their whole query text), each only after `authorize` allowed it, with the
+ * impersonation `authorize` chose. A timeline is answered with what the thread's customer may see: their messages and
+ * the replies, never notes, Bcc recipients or staff ids. Mount it where the browser's `PlainClient({ apiUrl })` points.
  * It accepts only `POST` with `Content-Type: application/json`, which a cross-site form cannot send without
  * a CORS preflight: with cookie sessions, that is what keeps other sites from posting through it.
  * What goes back is always JSON: Plain's answer parsed, checked to be a GraphQL result and written anew, or the
@@ -247,7 +261,7 @@ export function createPlainProxy(options: PlainProxyOptions): (request: Request)
       return refuse(
         400,
         'OPERATION_NOT_ALLOWED',
-        "This endpoint forwards only plain-client's own operations (GetThread, GetThreadByRef, ReplyToThread), and the query is none of them.",
+        "This endpoint forwards only plain-client's own operations (GetThread, GetThreadByRef, ReplyToThread, GetTimeline), and the query is none of them.",
       );
     }
     const { operationName } = body;
@@ -282,7 +296,10 @@ export function createPlainProxy(options: PlainProxyOptions): (request: Request)
     }
 
     let variables: Record<string, unknown> = operation.variables;
-    if (operation.name === 'GetThread' && !(await threadAllowed(rule, operation.variables.threadId)))
+    if (
+      (operation.name === 'GetThread' || operation.name === 'GetTimeline') &&
+      !(await threadAllowed(rule, operation.variables.threadId))
+    )
       throw notAllowed();
     if (operation.name === 'ReplyToThread') {
       const { input } = operation.variables;
@@ -324,7 +341,9 @@ export function createPlainProxy(options: PlainProxyOptions): (request: Request)
 
     // The transport reads the answer with the size cap and the deadline, follows no redirect, and has already cut
     // the key out of the text (in every JSON spelling); the browser going away cancels the call.
-    const exchange = await postGraphQL(transport, requestBody(known, variables), { signal: request.signal, timeoutMs });
+    // A timeline is never asked for with the browser's document: the proxy's own one fixes the filter and the fields.
+    const sent = operation.name === 'GetTimeline' ? CUSTOMER_TIMELINE : known;
+    const exchange = await postGraphQL(transport, requestBody(sent, variables), { signal: request.signal, timeoutMs });
     const headers: Record<string, string> = {};
     for (const name of PASSED_HEADERS) {
       const value = exchange.headers?.get(name);
@@ -351,6 +370,13 @@ export function createPlainProxy(options: PlainProxyOptions): (request: Request)
       if (hidden || (found === null && result.errors === undefined)) {
         return new Response(NO_THREAD_BY_REF, { status: 200, headers: { ...headers, ...OWN_HEADERS } });
       }
+    }
+
+    // A timeline goes back rebuilt from an allowlist: customer-visible messages and their allowed fields only.
+    if (operation.name === 'GetTimeline') {
+      const customerView = customerTimelineResult(result, operation.variables.threadId);
+      if (!customerView) return refuse(502, 'BAD_GATEWAY', 'Plain answered about another thread.', headers);
+      result = customerView;
     }
 
     let json: string;
