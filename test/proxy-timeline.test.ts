@@ -25,7 +25,8 @@ let answers: string[];
 /** The portal's rule: the signed-in customer (cookie `session=ada`) reads and answers their own thread only. */
 const authorize: PlainProxyOptions['authorize'] = (request, operation) => {
   seen.push(operation);
-  if (request.headers.get('cookie') !== 'session=ada') return Response.json({ errors: [{ message: 'Sign in.' }] }, { status: 401 });
+  if (request.headers.get('cookie') !== 'session=ada')
+    return Response.json({ errors: [{ message: 'Sign in.' }] }, { status: 401 });
   return { threads: [mine], impersonate: { externalId: 'ada' } };
 };
 
@@ -226,7 +227,11 @@ describe('whatever the browser sends, it gets messages only', () => {
             filter = JSON.stringify(
               argument.value.fields.map((f) => [
                 f.name.value,
-                f.value.kind === Kind.LIST ? f.value.values.map((v) => (v.kind === Kind.ENUM ? v.value : '?')) : f.value.kind === Kind.BOOLEAN ? f.value.value : '?',
+                f.value.kind === Kind.LIST
+                  ? f.value.values.map((v) => (v.kind === Kind.ENUM ? v.value : '?'))
+                  : f.value.kind === Kind.BOOLEAN
+                    ? f.value.value
+                    : '?',
               ]),
             );
           }
@@ -236,7 +241,12 @@ describe('whatever the browser sends, it gets messages only', () => {
         if (node.typeCondition) members.push(node.typeCondition.name.value);
       },
     });
-    expect(filter).toBe(JSON.stringify([['isMessage', true], ['entryTypes', [...CUSTOMER_ENTRY_TYPES]]]));
+    expect(filter).toBe(
+      JSON.stringify([
+        ['isMessage', true],
+        ['entryTypes', [...CUSTOMER_ENTRY_TYPES]],
+      ]),
+    );
     expect(fields).not.toContain('hiddenRecipients');
     expect(fields).not.toContain('llmText');
     expect(members.filter((m) => m.endsWith('Entry'))).toEqual([
@@ -273,7 +283,15 @@ describe('whatever Plain (or anything in its place) answers, the browser gets th
           textContent: 'We reset your session.',
           markdownContent: null,
           noteText: NOTE,
-          attachments: [{ id: 'att_1', fileName: 'steps.pdf', fileSize: { bytes: 10 }, fileMimeType: 'application/pdf', createdBy: { userId: 'u_secret' } }],
+          attachments: [
+            {
+              id: 'att_1',
+              fileName: 'steps.pdf',
+              fileSize: { bytes: 10 },
+              fileMimeType: 'application/pdf',
+              createdBy: { userId: 'u_secret' },
+            },
+          ],
         },
       },
     },
@@ -301,7 +319,13 @@ describe('whatever Plain (or anything in its place) answers, the browser gets th
         id: 'te_4',
         timestamp: { iso8601: '2026-01-01T08:00:00.000Z' },
         actor: { __typename: 'CustomerActor', customerId: 'c_ada', customer: { email: 'ada@customer.example' } },
-        entry: { __typename: 'ChatEntry', chatText: 'Hello?', chatId: 'chat_secret', customerReadAt: null, attachments: [] },
+        entry: {
+          __typename: 'ChatEntry',
+          chatText: 'Hello?',
+          chatId: 'chat_secret',
+          customerReadAt: null,
+          attachments: [],
+        },
       },
     },
   ];
@@ -314,7 +338,13 @@ describe('whatever Plain (or anything in its place) answers, the browser gets th
           llmText: 'thread summary',
           timelineEntries: {
             edges: hostileEdges,
-            pageInfo: { hasNextPage: true, hasPreviousPage: false, startCursor: 'cur-1', endCursor: 'cur-4', total: 99 },
+            pageInfo: {
+              hasNextPage: true,
+              hasPreviousPage: false,
+              startCursor: 'cur-1',
+              endCursor: 'cur-4',
+              total: 99,
+            },
           },
         },
       },
@@ -394,7 +424,18 @@ describe('whatever Plain (or anything in its place) answers, the browser gets th
       },
     });
     const text = JSON.stringify(body);
-    for (const secret of [NOTE, BCC, 'LLM summary', 'u_secret', 'mu_secret', 'c_leak', 'th_leak', 'em_secret', 'chat_secret', 'pain'])
+    for (const secret of [
+      NOTE,
+      BCC,
+      'LLM summary',
+      'u_secret',
+      'mu_secret',
+      'c_leak',
+      'th_leak',
+      'em_secret',
+      'chat_secret',
+      'pain',
+    ])
       expect(text).not.toContain(secret);
   });
 
@@ -402,7 +443,7 @@ describe('whatever Plain (or anything in its place) answers, the browser gets th
     const { ask } = hostileProxy(() => hostile());
     const client = new PlainClient({
       apiUrl: 'https://portal.example.test/api/plain',
-      fetch: (input, init) => ask(JSON.parse(String(init?.body)).variables.threadId),
+      fetch: (_input, init) => ask(JSON.parse(String(init?.body)).variables.threadId),
     });
     const page = await client.getTimeline({ threadId: 'th_mine', first: 10 });
     expect(page.ok && page.data.entries.map((e) => [e.id, e.author, e.entry.kind])).toEqual([
@@ -411,9 +452,11 @@ describe('whatever Plain (or anything in its place) answers, the browser gets th
     ]);
   });
 
-  it("answers 502 when the answer is about another thread than the one authorize allowed", async () => {
+  it('answers 502 when the answer is about another thread than the one authorize allowed', async () => {
     const { ask } = hostileProxy(() =>
-      Response.json({ data: { thread: { id: 'th_someone_else', timelineEntries: { edges: hostileEdges, pageInfo: {} } } } }),
+      Response.json({
+        data: { thread: { id: 'th_someone_else', timelineEntries: { edges: hostileEdges, pageInfo: {} } } },
+      }),
     );
     const response = await ask();
     expect(response.status).toBe(502);
@@ -437,10 +480,13 @@ describe('whatever Plain (or anything in its place) answers, the browser gets th
       }),
     );
     const body = await (await ask()).json();
-    expect(body).toEqual({ data: null, errors: [{ message: 'Thread not found', path: ['thread'], extensions: { code: 'NOT_FOUND' } }] });
+    expect(body).toEqual({
+      data: null,
+      errors: [{ message: 'Thread not found', path: ['thread'], extensions: { code: 'NOT_FOUND' } }],
+    });
   });
 
-  it("refuses a thread authorize does not allow before anything is sent to Plain", async () => {
+  it('refuses a thread authorize does not allow before anything is sent to Plain', async () => {
     const { ask, forwarded } = hostileProxy(() => hostile());
     const response = await ask('th_not_mine');
     expect(response.status).toBe(403);

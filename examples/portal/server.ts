@@ -5,12 +5,14 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { PlainClient } from 'plain-client';
-import { createPlainProxy, toNodeHandler } from 'plain-client/proxy';
-import { createFakePlain, type FakePlain } from 'plain-client/testing';
+// In your backend: 'plain-client', 'plain-client/proxy' and 'plain-client/testing'. Imported from the source here,
+// because test/browser/portal.test.ts starts this server too.
+import { PlainClient } from '../../src/index.js';
+import { createPlainProxy, toNodeHandler } from '../../src/proxy/index.js';
+import { createFakePlain, type FakePlain } from '../../src/testing/index.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
@@ -58,10 +60,13 @@ async function bundlePage(client: 'source' | 'build'): Promise<string> {
     platform: 'browser',
     target: 'es2022',
     write: false,
+    metafile: true,
     logLevel: 'error',
   });
   const [output] = result.outputFiles;
-  if (!output) throw new Error('esbuild produced no bundle for the portal page.');
+  const inputs = Object.keys(result.metafile.inputs);
+  if (!output || !inputs.some((input) => resolve(input) === entry))
+    throw new Error(`The portal page was not bundled from ${entry}: ${inputs.join(', ')}`);
   return output.text;
 }
 
@@ -159,7 +164,8 @@ export async function startPortal(options: PortalOptions = {}): Promise<Portal> 
     if (path === '/api/session') {
       // What the page needs to start: who is signed in and which threads are theirs.
       const session = sessionOf(req.headers.cookie);
-      if (!session) return void res.writeHead(401, { 'content-type': 'application/json' }).end('{"error":"Sign in first."}');
+      if (!session)
+        return void res.writeHead(401, { 'content-type': 'application/json' }).end('{"error":"Sign in first."}');
       const body = JSON.stringify({ name: session.name, threadIds: session.threadIds });
       return void res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(body);
     }

@@ -10,13 +10,13 @@ import { isNonBlankString } from '../validation.js';
 export const CUSTOMER_TIMELINE = /* @__PURE__ */ operation(GetCustomerTimelineDocument, 'GetCustomerTimeline');
 
 /** A page of a thread's timeline, as the browser may ask for it. Nothing else it sends is forwarded. */
-export interface TimelinePageVariables {
+export type TimelinePageVariables = {
   threadId: string;
   first?: number;
   after?: string;
   last?: number;
   before?: string;
-}
+};
 
 /** The largest page the proxy asks Plain for. */
 export const MAX_TIMELINE_PAGE = 100;

@@ -1,5 +1,5 @@
-import { GET_THREAD, GET_THREAD_BY_REF, type Operation, REPLY_TO_THREAD } from '../operations.js';
 import { GET_TIMELINE } from '../operations/timeline.js';
+import { GET_THREAD, GET_THREAD_BY_REF, type Operation, REPLY_TO_THREAD } from '../operations.js';
 
 export type ProxiedOperationName = 'GetThread' | 'GetThreadByRef' | 'ReplyToThread' | 'GetTimeline';
 
