@@ -176,9 +176,9 @@ describe('uploadAttachment sends', () => {
       });
       expect(result).toMatchObject({ ok: true, data: { sizeBytes: 3 } });
     }
-    expect(fake.requests.map((r) => (r.variables?.input as { attachmentType: string }).attachmentType)).toEqual([
-      'NOTE',
-      'NOTE',
+    expect(fake.requests.map((r) => r.variables)).toEqual([
+      { input: expect.objectContaining({ attachmentType: 'NOTE' }) },
+      { input: expect.objectContaining({ attachmentType: 'NOTE' }) },
     ]);
   });
 });
