@@ -20,7 +20,7 @@ const names = readdirSync('examples')
   .map((f) => f.replace(/(\.test)?\.ts$/, ''));
 
 describe('every example runs against the fake on a fresh machine', () => {
-  it('there are the nine examples the README lists', () => {
+  it('there are the ten examples the README lists', () => {
     expect(names.sort()).toEqual([
       'after-the-reply',
       'email-cc-bcc',
@@ -29,6 +29,7 @@ describe('every example runs against the fake on a fresh machine', () => {
       'impersonate-customer',
       'reply-by-ref',
       'reply-to-thread',
+      'reply-with-file',
       'support-bot',
       'test-with-the-fake',
     ]);

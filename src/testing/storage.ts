@@ -1,5 +1,5 @@
 // The fake's attachment storage: the endpoint that takes the multipart POST of an upload form from
-// createAttachmentUploadUrl and enforces its policy as Plain's storage (S3) does (plain-workflow.md §4): the form's
+// createAttachmentUploadUrl and enforces its policy as Plain's storage (S3) does: the form's
 // fields as issued, the file last, exactly the size the form names, before it expires, fields before the file under
 // 20 KB. It answers 204 on success and S3's XML `<Error>` otherwise, with CORS headers so that a page on another
 // origin can post to it.
