@@ -147,6 +147,28 @@ describe('a reply with files, end to end through the fake', () => {
     });
   });
 
+  it('plain.getTimeline shows the files on the reply that carried them, with their size and type', async () => {
+    const thread = fake.addThread({ channel: 'CHAT' });
+    const png = new Blob([new Uint8Array([137, 80, 78, 71])], { type: 'image/png' });
+    const sent = await plain.replyToThread({
+      threadId: thread.id,
+      textContent: 'screenshot',
+      attachments: [{ file: png, fileName: 'shot.png' }],
+    });
+    if (!sent.ok) throw new Error(sent.error.message);
+    const timeline = await plain.getTimeline({ threadId: thread.id, first: 5 });
+    if (!timeline.ok) throw new Error(timeline.error.message);
+    expect(timeline.data.entries.map((e) => e.entry)).toEqual([
+      expect.objectContaining({
+        kind: 'chat',
+        text: 'screenshot',
+        attachments: [
+          { id: sent.uploaded?.[0]?.attachmentId, fileName: 'shot.png', fileSizeBytes: 4, mimeType: 'image/png' },
+        ],
+      }),
+    ]);
+  });
+
   it('an upload that fails stops the call before the reply, listing the files uploaded; a retry with their ids uploads only the rest', async () => {
     const thread = fake.addThread({ channel: 'CHAT' });
     const files = Array.from({ length: 8 }, (_, i) => file(`f${i}.txt`));
