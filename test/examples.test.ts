@@ -20,7 +20,7 @@ const names = readdirSync('examples')
   .map((f) => f.replace(/(\.test)?\.ts$/, ''));
 
 describe('every example runs against the fake on a fresh machine', () => {
-  it('there are the ten examples the README lists', () => {
+  it('there are the eleven examples the README lists', () => {
     expect(names.sort()).toEqual([
       'after-the-reply',
       'email-cc-bcc',
@@ -30,6 +30,7 @@ describe('every example runs against the fake on a fresh machine', () => {
       'portal',
       'reply-by-ref',
       'reply-to-thread',
+      'reply-with-file',
       'support-bot',
       'test-with-the-fake',
     ]);
