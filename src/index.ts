@@ -57,34 +57,26 @@ export type {
   ThreadPage,
 } from './operations/threads.js';
 export type { GetTimelineInput, GetTimelineResult } from './operations/timeline.js';
-export {
-  DEFAULT_CLOCK_SKEW_MS,
-  findReplyIn,
-  isReply,
-  normaliseText,
-  type ReplyCriteria,
-} from './reply-match.js';
+export type { ReplyCriteria } from './reply-match.js';
 export type { ReplyOptions, ReplyToThreadResult } from './reply-to-thread.js';
 export type { DocumentNodeLike, RequestDocument, RequestOptions, TypedDocument } from './request.js';
 export type { RateLimitInfo, Result } from './result.js';
 export type { RequestEvent, ResponseEvent } from './send.js';
-export {
-  CUSTOMER_ENTRY_TYPES,
-  type TimelineAttachment,
-  type TimelineAuthor,
-  type TimelineChat,
-  type TimelineDiscord,
-  type TimelineEmail,
-  type TimelineEntry,
-  type TimelineEntryContent,
-  type TimelineMessage,
-  type TimelineMsTeams,
-  type TimelineNote,
-  type TimelineOther,
-  type TimelinePage,
-  type TimelineParticipant,
-  type TimelineSlack,
-  toCustomerView,
+export type {
+  TimelineAttachment,
+  TimelineAuthor,
+  TimelineChat,
+  TimelineDiscord,
+  TimelineEmail,
+  TimelineEntry,
+  TimelineEntryContent,
+  TimelineMessage,
+  TimelineMsTeams,
+  TimelineNote,
+  TimelineOther,
+  TimelinePage,
+  TimelineParticipant,
+  TimelineSlack,
 } from './timeline-entries.js';
 export {
   CustomerIdentifier,

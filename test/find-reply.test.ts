@@ -1,12 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import {
-  findReplyIn,
-  isReply,
-  normaliseText,
-  PlainClient,
-  type ReplyCriteria,
-  type TimelineEntry,
-} from '../src/index.js';
+import { PlainClient, type ReplyCriteria, type TimelineEntry } from '../src/index.js';
+import { findReplyIn, isReply, normaliseText } from '../src/reply-match.js';
 import { createFakePlain } from '../src/testing/index.js';
 import { scriptedPlain } from './scripted-plain.js';
 

@@ -20,3 +20,7 @@ import type * as validation from '../validation.js';
 // a value (the zod schema) into a value export, which this entry does not have at run time.
 export type CustomerIdentifier = validation.CustomerIdentifier;
 export type ReplyToThreadInput = validation.ReplyToThreadInput;
+
+// A thread's timeline as a customer may see it (messages only, no Bcc), for a backend that shows the conversation
+// through its own API. The main entry does not export it: there it would load the timeline's mapping on every page.
+export { CUSTOMER_ENTRY_TYPES, toCustomerView } from '../timeline-entries.js';
