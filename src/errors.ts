@@ -22,7 +22,20 @@ interface ErrorBase<K extends string> {
   mayHaveBeenSent?: true;
   /** HTTP status of the last answer, when there was one. */
   status?: number;
+  /** Set on a failed `replyToThread` with `confirm`: what looking the reply up on the thread's timeline found. */
+  confirmation?: ReplyConfirmation;
 }
+
+/**
+ * What the timeline said about a reply after an ambiguous failure (`replyToThread` with `confirm`).
+ * - `not_found`: the reply is not on the timeline (looked up `lookups` times, the last after the last send): it did
+ *   not land, and the error is `retryable`; the retry budget was spent on sending it again.
+ * - `could_not_tell`: the lookup failed (`lookupError` says how) or the call was aborted while confirming: the reply may
+ *   have landed, and the error keeps `mayHaveBeenSent: true`.
+ */
+export type ReplyConfirmation =
+  | { status: 'not_found'; lookups: number }
+  | { status: 'could_not_tell'; lookups: number; lookupError: { kind: PlainErrorKind; message: string } };
 
 /** One problem with the input, named by its path, e.g. `channelSpecificOptions.email.hiddenRecipients[1].email`. */
 export interface InputIssue {

@@ -15,6 +15,7 @@ export type {
   PlainError,
   PlainErrorKind,
   RateLimitedError,
+  ReplyConfirmation,
   ServerError,
   ThreadNotFoundError,
   TimeoutError,
@@ -45,7 +46,8 @@ export type {
   ListThreadsResult,
   ThreadPage,
 } from './operations/threads.js';
-export type { ReplyOptions, ReplyToThreadResult } from './reply-to-thread.js';
+export type { ConfirmReplyOptions } from './confirm-options.js';
+export type { ReplyOptions, ReplySent, ReplyToThreadResult } from './reply-to-thread.js';
 export type { DocumentNodeLike, RequestDocument, RequestOptions, TypedDocument } from './request.js';
 export type { RateLimitInfo, Result } from './result.js';
 export type { RequestEvent, ResponseEvent } from './send.js';
