@@ -20,7 +20,7 @@ export interface ConfirmReplyOptions {
   /**
    * The lookup counts messages from (the moment just before the first send − this tolerance) on, to allow for a clock
    * here that runs ahead of Plain's. A message with the same text by the same author within this tolerance before
-   * the call is taken for this reply.
+   * the call is taken for this reply. At most 300000 (five minutes).
    * @default 5000
    */
   sinceToleranceMs?: number;
@@ -31,6 +31,8 @@ export type ConfirmSettings = Required<ConfirmReplyOptions>;
 
 export const CONFIRM_DEFAULTS: ConfirmSettings = { settleMs: 1500, secondLookMs: 3000, sinceToleranceMs: 5000 };
 
+/** Each option's largest value: the tolerance is findReply's `clockSkewMs`, at most five minutes. */
+const MAX_MS: ConfirmSettings = { settleMs: 2 ** 31 - 1, secondLookMs: 2 ** 31 - 1, sinceToleranceMs: 300_000 };
 const FIELDS = ['settleMs', 'secondLookMs', 'sinceToleranceMs'] as const;
 
 /**
@@ -54,8 +56,12 @@ export function readConfirmOption(
   for (const field of FIELDS) {
     const given = (value as ConfirmReplyOptions)[field];
     if (given === undefined) continue;
-    if (Number.isInteger(given) && given >= 0) settings[field] = given;
-    else issues.push({ path: `${path}.${field}`, message: 'must be a whole number of milliseconds >= 0' });
+    if (Number.isInteger(given) && given >= 0 && given <= MAX_MS[field]) settings[field] = given;
+    else
+      issues.push({
+        path: `${path}.${field}`,
+        message: `must be a whole number of milliseconds from 0 to ${MAX_MS[field]}`,
+      });
   }
   return issues.length > 0 ? { issues } : { settings };
 }

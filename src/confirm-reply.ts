@@ -1,64 +1,80 @@
 import type { ConfirmSettings } from './confirm-options.js';
 import { MAY_HAVE_BEEN_SENT, type PlainError, type ReplyConfirmation } from './errors.js';
 import { getCustomer } from './operations/customer.js';
-import { getMyMachineUser } from './operations/machine-user.js';
+import { type FindReplyAuthor, type FindReplyResult, findReply } from './operations/find-reply.js';
 import type { Call } from './operations/pipeline.js';
-import { findReply, type ReplyAuthor } from './operations/timeline.js';
 import { type ReplyToSend, type ReplyToThreadResult, sendReply } from './reply-to-thread.js';
-import type { Result } from './result.js';
-import type { Policy, Sender } from './send.js';
+import type { Policy } from './send.js';
 import { waitUnlessAborted } from './wait.js';
 
 // Exactly-once replies (README, "Exactly-once replies"). Plain's replyToThread has no idempotency key, so after a
 // failure that may have been sent (a timeout, a dropped connection, a 5xx) the only way to know is to look: wait for
-// the reply to settle, look it up on the thread's timeline (same author, same text, from just before the first send
-// on), then resolve `ok` when it is there, send it again when it certainly is not, or say that the lookup could not
-// tell. Loaded only by a reply with `confirm`.
+// the reply to settle, look it up with findReply (same author, same text, from just before the first send on), then
+// resolve `ok` when it is there, send it again when it certainly is not, or say that the lookup could not tell.
+// Loaded only by a reply with `confirm`.
 
 /** What looking the reply up on the timeline came to. */
 type Sighting =
   | { status: 'found'; timelineEntryId: string; timestamp: string; requestId?: string }
   | { status: 'not_found' }
-  | { status: 'could_not_tell'; error: PlainError };
+  | { status: 'could_not_tell'; why: CouldNotTell };
+
+/** Why the timeline could not tell: a `could_not_tell` confirmation without its status and count. */
+type CouldNotTell =
+  Extract<ReplyConfirmation, { status: 'could_not_tell' }> extends infer C
+    ? C extends unknown
+      ? Omit<C, 'status' | 'lookups'>
+      : never
+    : never;
+
+type Failed = Extract<ReplyToThreadResult, { ok: false }>;
 
 /**
  * Sends the reply; after each failure flagged `mayHaveBeenSent`, looks it up on the timeline and resolves `ok`
  * (`confirmedBy: 'timeline'`) when it landed, or sends it again when it did not, while the call's retry budget lasts
- * (every send counts against `maxRetries`, as `send`'s own retries do). Never rejects.
+ * (every request sent counts against `maxRetries`, as `send`'s own retries do). Never rejects.
  */
 export async function confirmedReply(
   sent: ReplyToSend,
   { policy, settings }: { policy: Policy; settings: ConfirmSettings },
 ): Promise<ReplyToThreadResult> {
-  const since = new Date(Date.now() - settings.sinceToleranceMs);
+  // Just before the first send: findReply counts entries from here, less the tolerance for clock skew.
+  const since = new Date();
   const allowedAttempts = policy.maxRetries + 1;
   let attempts = 0;
   let lookups = 0;
-  let author: ReplyAuthor | null | undefined;
+  // The impersonated customer, once known; the machine user is findReply's default.
+  const author: { known?: FindReplyAuthor } = {};
   for (;;) {
     const result = await sendReply(sent, { ...policy, maxRetries: allowedAttempts - attempts - 1 });
     if (result.ok) return result;
-    const { error } = result;
-    attempts += error.attempts;
-    // A failure after which nothing landed: earlier sends, if any, were looked for and not found.
-    if (!error.mayHaveBeenSent) return lookups > 0 ? settled(result, { attempts, lookups }) : result;
+    attempts += result.error.attempts;
+    // A failure after which nothing landed; earlier sends, if any, were looked for and had not landed.
+    if (!result.error.mayHaveBeenSent) return lookups > 0 ? notFound(result, { attempts, lookups }) : result;
 
-    author ??= await authorOf(sent, policy);
-    const sighting: Sighting =
-      author === undefined
-        ? { status: 'could_not_tell', error: authorUnknown }
-        : await lookFor(sent, { policy, settings, since, author, onLookup: () => lookups++ });
+    const sighting = await lookFor(sent, {
+      policy,
+      settings,
+      since,
+      author,
+      onLookup: () => lookups++,
+    });
     switch (sighting.status) {
       case 'found': {
-        const { threadId } = sent.reply;
         const { timelineEntryId, timestamp, requestId } = sighting;
-        const data = { threadId, channel: sent.channel, confirmedBy: 'timeline' as const, timelineEntryId, timestamp };
+        const data = {
+          threadId: sent.reply.threadId,
+          channel: sent.channel,
+          confirmedBy: 'timeline' as const,
+          timelineEntryId,
+          timestamp,
+        };
         return { ok: true, data, ...(requestId ? { requestId } : {}) };
       }
       case 'could_not_tell':
-        return couldNotTell(result, { attempts, lookups, lookupError: sighting.error });
+        return couldNotTell(result, { attempts, confirmation: { status: 'could_not_tell', lookups, ...sighting.why } });
       case 'not_found':
-        if (attempts >= allowedAttempts) return settled(result, { attempts, lookups });
+        if (attempts >= allowedAttempts) return notFound(result, { attempts, lookups });
     }
   }
 }
@@ -69,79 +85,74 @@ export async function confirmedReply(
  */
 async function lookFor(
   sent: ReplyToSend,
-  look: { policy: Policy; settings: ConfirmSettings; since: Date; author: ReplyAuthor | null; onLookup: () => void },
+  look: {
+    policy: Policy;
+    settings: ConfirmSettings;
+    since: Date;
+    author: { known?: FindReplyAuthor };
+    onLookup: () => void;
+  },
 ): Promise<Sighting> {
   const { policy, settings } = look;
   const waits = settings.secondLookMs > 0 ? [settings.settleMs, settings.secondLookMs] : [settings.settleMs];
   for (const ms of waits) {
     if (!(await waitUnlessAborted(Math.min(ms, policy.maxRetryDelayMs), policy.signal))) {
-      return { status: 'could_not_tell', error: abortedWhileConfirming };
+      return { status: 'could_not_tell', why: { reason: 'aborted' } };
     }
     look.onLookup();
-    const found = await findReply(callOf(sent.sender, policy), {
-      threadId: sent.reply.threadId,
-      textContent: sent.reply.textContent,
-      since: look.since,
-      ...(look.author ? { author: look.author } : {}),
-    });
-    if (!found.ok) return { status: 'could_not_tell', error: found.error };
-    if (found.data.status === 'found') return { ...found.data, ...(found.requestId ? { requestId: found.requestId } : {}) };
+    const found = await findReplyByAuthor(sent, look);
+    if (!found.ok) {
+      if (found.error.kind === 'aborted') return { status: 'could_not_tell', why: { reason: 'aborted' } };
+      const lookupError = { kind: found.error.kind, message: found.error.message };
+      return { status: 'could_not_tell', why: { reason: 'lookup_failed', lookupError } };
+    }
+    const { data, requestId } = found;
+    if (data.status === 'found') return { ...data, ...(requestId ? { requestId } : {}) };
+    // The entries read did not reach back to `since`: the reply may be further back.
+    if (!data.complete) return { status: 'could_not_tell', why: { reason: 'search_incomplete' } };
   }
   return { status: 'not_found' };
 }
 
-/** The reply's author on the timeline: the impersonated customer, or the key's machine user (`null`: any author). */
-async function authorOf(sent: ReplyToSend, policy: Policy): Promise<ReplyAuthor | null | undefined> {
-  const call = callOf(sent.sender, policy);
+/**
+ * findReply for this reply: by the customer it was sent as (their id looked up once when the reply named them by email
+ * or external id), else by the key's machine user, findReply's default.
+ */
+async function findReplyByAuthor(
+  sent: ReplyToSend,
+  look: { policy: Policy; settings: ConfirmSettings; since: Date; author: { known?: FindReplyAuthor } },
+): Promise<FindReplyResult> {
+  const call: Call = { sender: sent.sender, threads: sent.threads, policy: look.policy };
   const customer = sent.reply.impersonation?.asCustomer.customerIdentifier;
-  if (customer) {
-    if (customer.customerId) return { kind: 'customer', id: customer.customerId };
+  if (customer?.customerId) look.author.known = { customerId: customer.customerId };
+  else if (customer && !look.author.known) {
     const found = await getCustomer(
       call,
       customer.emailAddress ? { email: customer.emailAddress } : { externalId: customer.externalId },
     );
-    return found.ok && found.data ? { kind: 'customer', id: found.data.id } : undefined;
+    if (!found.ok) return found;
+    if (found.data === null) return { ok: false, error: customerUnknown };
+    look.author.known = { customerId: found.data.id };
   }
-  const machineUser = await machineUserOf(call);
-  if (!machineUser.ok) return undefined;
-  return machineUser.data ? { kind: 'machineUser', id: machineUser.data.id } : null;
-}
-
-/** The key's machine user, asked once per client (a failed answer is asked again next time). */
-const machineUsers = new WeakMap<Sender, Promise<Result<{ id: string } | null>>>();
-function machineUserOf(call: Call): Promise<Result<{ id: string } | null>> {
-  const known = machineUsers.get(call.sender);
-  if (known) return known;
-  const asked = getMyMachineUser(call).then((result) => {
-    if (!result.ok) machineUsers.delete(call.sender);
-    return result;
+  const author = look.author.known;
+  return findReply(call, {
+    threadId: sent.reply.threadId,
+    textContent: sent.reply.textContent,
+    since: look.since,
+    clockSkewMs: look.settings.sinceToleranceMs,
+    ...(author ? { author } : {}),
   });
-  machineUsers.set(call.sender, asked);
-  return asked;
 }
 
-/** The lookups need no thread cache: they neither read nor feed it. */
-const callOf = (sender: Sender, policy: Policy): Call => ({ sender, policy, threads: undefined as never });
-
-const authorUnknown: PlainError = {
+const customerUnknown: PlainError = {
   kind: 'unexpected_response',
   attempts: 0,
   retryable: false,
-  message: "The reply's author (the machine user, or the impersonated customer) could not be looked up.",
-};
-
-const abortedWhileConfirming: PlainError = {
-  kind: 'aborted',
-  attempts: 0,
-  retryable: false,
-  message: 'Aborted while waiting to look the reply up on the timeline.',
+  message: 'The customer the reply was sent as could not be found, so neither could the reply.',
 };
 
 /** The last send's failure, settled by the timeline: the reply is not there, so trying again cannot send it twice. */
-function settled(
-  result: Extract<ReplyToThreadResult, { ok: false }>,
-  context: { attempts: number; lookups: number },
-): ReplyToThreadResult {
+function notFound(result: Failed, context: { attempts: number; lookups: number }): ReplyToThreadResult {
   const { mayHaveBeenSent, ...error } = result.error;
   const confirmation: ReplyConfirmation = { status: 'not_found', lookups: context.lookups };
   const message = mayHaveBeenSent
@@ -152,17 +163,9 @@ function settled(
 }
 
 /** The reply may have landed and the timeline could not tell: the failure as it was, flag kept, with the reason. */
-function couldNotTell(
-  result: Extract<ReplyToThreadResult, { ok: false }>,
-  context: { attempts: number; lookups: number; lookupError: PlainError },
-): ReplyToThreadResult {
-  const { lookupError, attempts } = context;
-  const confirmation: ReplyConfirmation = {
-    status: 'could_not_tell',
-    lookups: context.lookups,
-    lookupError: { kind: lookupError.kind, message: lookupError.message },
-  };
-  if (lookupError.kind === 'aborted') {
+function couldNotTell(result: Failed, context: { attempts: number; confirmation: ReplyConfirmation }): Failed {
+  const { attempts, confirmation } = context;
+  if (confirmation.status === 'could_not_tell' && confirmation.reason === 'aborted') {
     const { requestId, status } = result.error;
     const error: PlainError = {
       kind: 'aborted',
@@ -176,6 +179,10 @@ function couldNotTell(
     };
     return { ...result, error };
   }
-  const message = `${result.error.message} Looking it up on the thread's timeline failed (${lookupError.kind}).`;
+  const why =
+    confirmation.status === 'could_not_tell' && confirmation.reason === 'lookup_failed'
+      ? `looking it up failed (${confirmation.lookupError.kind})`
+      : 'more was written on it since the reply than a lookup reads';
+  const message = `${result.error.message} The thread's timeline could not tell: ${why}.`;
   return { ...result, error: { ...result.error, attempts, message, confirmation } };
 }

@@ -1,6 +1,7 @@
 export { type CannotReplyReason, EMAIL_OPTION_CHANNELS, IMPERSONATION_CHANNELS, REPLY_CHANNELS } from './channels.js';
 export { type CallOptions, PlainClient } from './client.js';
 export { PLAIN_API_URL, type PlainClientOptions } from './config.js';
+export type { ConfirmReplyOptions } from './confirm-options.js';
 export type {
   AbortedError,
   CannotReplyToThreadError,
@@ -48,7 +49,6 @@ export type {
   ListThreadsResult,
   ThreadPage,
 } from './operations/threads.js';
-export type { ConfirmReplyOptions } from './confirm-options.js';
 export type { GetTimelineInput, GetTimelineResult } from './operations/timeline.js';
 export {
   DEFAULT_CLOCK_SKEW_MS,

@@ -1,5 +1,6 @@
 import type * as z from 'zod/mini';
 import { type CannotReplyReason, channelRefusal } from './channels.js';
+import type { ConfirmReplyOptions, ConfirmSettings } from './confirm-options.js';
 import { abortedBeforeSending, invalidInput, MAY_HAVE_BEEN_SENT, type PlainError } from './errors.js';
 import type { ThreadChannel } from './generated/graphql.js';
 import { errorFromMutationError, isMutationError } from './mutation-error.js';
@@ -8,7 +9,6 @@ import type { Result } from './result.js';
 import { type Policy, type Sender, send } from './send.js';
 import type { ThreadCache } from './thread-cache.js';
 import { type KnownThread, parseInput, ReplyToThreadInput } from './validation.js';
-import type { ConfirmReplyOptions, ConfirmSettings } from './confirm-options.js';
 
 /**
  * What a reply resolves with. `confirmedBy` tells how the SDK knows the reply landed: absent, Plain's answer said so;

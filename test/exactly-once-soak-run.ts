@@ -28,13 +28,15 @@ export async function runConfirmedSoak({ replies, concurrency, seed, lookupFault
   const random = seeded(seed);
   const fake = createFakePlain();
   const channels: ThreadChannel[] = ['EMAIL', 'API', 'SLACK', 'CHAT', 'MS_TEAMS'];
-  const threads = Array.from({ length: 100 }, (_, i) => fake.addThread({ channel: channels[i % channels.length] }));
+  // Many threads, so that each timeline stays short (the fake executes every lookup against Plain's schema).
+  const threads = Array.from({ length: 400 }, (_, i) => fake.addThread({ channel: channels[i % channels.length] }));
 
   const injected: Record<string, number> = {};
   const pick = (table: [number, string, FakeFault | undefined][]): FakeFault | undefined => {
     let r = random();
     for (const [share, name, fault] of table) {
-      if ((r -= share) < 0) {
+      r -= share;
+      if (r < 0) {
         injected[name] = (injected[name] ?? 0) + 1;
         return fault;
       }

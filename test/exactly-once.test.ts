@@ -98,7 +98,12 @@ describe('exactly-once replies (confirm)', () => {
       kind: 'server_error',
       mayHaveBeenSent: true,
       retryable: false,
-      confirmation: { status: 'could_not_tell', lookups: 1, lookupError: { kind: 'server_error' } },
+      confirmation: {
+        status: 'could_not_tell',
+        lookups: 1,
+        reason: 'lookup_failed',
+        lookupError: { kind: 'server_error' },
+      },
     });
     expect(result.error?.message).toContain('may have been sent');
     expect(sentOps().filter((op) => op === 'ReplyToThread')).toHaveLength(1);
@@ -143,20 +148,51 @@ describe('exactly-once replies (confirm)', () => {
     expect(fake.requests.map((r) => r.operationName)).not.toContain('GetMyMachineUser');
   });
 
+  it('looks for a reply sent as a customer named by email under that customer, looked up once', async () => {
+    const { fake, thread, plain, known, replyFault } = setup({}, 'CHAT');
+    const customer = fake.addCustomer({ email: 'ada@customers.example' });
+    replyFault({ drop: 'after' });
+    const result = await plain.replyToThread(
+      {
+        threadId: thread.id,
+        textContent: 'as Ada',
+        impersonation: { asCustomer: { customerIdentifier: { emailAddress: customer.email } } },
+      },
+      { ...known, confirm: { settleMs: 0, secondLookMs: 0 } },
+    );
+    expect(result).toMatchObject({ ok: true, data: { confirmedBy: 'timeline' } });
+    expect(fake.requests.filter((r) => r.operationName === 'GetCustomerByEmail')).toHaveLength(1);
+  });
+
+  it('cannot tell when more was written on the thread since the reply than a lookup reads: the flag is kept', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2026-12-01T10:00:00Z'));
+    const { fake, thread, reply, sentOps, replyFault } = setup({ maxRetries: 0 }, 'CHAT');
+    for (let n = 0; n < 260; n++) await fake.customerWrites({ threadId: thread.id, text: `message ${n}` });
+    replyFault({ status: 500 });
+    const result = await reply('lost in the crowd');
+    expect(result.error).toMatchObject({
+      kind: 'server_error',
+      mayHaveBeenSent: true,
+      confirmation: { status: 'could_not_tell', reason: 'search_incomplete' },
+    });
+    expect(sentOps().filter((op) => op === 'ReplyToThread')).toHaveLength(1);
+  });
+
   it('an abort during the settling window resolves aborted at once, flagged mayHaveBeenSent', async () => {
-    const { fake, thread, reply, sentOps, replyFault } = setup();
-    replyFault({ status: 500, afterRecording: true });
     const controller = new AbortController();
-    const pending = reply('abort me', { signal: controller.signal, confirm: { settleMs: 60_000 } });
-    // Abort once the reply's answer is in: the client is then waiting for the reply to settle.
-    await vi.waitUntil(() => fake.messages(thread.id).length === 1);
-    controller.abort();
-    const result = await pending;
+    // Abort once the reply's answer is in: the client is then waiting (a minute) for the reply to settle.
+    const onResponse = ({ operationName }: { operationName: string }) => {
+      if (operationName === 'ReplyToThread') setTimeout(() => controller.abort(), 5);
+    };
+    const { reply, sentOps, replyFault } = setup({ onResponse });
+    replyFault({ status: 500, afterRecording: true });
+    const result = await reply('abort me', { signal: controller.signal, confirm: { settleMs: 60_000 } });
     expect(result.error).toMatchObject({
       kind: 'aborted',
       mayHaveBeenSent: true,
       retryable: false,
-      confirmation: { status: 'could_not_tell', lookupError: { kind: 'aborted' } },
+      confirmation: { status: 'could_not_tell', reason: 'aborted' },
     });
     expect(sentOps()).not.toContain(TIMELINE);
   });
@@ -177,6 +213,7 @@ describe('exactly-once replies (confirm)', () => {
     ['a negative settling window', { settleMs: -1 }, 'options.confirm.settleMs'],
     ['a fractional second look', { secondLookMs: 1.5 }, 'options.confirm.secondLookMs'],
     ['a tolerance that is not a number', { sinceToleranceMs: '5s' }, 'options.confirm.sinceToleranceMs'],
+    ['a tolerance over five minutes', { sinceToleranceMs: 300_001 }, 'options.confirm.sinceToleranceMs'],
   ])('refuses %s as the confirm option, naming it, with nothing sent', async (_, confirm, path) => {
     const { fake, thread, plain } = setup();
     const result = await plain.replyToThread({ threadId: thread.id, textContent: 'x' }, {

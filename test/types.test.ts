@@ -26,7 +26,11 @@ describe('the public types', () => {
       // How the SDK knows the reply landed is a closed union too.
       switch (result.data.confirmedBy) {
         case undefined:
-          expectTypeOf(result.data).toEqualTypeOf<{ threadId: string; channel: ThreadChannel; confirmedBy?: undefined }>();
+          expectTypeOf(result.data).toEqualTypeOf<{
+            threadId: string;
+            channel: ThreadChannel;
+            confirmedBy?: undefined;
+          }>();
           return;
         case 'timeline':
           expectTypeOf(result.data.timelineEntryId).toEqualTypeOf<string>();
