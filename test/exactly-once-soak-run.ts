@@ -71,15 +71,16 @@ export async function runConfirmedSoak({ replies, concurrency, seed, lookupFault
     apiKey: fake.apiKey,
     fetch: fake.fetch,
     timeoutMs: TIMEOUT_MS,
-    maxRetries: 2,
+    maxRetries: 3,
     maxRetryDelayMs: 300,
     paceRequests: false,
     onRequest: ({ operationName, attempt }) => {
       sent[operationName] = (sent[operationName] ?? 0) + 1;
       if (operationName === 'ReplyToThread' && attempt === 1) replySends++;
     },
-    // Short waits: the fake's timeline is consistent at once.
-    confirmReplies: { settleMs: 5, secondLookMs: 10 },
+    // Short waits: the fake's timeline is consistent at once. They only let a reply whose answer the client gave up
+    // on by accident (a loaded machine) finish being recorded before the lookups.
+    confirmReplies: { settleMs: 50, secondLookMs: 100 },
   });
 
   const texts = Array.from({ length: replies }, (_, n) => `exactly-once soak reply ${n}`);
