@@ -3,7 +3,7 @@ import { MAY_HAVE_BEEN_SENT, type PlainError, type ReplyConfirmation } from './e
 import { getCustomer } from './operations/customer.js';
 import { type FindReplyAuthor, type FindReplyResult, findReply } from './operations/find-reply.js';
 import type { Call } from './operations/pipeline.js';
-import { type ReplyToSend, type ReplyToThreadResult, sendReply } from './reply-to-thread.js';
+import type { ReplyToSend, ReplyToThreadResult } from './reply-to-thread.js';
 import type { Policy } from './send.js';
 import { waitUnlessAborted } from './wait.js';
 
@@ -30,14 +30,20 @@ type CouldNotTell =
 type Failed = Extract<ReplyToThreadResult, { ok: false }>;
 
 /**
- * Sends the reply; after each failure flagged `mayHaveBeenSent`, looks it up on the timeline and resolves `ok`
- * (`confirmedBy: 'timeline'`) when it landed, or sends it again when it did not, while the call's retry budget lasts
- * (every request sent counts against `maxRetries`, as `send`'s own retries do). Never rejects.
+ * Sends the reply with `sendReply`; after each failure flagged `mayHaveBeenSent`, looks it up on the timeline and
+ * resolves `ok` (`confirmedBy: 'timeline'`) when it landed, or sends it again when it did not, while the call's retry
+ * budget lasts (every request sent counts against `maxRetries`, as `send`'s own retries do). Never rejects.
+ * `sendReply` is passed in rather than imported, so that this module, loaded later, shares no code with the reply's.
  */
 export async function confirmedReply(
   sent: ReplyToSend,
-  { policy, settings }: { policy: Policy; settings: ConfirmSettings },
+  confirm: {
+    policy: Policy;
+    settings: ConfirmSettings;
+    sendReply: (sent: ReplyToSend, policy: Policy) => Promise<ReplyToThreadResult>;
+  },
 ): Promise<ReplyToThreadResult> {
+  const { policy, settings, sendReply } = confirm;
   // Just before the first send: findReply counts entries from here, less the tolerance for clock skew.
   const since = new Date();
   const allowedAttempts = policy.maxRetries + 1;

@@ -78,7 +78,7 @@ export async function replyToThread(
   const sent = { sender, threads, reply, channel };
   if (!request.confirm) return sendReply(sent, policy);
   const { confirmedReply } = await import('./confirm-reply.js');
-  return confirmedReply(sent, { policy, settings: request.confirm });
+  return confirmedReply(sent, { policy, settings: request.confirm, sendReply });
 }
 
 /** What one send of a reply needs: the client's sender and cache, the validated reply, and the thread's channel. */
