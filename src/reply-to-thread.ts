@@ -90,7 +90,7 @@ export interface ReplyToSend {
 }
 
 /** Sends the reply (with `send`'s retries of what certainly did not run) and maps Plain's answer. Never rejects. */
-export async function sendReply(
+async function sendReply(
   { sender, threads, reply, channel }: ReplyToSend,
   policy: Policy,
 ): Promise<ReplyToThreadResult> {
