@@ -21,6 +21,7 @@ export type FakeOperationName =
   | 'RemoveLabels'
   | 'UpdateThreadAgentStatus'
   | 'CreateNote'
+  | 'GetTimeline'
   | (string & Record<never, never>);
 
 /** A fault the fake applies to a request, for a user's own resilience tests. */
