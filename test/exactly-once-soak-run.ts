@@ -58,9 +58,9 @@ export async function runConfirmedSoak({ replies, concurrency, seed, lookupFault
     }
     if (!lookupFaults) return undefined;
     return pick([
-      [0.1, 'lookup: 500', { status: 500 }],
-      [0.05, 'lookup: dropped', { drop: 'after' }],
-      [0.05, 'lookup: timeout', { delayMs: NEVER_MS }],
+      [0.25, 'lookup: 500', { status: 500 }],
+      [0.1, 'lookup: dropped', { drop: 'after' }],
+      [0.03, 'lookup: timeout', { delayMs: NEVER_MS }],
     ]);
   });
 
