@@ -1,4 +1,5 @@
 import { callOptionIssues, normaliseOptions, type PlainClientOptions } from './config.js';
+import { type ConfirmSettings, readConfirmOption } from './confirm-options.js';
 import { type InputIssue, type InvalidInputError, invalidInput, type PlainError } from './errors.js';
 import { type GetThreadResult, getThread, type ThreadKey } from './get-thread.js';
 import type { UpdateThreadAgentStatusInput } from './operations/agent-status.js';
@@ -29,7 +30,7 @@ import { ThreadCache } from './thread-cache.js';
 import type { KnownThread, ReplyToThreadInput } from './validation.js';
 
 /** Per-call options of the lookups. */
-export type CallOptions = Omit<ReplyOptions, 'thread'>;
+export type CallOptions = Omit<ReplyOptions, 'thread' | 'confirm'>;
 
 /**
  * A client for Plain's GraphQL API. Build one and keep it: it caches thread channels and paces itself against
@@ -40,10 +41,13 @@ export class PlainClient {
   readonly #threads: ThreadCache;
   readonly #defaults: Policy;
   readonly #apiKey: string | undefined;
+  /** The client's `confirmReplies` settings; undefined when replies are not confirmed by default. */
+  readonly #confirm: ConfirmSettings | undefined;
 
   constructor(options: PlainClientOptions) {
     const config = normaliseOptions(options);
     this.#apiKey = config.apiKey;
+    this.#confirm = config.confirmReplies;
     this.#defaults = {
       timeoutMs: config.timeoutMs,
       maxRetries: config.maxRetries,
@@ -77,7 +81,8 @@ export class PlainClient {
     return neverRejecting(this.#apiKey, async () => {
       const call = this.#callOptions(options, { withThread: true });
       if ('kind' in call) return { ok: false, error: call };
-      return replyToThread(this.#sender, this.#threads, { input, thread: call.thread, policy: call.policy });
+      const { thread, policy, confirm } = call;
+      return replyToThread(this.#sender, this.#threads, { input, thread, policy, confirm });
     });
   }
 
@@ -271,9 +276,12 @@ export class PlainClient {
   #callOptions(
     options: ReplyOptions | null | undefined,
     read: { withThread: boolean },
-  ): { policy: Policy; thread: KnownThread | undefined } | InvalidInputError {
-    if (options === undefined || options === null) return { policy: this.#defaults, thread: undefined };
+  ): { policy: Policy; thread: KnownThread | undefined; confirm: ConfirmSettings | undefined } | InvalidInputError {
+    const confirmByDefault = read.withThread ? this.#confirm : undefined;
+    if (options === undefined || options === null)
+      return { policy: this.#defaults, thread: undefined, confirm: confirmByDefault };
     let given: ReplyOptions;
+    let confirm: ReturnType<typeof readConfirmOption> = { settings: undefined };
     try {
       if (typeof options !== 'object') return invalidInput([{ path: 'options', message: 'must be an object' }]);
       const { signal, timeoutMs, maxRetries, thread } = options;
@@ -282,10 +290,12 @@ export class PlainClient {
         const { id, channel } = given.thread;
         given.thread = { id, channel };
       }
+      if (read.withThread) confirm = readConfirmOption(options.confirm, 'options.confirm', confirmByDefault);
     } catch {
       return invalidInput([{ path: 'options', message: 'could not be read (a property threw)' }]);
     }
     const issues: InputIssue[] = callOptionIssues(given);
+    if ('issues' in confirm) issues.push(...confirm.issues);
     const { thread } = given;
     if (thread !== undefined && (typeof thread.id !== 'string' || typeof thread.channel !== 'string')) {
       issues.push({ path: 'options.thread', message: 'must be { id, channel }' });
@@ -295,7 +305,7 @@ export class PlainClient {
     if (given.signal !== undefined) policy.signal = given.signal;
     if (given.timeoutMs !== undefined) policy.timeoutMs = given.timeoutMs;
     if (given.maxRetries !== undefined) policy.maxRetries = given.maxRetries;
-    return { policy, thread };
+    return { policy, thread, confirm: 'settings' in confirm ? confirm.settings : undefined };
   }
 }
 

@@ -1,3 +1,4 @@
+import { type ConfirmReplyOptions, readConfirmOption } from './confirm-options.js';
 import type { InputIssue } from './errors.js';
 import type { RequestEvent, ResponseEvent } from './send.js';
 import { USER_AGENT } from './version.js';
@@ -38,6 +39,12 @@ export interface PlainClientOptions {
   onRequest?: (event: RequestEvent) => void;
   /** Called after each HTTP attempt. */
   onResponse?: (event: ResponseEvent) => void;
+  /**
+   * Exactly-once replies: after a failure flagged `mayHaveBeenSent`, `replyToThread` looks the reply up on the thread's
+   * timeline and resolves `ok` when it landed, or sends it again when it did not (see README, "Exactly-once replies").
+   * `true` takes the defaults; per call, `{ confirm }` overrides it. @default false
+   */
+  confirmReplies?: boolean | ConfirmReplyOptions;
 }
 
 // A page, or a web worker. Cloudflare Workers also run in a "ServiceWorkerGlobalScope", but on a server: they say so in
@@ -114,9 +121,14 @@ export function normaliseOptions(options: PlainClientOptions) {
     if (!inBrowser) headers['user-agent'] = theirs ? `${theirs} ${USER_AGENT}` : USER_AGENT;
     headers.authorization = `Bearer ${apiKey}`;
   }
+  const confirm = readConfirmOption(options.confirmReplies, 'confirmReplies', undefined);
+  if ('issues' in confirm) {
+    throw new RangeError(`PlainClient: ${confirm.issues.map((i) => `${i.path} ${i.message}`).join('; ')}.`);
+  }
   return {
     apiKey,
     apiUrl: url,
+    confirmReplies: confirm.settings,
     headers,
     timeoutMs: whole('timeoutMs', options.timeoutMs, 30_000, 1),
     maxRetries: whole('maxRetries', options.maxRetries, 2, 0),

@@ -22,7 +22,28 @@ interface ErrorBase<K extends string> {
   mayHaveBeenSent?: true;
   /** HTTP status of the last answer, when there was one. */
   status?: number;
+  /** Set on a failed `replyToThread` with `confirm`: what looking the reply up on the thread's timeline found. */
+  confirmation?: ReplyConfirmation;
 }
+
+/**
+ * What the timeline said about a reply after an ambiguous failure (`replyToThread` with `confirm`); `lookups` counts
+ * the looks made.
+ * - `not_found`: the reply is not on the timeline (the last look came after the last send): it did not land, and the
+ *   error is `retryable`. The retry budget was spent sending it again.
+ * - `could_not_tell`: the reply may have landed, and the error keeps `mayHaveBeenSent: true`. `reason`: the lookup
+ *   failed (`lookup_failed`, with its error), the call was aborted while confirming (`aborted`), or more entries were
+ *   written on the thread since the first send than a lookup reads (`search_incomplete`).
+ */
+export type ReplyConfirmation =
+  | { status: 'not_found'; lookups: number }
+  | {
+      status: 'could_not_tell';
+      lookups: number;
+      reason: 'lookup_failed';
+      lookupError: { kind: PlainErrorKind; message: string };
+    }
+  | { status: 'could_not_tell'; lookups: number; reason: 'aborted' | 'search_incomplete' };
 
 /** One problem with the input, named by its path, e.g. `channelSpecificOptions.email.hiddenRecipients[1].email`. */
 export interface InputIssue {

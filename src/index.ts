@@ -2,6 +2,7 @@ export type { AttachmentType } from './attachment-rules.js';
 export { type CannotReplyReason, EMAIL_OPTION_CHANNELS, IMPERSONATION_CHANNELS, REPLY_CHANNELS } from './channels.js';
 export { type CallOptions, PlainClient } from './client.js';
 export { PLAIN_API_URL, type PlainClientOptions } from './config.js';
+export type { ConfirmReplyOptions } from './confirm-options.js';
 export type {
   AbortedError,
   AttachmentRejectedError,
@@ -18,6 +19,7 @@ export type {
   PlainError,
   PlainErrorKind,
   RateLimitedError,
+  ReplyConfirmation,
   ServerError,
   ThreadNotFoundError,
   TimeoutError,
@@ -58,7 +60,7 @@ export type {
 } from './operations/threads.js';
 export type { GetTimelineInput, GetTimelineResult } from './operations/timeline.js';
 export type { ReplyCriteria } from './reply-match.js';
-export type { ReplyOptions, ReplyToThreadResult } from './reply-to-thread.js';
+export type { ReplyOptions, ReplySent, ReplyToThreadResult } from './reply-to-thread.js';
 export type { DocumentNodeLike, RequestDocument, RequestOptions, TypedDocument } from './request.js';
 export type { RateLimitInfo, Result } from './result.js';
 export type { RequestEvent, ResponseEvent } from './send.js';

@@ -1,4 +1,6 @@
+import type * as z from 'zod/mini';
 import { type CannotReplyReason, channelRefusal } from './channels.js';
+import type { ConfirmReplyOptions, ConfirmSettings } from './confirm-options.js';
 import { abortedBeforeSending, invalidInput, MAY_HAVE_BEEN_SENT, type PlainError } from './errors.js';
 import type { ThreadChannel } from './generated/graphql.js';
 import { errorFromMutationError, isMutationError } from './mutation-error.js';
@@ -9,8 +11,25 @@ import { type Policy, type Sender, send } from './send.js';
 import type { ThreadCache } from './thread-cache.js';
 import { type KnownThread, parseInput, ReplyToThreadInput } from './validation.js';
 
+/**
+ * What a reply resolves with. `confirmedBy` tells how the SDK knows the reply landed: absent, Plain's answer said so;
+ * `'timeline'`, the answer was lost (a timeout, a dropped connection, a 5xx) and the reply was found on the thread's
+ * timeline afterwards (only with `confirm`, see README, "Exactly-once replies").
+ */
+export type ReplySent =
+  | { threadId: string; channel: ThreadChannel; confirmedBy?: undefined }
+  | {
+      threadId: string;
+      channel: ThreadChannel;
+      confirmedBy: 'timeline';
+      /** The timeline entry of the reply that was found. */
+      timelineEntryId: string;
+      /** When Plain recorded it (ISO 8601). */
+      timestamp: string;
+    };
+
 /** With `attachments`, the result also says which files were uploaded and, on failure, which step failed. */
-export type ReplyToThreadResult = Result<{ threadId: string; channel: ThreadChannel }> & ReplyFilesReport;
+export type ReplyToThreadResult = Result<ReplySent> & ReplyFilesReport;
 
 /** Per-call options of `replyToThread`. */
 export interface ReplyOptions {
@@ -22,6 +41,12 @@ export interface ReplyOptions {
   maxRetries?: number;
   /** The thread's id and channel, when you know them: the lookup is skipped and they are used as given. */
   thread?: KnownThread;
+  /**
+   * Exactly-once: after a failure flagged `mayHaveBeenSent`, look the reply up on the thread's timeline and resolve `ok`
+   * if it landed, or send it again if it did not. `true` takes the client's settings (or the defaults); `false` turns
+   * the client's `confirmReplies` off for this call. See README, "Exactly-once replies".
+   */
+  confirm?: boolean | ConfirmReplyOptions;
 }
 
 /** Whether a reply's input carries `attachments` (a list, even empty); an input that cannot be read does not. */
@@ -37,7 +62,7 @@ function carriesFiles(input: unknown): boolean {
 export async function replyToThread(
   sender: Sender,
   threads: ThreadCache,
-  request: { input: unknown; thread: KnownThread | undefined; policy: Policy },
+  request: { input: unknown; thread: KnownThread | undefined; policy: Policy; confirm?: ConfirmSettings | undefined },
 ): Promise<ReplyToThreadResult> {
   // 0. Files to upload first: src/operations/reply-with-files.ts checks them all, uploads them, then comes back here
   // with their ids in attachmentIds. Loaded only for a reply that carries files.
@@ -64,11 +89,31 @@ export async function replyToThread(
   const refusal = channelRefusal(channel, reply);
   if (refusal) return { ok: false, error: refusedLocally(channel, refusal) };
 
-  // 4. Send.
+  // 4. Send, and map Plain's answer. With `confirm`, an ambiguous failure is checked against the thread's timeline.
+  const sent = { sender, threads, reply, channel };
+  if (!request.confirm) return sendReply(sent, policy);
+  const { confirmedReply } = await import('./confirm-reply.js');
+  return confirmedReply(sent, { policy, settings: request.confirm, sendReply });
+}
+
+/** What one send of a reply needs: the client's sender and cache, the validated reply, and the thread's channel. */
+export interface ReplyToSend {
+  sender: Sender;
+  threads: ThreadCache;
+  reply: z.output<typeof ReplyToThreadInput>;
+  channel: ThreadChannel;
+}
+
+/** Sends the reply (with `send`'s retries of what certainly did not run) and maps Plain's answer. Never rejects. */
+async function sendReply(
+  { sender, threads, reply, channel }: ReplyToSend,
+  policy: Policy,
+): Promise<ReplyToThreadResult> {
+  const { threadId } = reply;
   const out = await send(sender, REPLY_TO_THREAD, { input: reply }, policy);
   if (!out.ok) return out;
 
-  // 5. Map Plain's answer: `error: null` is success; a MutationError becomes a kind callers switch on.
+  // Map Plain's answer: `error: null` is success; a MutationError becomes a kind callers switch on.
   const { requestId, rateLimit, attempts } = out;
   const answer = (out.data as { replyToThread?: { error?: unknown } }).replyToThread;
   if (answer?.error === null) return { ok: true, data: { threadId, channel }, requestId, rateLimit };

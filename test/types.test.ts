@@ -5,6 +5,7 @@ import {
   type PlainClient,
   type PlainError,
   type PlainErrorKind,
+  type ReplySent,
   type ReplyToThreadInput,
   type ReplyToThreadResult,
   type ThreadChannel,
@@ -20,12 +21,27 @@ describe('the public types', () => {
         expectTypeOf(result.data).toEqualTypeOf<undefined>();
         return;
       }
-      expectTypeOf(result.data).toEqualTypeOf<{ threadId: string; channel: ThreadChannel }>();
+      expectTypeOf(result.data).toEqualTypeOf<ReplySent>();
       expectTypeOf(result.error).toEqualTypeOf<undefined>();
+      // How the SDK knows the reply landed is a closed union too.
+      switch (result.data.confirmedBy) {
+        case undefined:
+          expectTypeOf(result.data).toEqualTypeOf<{
+            threadId: string;
+            channel: ThreadChannel;
+            confirmedBy?: undefined;
+          }>();
+          return;
+        case 'timeline':
+          expectTypeOf(result.data.timelineEntryId).toEqualTypeOf<string>();
+          return;
+        default:
+          expectTypeOf(result.data).toEqualTypeOf<never>();
+      }
     };
     const useByError = (result: ReplyToThreadResult) => {
       if (result.error) expectTypeOf(result.error).toEqualTypeOf<PlainError>();
-      else expectTypeOf(result.data).toEqualTypeOf<{ threadId: string; channel: ThreadChannel }>();
+      else expectTypeOf(result.data).toEqualTypeOf<ReplySent>();
     };
     expectTypeOf(use).toBeFunction();
     expectTypeOf(useByError).toBeFunction();

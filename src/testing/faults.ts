@@ -42,9 +42,15 @@ export interface FakeFault {
    * `after` is cut once the reply was recorded (the caller cannot know it was sent).
    */
   drop?: 'refused' | 'before' | 'after';
-  /** With `status`: act on the request first, then answer with the status (a 500 after the reply was recorded). */
+  /**
+   * Act on the request first (the reply is recorded), then apply the fault: with `status`, answer with it (a 500 after
+   * the reply was recorded); with `delayMs`, answer that much later (past the client's timeout: a reply recorded whose
+   * answer never comes back in time); with both, wait then answer with the status. Without it, `status` and `delayMs`
+   * apply before Plain acts: a 500 after which nothing was recorded, or a request the client gives up on before Plain
+   * acts (the fake then records nothing, as the request was cancelled).
+   */
   afterRecording?: boolean;
-  /** Answer this much later. Combines with the rest. */
+  /** Answer this much later: before acting on the request, or after with `afterRecording`. Combines with the rest. */
   delayMs?: number;
   /** Only requests for this operation (by name). */
   operation?: FakeOperationName;

@@ -272,7 +272,7 @@ export function createFakePlain(options: FakePlainOptions = {}) {
     const fault = faults.take(operationName, requestCount);
     if (fault?.drop === 'refused') return { drop: 'refused' };
     requests.push({ operationName, variables: body.variables, headers: Object.fromEntries(request.headers) });
-    if (fault?.delayMs) await wait(fault.delayMs, request.signal);
+    if (fault?.delayMs && !fault.afterRecording) await wait(fault.delayMs, request.signal);
     if (fault?.drop === 'before') return { drop: 'before' };
     if (fault?.status && !fault.afterRecording) return { response: faultResponse(fault, requestId) };
 
@@ -315,6 +315,8 @@ export function createFakePlain(options: FakePlainOptions = {}) {
 
     webhooks.repliesAccepted(workspace.sent.slice(sentBefore));
     webhooks.threadsChanged(workspace.changes.splice(0));
+    // A fault after recording: the request was acted on, but its answer is late, an error, or never arrives.
+    if (fault?.delayMs && fault.afterRecording) await wait(fault.delayMs, request.signal);
     if (fault?.drop === 'after') return { drop: 'after' };
     if (fault?.status) return { response: faultResponse(fault, requestId) };
     return { response: respond(answer, requestId, rateLimitHeaders(Date.now())) };
