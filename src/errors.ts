@@ -1,8 +1,8 @@
-import type { CannotReplyReason } from './channels.js';
 import type { MutationErrorType, MutationFieldErrorType, ThreadChannel } from './generated/graphql.js';
 import type { Operation } from './operations.js';
 import { retryAfterMs } from './rate-limit-headers.js';
 import { type Exchange, textOf } from './transport.js';
+import type { CannotReplyReason } from './validation.js';
 
 /** What every error carries. `kind` is the discriminant: `switch (error.kind)` covers them all. */
 interface ErrorBase<K extends string> {

@@ -1,5 +1,4 @@
 export type { AttachmentType } from './attachment-rules.js';
-export { type CannotReplyReason, EMAIL_OPTION_CHANNELS, IMPERSONATION_CHANNELS, REPLY_CHANNELS } from './channels.js';
 export { type CallOptions, PlainClient } from './client.js';
 export { PLAIN_API_URL, type PlainClientOptions } from './config.js';
 export type { ConfirmReplyOptions } from './confirm-options.js';
@@ -81,10 +80,14 @@ export type {
   TimelineSlack,
 } from './timeline-entries.js';
 export {
+  type CannotReplyReason,
   CustomerIdentifier,
+  EMAIL_OPTION_CHANNELS,
   EmailChannelOptions,
   EmailParticipant,
+  IMPERSONATION_CHANNELS,
   type KnownThread,
+  REPLY_CHANNELS,
   ReplyToThreadInput,
 } from './validation.js';
 export { VERSION } from './version.js';

@@ -1,5 +1,4 @@
 import type * as z from 'zod/mini';
-import { type CannotReplyReason, channelRefusal } from './channels.js';
 import type { ConfirmReplyOptions, ConfirmSettings } from './confirm-options.js';
 import { abortedBeforeSending, invalidInput, MAY_HAVE_BEEN_SENT, type PlainError } from './errors.js';
 import type { ThreadChannel } from './generated/graphql.js';
@@ -9,7 +8,13 @@ import { REPLY_TO_THREAD } from './operations.js';
 import type { Result } from './result.js';
 import { type Policy, type Sender, send } from './send.js';
 import type { ThreadCache } from './thread-cache.js';
-import { type KnownThread, parseInput, ReplyToThreadInput } from './validation.js';
+import {
+  type CannotReplyReason,
+  channelRefusal,
+  type KnownThread,
+  parseInput,
+  ReplyToThreadInput,
+} from './validation.js';
 
 /**
  * What a reply resolves with. `confirmedBy` tells how the SDK knows the reply landed: absent, Plain's answer said so;

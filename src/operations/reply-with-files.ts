@@ -7,13 +7,12 @@ import {
   MAX_ATTACHMENT_BYTES,
   MAX_ATTACHMENTS_PER_MESSAGE,
 } from '../attachment-rules.js';
-import { channelRefusal } from '../channels.js';
 import { abortedBeforeSending, type InputIssue, invalidInput, type PlainError } from '../errors.js';
 import type { ThreadChannel } from '../generated/graphql.js';
 import type { ReplyToThreadResult } from '../reply-to-thread.js';
 import type { Policy, Sender } from '../send.js';
 import type { ThreadCache } from '../thread-cache.js';
-import { type KnownThread, parseInput, ReplyToThreadInput } from '../validation.js';
+import { channelRefusal, type KnownThread, parseInput, ReplyToThreadInput } from '../validation.js';
 import {
   type CheckedFile,
   checkFile,
