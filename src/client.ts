@@ -1,7 +1,6 @@
 import { callOptionIssues, normaliseOptions, type PlainClientOptions } from './config.js';
 import { type ConfirmSettings, readConfirmOption } from './confirm-options.js';
 import { type InputIssue, type InvalidInputError, invalidInput, type PlainError } from './errors.js';
-import { type GetThreadResult, getThread, type ThreadKey } from './get-thread.js';
 import type { UpdateThreadAgentStatusInput } from './operations/agent-status.js';
 import type { AssignThreadInput, UnassignThreadInput } from './operations/assignment.js';
 import type { UploadAttachmentInput, UploadAttachmentResult } from './operations/attachments.js';
@@ -20,6 +19,7 @@ import type {
 } from './operations/thread-status.js';
 import type { GetThreadByExternalIdInput, ListThreadsInput, ListThreadsResult } from './operations/threads.js';
 import type { GetTimelineInput, GetTimelineResult } from './operations/timeline.js';
+import { type GetThreadResult, getThread, type ThreadKey } from './operations.js';
 import type { RateLimitGate } from './rate-limit.js';
 import { redactResult } from './redact.js';
 import { type ReplyOptions, type ReplyToThreadResult, replyToThread } from './reply-to-thread.js';

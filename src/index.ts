@@ -29,7 +29,6 @@ export type {
 export type { MutationErrorType, MutationFieldErrorType, ThreadChannel, ThreadStatus } from './generated/graphql.js';
 export type { ThreadsFilter } from './generated/lookups.js';
 export type { AgentStatus, DoneStatusDetail, SnoozeStatusDetail, TodoStatusDetail } from './generated/thread-state.js';
-export type { GetThreadResult, Thread } from './get-thread.js';
 export type { UpdateThreadAgentStatusInput } from './operations/agent-status.js';
 export type { AssignThreadInput, UnassignThreadInput } from './operations/assignment.js';
 export type {
@@ -58,6 +57,7 @@ export type {
   ThreadPage,
 } from './operations/threads.js';
 export type { GetTimelineInput, GetTimelineResult } from './operations/timeline.js';
+export type { GetThreadResult, Thread } from './operations.js';
 export type { ReplyCriteria } from './reply-match.js';
 export type { ReplyOptions, ReplySent, ReplyToThreadResult } from './reply-to-thread.js';
 export type { DocumentNodeLike, RequestDocument, RequestOptions, TypedDocument } from './request.js';

@@ -1,6 +1,5 @@
 import type { ThreadChannel } from './generated/graphql.js';
-import { type FailedLookup, threadResultFrom } from './get-thread.js';
-import { GET_THREAD } from './operations.js';
+import { type FailedLookup, GET_THREAD, threadResultFrom } from './operations.js';
 import { type Policy, type Sender, send } from './send.js';
 
 interface SharedLookup {

@@ -10,9 +10,8 @@ import {
 import { abortedBeforeSending, type InputIssue, invalidInput, type PlainError } from '../errors.js';
 import { CreateAttachmentUploadUrlDocument } from '../generated/attachments.js';
 import type { ThreadChannel } from '../generated/graphql.js';
-import { getThread } from '../get-thread.js';
 import { isMutationError } from '../mutation-error.js';
-import { operation } from '../operations.js';
+import { getThread, operation } from '../operations.js';
 import type { Result } from '../result.js';
 import { backoffMs } from '../retry.js';
 import { callHook, send } from '../send.js';

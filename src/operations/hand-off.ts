@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { invalidInput, type PlainError } from '../errors.js';
-import { getThread, type Thread } from '../get-thread.js';
+import { getThread, type Thread } from '../operations.js';
 import type { Result } from '../result.js';
 import { isNonBlankString, parseInput } from '../validation.js';
 import { updateThreadAgentStatus } from './agent-status.js';

@@ -1,7 +1,6 @@
 import * as z from 'zod/mini';
 import { AddLabelsDocument, RemoveLabelsDocument } from '../generated/thread-state.js';
-import { isThread, type Thread } from '../get-thread.js';
-import { operation } from '../operations.js';
+import { isThread, operation, type Thread } from '../operations.js';
 import type { Result } from '../result.js';
 import { anObject, nonBlank, someIds } from './fields.js';
 import { type Call, runMutation } from './pipeline.js';

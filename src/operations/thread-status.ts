@@ -1,8 +1,7 @@
 import * as z from 'zod/mini';
 import type { DoneStatusDetail, TodoStatusDetail } from '../generated/thread-state.js';
 import { MarkThreadAsDoneDocument, MarkThreadAsTodoDocument, SnoozeThreadDocument } from '../generated/thread-state.js';
-import { isThread, type Thread } from '../get-thread.js';
-import { operation } from '../operations.js';
+import { isThread, operation, type Thread } from '../operations.js';
 import type { Result } from '../result.js';
 import { anObject, nonBlank, optionalOneOf, positiveWhole } from './fields.js';
 import { type Call, runMutation } from './pipeline.js';
