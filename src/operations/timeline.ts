@@ -5,7 +5,7 @@ import { operation } from '../operations.js';
 import type { Result } from '../result.js';
 import { send } from '../send.js';
 import { type TimelinePage, timelinePageOf } from '../timeline-entries.js';
-import { parseInput } from '../validation.js';
+import { parseInput, typeError } from '../validation.js';
 import { anObject, nonBlank, positiveWhole } from './fields.js';
 import { answerWithout, type Call, failed } from './pipeline.js';
 
@@ -46,8 +46,10 @@ const Input = z
       after: z.nullish(nonBlank()),
       last: z.nullish(positiveWhole('entries')),
       before: z.nullish(nonBlank()),
+      // z.custom, like the fields in fields.ts: z.boolean would be the only user of zod's boolean schema, which as
+      // part of a module the page shares with it would be loaded by every page.
       messagesOnly: z.nullish(
-        z.boolean({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be true or false') }),
+        z.custom<boolean>((value) => typeof value === 'boolean', { error: typeError('true or false') }),
       ),
     },
     anObject,
