@@ -193,7 +193,9 @@ describe('createPlainProxy: what it refuses', () => {
       400,
       'OPERATION_NOT_ALLOWED',
     );
-    expect(error.message).toMatch(/only plain-client's own operations \(GetThread, GetThreadByRef, ReplyToThread\)/);
+    expect(error.message).toMatch(
+      /only plain-client's own operations \(GetThread, GetThreadByRef, ReplyToThread, CreateAttachmentUploadUrl\)/,
+    );
   });
 
   it('refuses another query sent under operationName "ReplyToThread"', async () => {

@@ -1,6 +1,7 @@
 import { GET_THREAD, GET_THREAD_BY_REF, type Operation, REPLY_TO_THREAD } from '../operations.js';
+import { CREATE_ATTACHMENT_UPLOAD_URL } from './uploads.js';
 
-export type ProxiedOperationName = 'GetThread' | 'GetThreadByRef' | 'ReplyToThread';
+export type ProxiedOperationName = 'GetThread' | 'GetThreadByRef' | 'ReplyToThread' | 'CreateAttachmentUploadUrl';
 
 /**
  * A document's text with insignificant whitespace removed, so that however a browser lays out one of our documents,
@@ -15,7 +16,7 @@ export const canonical = (query: string) =>
 
 /** Our operations, keyed by their canonical text: the proxy forwards these, never the browser's text. */
 const KNOWN = new Map<string, Operation<unknown, unknown> & { name: ProxiedOperationName }>(
-  [GET_THREAD, GET_THREAD_BY_REF, REPLY_TO_THREAD].map((op) => [
+  [GET_THREAD, GET_THREAD_BY_REF, REPLY_TO_THREAD, CREATE_ATTACHMENT_UPLOAD_URL].map((op) => [
     canonical(op.query),
     op as Operation<unknown, unknown> & { name: ProxiedOperationName },
   ]),
