@@ -212,7 +212,7 @@ it('every body the fake delivers validates against the vendored webhook schema',
     await plain.replyToThread({
       threadId: thread.id,
       textContent: 'reply',
-      attachmentIds: ['att_01J0000000000000000000000A'],
+      attachmentIds: [fake.addAttachment({ customerId: thread.customerId, fileName: 'log.txt', sizeBytes: 12 }).id],
     });
     await plain.replyToThread({
       threadId: thread.id,

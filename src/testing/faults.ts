@@ -21,6 +21,9 @@ export type FakeOperationName =
   | 'RemoveLabels'
   | 'UpdateThreadAgentStatus'
   | 'CreateNote'
+  | 'CreateAttachmentUploadUrl'
+  /** Not GraphQL: the POST of an upload form to the fake's storage endpoint. Only faults that name it apply to it. */
+  | 'AttachmentUpload'
   | (string & Record<never, never>);
 
 /** A fault the fake applies to a request, for a user's own resilience tests. */
@@ -66,6 +69,14 @@ export class FaultQueue {
   take(operationName: FakeOperationName | undefined, index: number): FakeFault | undefined {
     const entry = this.queue.find((e) => !e.fault.operation || e.fault.operation === operationName);
     if (!entry) return this.policy?.({ operationName, index });
+    if (--entry.left <= 0) this.queue.splice(this.queue.indexOf(entry), 1);
+    return entry.fault;
+  }
+
+  /** The next fault queued for exactly this operation name (no catch-all fault, no policy): for the storage endpoint. */
+  takeNamed(operationName: FakeOperationName): FakeFault | undefined {
+    const entry = this.queue.find((e) => e.fault.operation === operationName);
+    if (!entry) return undefined;
     if (--entry.left <= 0) this.queue.splice(this.queue.indexOf(entry), 1);
     return entry.fault;
   }

@@ -4,10 +4,12 @@ import type { ThreadChannel, ThreadStatus } from '../generated/graphql.js';
 import { type FakeFault, type FakeOperationName, type FaultPolicy, FaultQueue } from './faults.js';
 import { rootFor } from './resolvers.js';
 import { type Answer, errorAnswer, operationNameOf, run } from './schema.js';
+import { answerUpload, type FakeUpload, IN_PROCESS_STORAGE_URL, STORAGE_PATH } from './storage.js';
 import { createFakeWebhooks } from './webhooks.js';
 import {
   ALL_PERMISSIONS,
   type FakeAgentStatus,
+  type FakeAttachment,
   type FakeCustomer,
   type FakeLabelType,
   type FakeMachineUser,
@@ -22,6 +24,7 @@ import {
 } from './workspace.js';
 
 export type { FakeFault, FakeOperationName, FaultPolicy } from './faults.js';
+export type { FakeUpload, FakeUploadField } from './storage.js';
 export type {
   FakeCustomerWritesInput,
   FakeWebhookDelivery,
@@ -32,6 +35,7 @@ export type {
 export type {
   FakeAgentStatus,
   FakeAssignee,
+  FakeAttachment,
   FakeCustomer,
   FakeLabel,
   FakeLabelType,
@@ -62,6 +66,9 @@ export interface FakeRequest {
 }
 
 type Outcome = { response: Response } | { drop: 'refused' | 'before' | 'after' };
+
+/** How long an upload form from createAttachmentUploadUrl lasts: two hours, as Plain's. */
+const UPLOAD_URL_LIFETIME_MS = 2 * 60 * 60 * 1000;
 
 const networkError = (code: string, message: string) =>
   new TypeError('fetch failed', { cause: Object.assign(new Error(message), { code }) });
@@ -95,6 +102,7 @@ export function createFakePlain(options: FakePlainOptions = {}) {
   let workspace = new FakeWorkspace(options.impersonation ?? true);
   const faults = new FaultQueue();
   const requests: FakeRequest[] = [];
+  const uploads: FakeUpload[] = [];
   let requestCount = 0;
   let budget = { start: 0, used: 0 };
   const defaultKey = 'plainApiKey_fake_all_permissions';
@@ -236,8 +244,18 @@ export function createFakePlain(options: FakePlainOptions = {}) {
     return respond({ status, body: { errors: [{ message, extensions: { code } }] } }, requestId);
   }
 
-  /** Everything Plain would do with one HTTP request. */
-  async function handle(request: Request): Promise<Outcome> {
+  /**
+   * Everything Plain would do with one HTTP request: a POST to the storage endpoint's path is an upload, anything
+   * else a GraphQL request, whose upload forms post to `storageUrl`.
+   */
+  async function route(request: Request, storageUrl: string): Promise<Outcome> {
+    if (new URL(request.url).pathname !== STORAGE_PATH) return handle(request, storageUrl);
+    const fault = request.method === 'POST' ? faults.takeNamed('AttachmentUpload') : undefined;
+    return answerUpload(request, { workspace, uploads, fault });
+  }
+
+  /** Everything Plain would do with one GraphQL request. */
+  async function handle(request: Request, storageUrl: string): Promise<Outcome> {
     const requestId = `fake-req-${++requestCount}`;
     let body: { query?: unknown; variables?: Record<string, unknown>; operationName?: unknown };
     try {
@@ -287,7 +305,10 @@ export function createFakePlain(options: FakePlainOptions = {}) {
             query: body.query,
             variables: body.variables,
             operationName: typeof body.operationName === 'string' ? body.operationName : undefined,
-            rootValue: rootFor(workspace, { apiKey: key, permissions }, webhooks.conversation),
+            rootValue: rootFor(workspace, { apiKey: key, permissions }, webhooks.conversation, {
+              url: storageUrl,
+              lifetimeMs: UPLOAD_URL_LIFETIME_MS,
+            }),
             context: undefined,
           })
         : errorAnswer(400, 'BAD_REQUEST', ['GraphQL operations must contain a non-empty `query`.']);
@@ -309,7 +330,7 @@ export function createFakePlain(options: FakePlainOptions = {}) {
     const outcome = await new Promise<Outcome>((resolve, reject) => {
       const onAbort = () => reject(signal.reason);
       signal.addEventListener('abort', onAbort, { once: true });
-      handle(request)
+      route(request, IN_PROCESS_STORAGE_URL)
         .then(resolve, reject)
         .finally(() => signal.removeEventListener('abort', onAbort));
     });
@@ -368,11 +389,54 @@ export function createFakePlain(options: FakePlainOptions = {}) {
     injectFaults(policy: FaultPolicy | undefined): void {
       faults.policy = policy;
     },
+    /**
+     * Where upload forms from `createAttachmentUploadUrl` post when the fake is used in-process (`fake.fetch`, MSW);
+     * a fake served by `listen()` hands out `http://127.0.0.1:<port>/fake-storage/upload` instead.
+     */
+    storageUrl: IN_PROCESS_STORAGE_URL,
+    /** POSTs the storage endpoint received, oldest first: each form's fields in order, and its answer. */
+    uploads: uploads as readonly FakeUpload[],
+    /** An attachment by id (uploaded or not), or undefined. A copy. */
+    attachment: (attachmentId: string): FakeAttachment | undefined => {
+      const attachment = workspace.attachments.get(attachmentId);
+      return attachment && { ...attachment, formData: attachment.formData.map((f) => ({ ...f })) };
+    },
+    /** An attachment whose file has arrived, for replies and notes to carry without an upload. */
+    addAttachment(init: {
+      customerId: string;
+      fileName?: string;
+      sizeBytes?: number;
+      attachmentType?: FakeAttachment['attachmentType'];
+    }): FakeAttachment {
+      const id = workspace.nextId('att_');
+      const now = new Date();
+      const attachment: FakeAttachment = {
+        id,
+        customerId: init.customerId,
+        fileName: init.fileName ?? `${id}.txt`,
+        sizeBytes: init.sizeBytes ?? 1,
+        attachmentType: init.attachmentType ?? 'EMAIL',
+        key: `fake-workspace/${init.customerId}/${id}`,
+        formData: [],
+        expiresAt: new Date(now.getTime() + UPLOAD_URL_LIFETIME_MS),
+        createdAt: now,
+        uploadedAt: now,
+        mimeType: 'text/plain',
+      };
+      workspace.attachments.set(id, attachment);
+      return { ...attachment };
+    },
+    /** Expires every upload form handed out so far, as if two hours had passed: the storage endpoint refuses them. */
+    expireAttachmentUploadUrls(): void {
+      const past = new Date(Date.now() - 1);
+      for (const attachment of workspace.attachments.values()) attachment.expiresAt = past;
+    },
     /** Forgets all data, requests and faults; keeps `apiKey`. */
     reset(): void {
       workspace = new FakeWorkspace(options.impersonation ?? true);
       faults.clear();
       requests.length = 0;
+      uploads.length = 0;
       requestCount = 0;
       budget = { start: 0, used: 0 };
       webhooks.reset();
@@ -381,8 +445,11 @@ export function createFakePlain(options: FakePlainOptions = {}) {
     fetch: fakeFetch,
     /** Answers one Request (a fetch-style handler); dropped connections reject. */
     handle: (request: Request) => fakeFetch(request),
-    /** Serves the fake over real HTTP on 127.0.0.1, for tools that are not in-process. */
-    listen: (port = 0) => listen(handle, port),
+    /**
+     * Serves the fake over real HTTP on 127.0.0.1, for tools that are not in-process: GraphQL on any path, and the
+     * storage endpoint upload forms post to on `/fake-storage/upload` (with CORS, for a page on another origin).
+     */
+    listen: (port = 0) => listen(route, port),
   };
   // The MSW handlers live in plain-client/testing/msw, so that this entry loads without msw installed. The names
   // they had here explain where they went (hidden from spreads and printing, which would otherwise throw).
@@ -415,10 +482,11 @@ const methodNotAllowed = (method: string) =>
  * answers or drops that one connection: nothing it does can reject.
  */
 async function answerOverHttp(
-  handle: (request: Request) => Promise<Outcome>,
+  handle: (request: Request, storageUrl: string) => Promise<Outcome>,
   req: IncomingMessage,
   res: ServerResponse,
 ) {
+  const origin = `http://127.0.0.1:${req.socket.localPort}`;
   const cors = { 'access-control-allow-origin': '*' };
   if (req.method === 'OPTIONS') {
     res.writeHead(204, { ...cors, 'access-control-allow-headers': '*', 'access-control-allow-methods': 'POST' }).end();
@@ -447,9 +515,11 @@ async function answerOverHttp(
       // A header fetch cannot carry is not one the fake reads.
     }
   }
-  // A fixed URL: the fake answers any path, and the Host header (the client's to write) builds nothing.
+  // A fixed URL: the fake answers GraphQL on any path, and the Host header (the client's to write) builds nothing.
+  const path = req.url?.split('?')[0] === STORAGE_PATH ? STORAGE_PATH : '/graphql/v1';
   const outcome = await handle(
-    new Request('http://127.0.0.1/graphql/v1', { method: 'POST', headers, body: Buffer.concat(chunks) }),
+    new Request(`${origin}${path}`, { method: 'POST', headers, body: Buffer.concat(chunks) }),
+    `${origin}${STORAGE_PATH}`,
   );
   if (!('response' in outcome)) {
     req.socket.destroy();
@@ -466,7 +536,7 @@ async function answerOverHttp(
 }
 
 async function listen(
-  handle: (request: Request) => Promise<Outcome>,
+  handle: (request: Request, storageUrl: string) => Promise<Outcome>,
   port: number,
 ): Promise<{ url: string; close: () => Promise<void> }> {
   const { createServer } = await import('node:http');

@@ -3,6 +3,7 @@
 import { coded, dateTime } from './schema.js';
 import {
   type Caller,
+  type FakeAttachment,
   type FakeCustomer,
   type FakeLabel,
   type FakeMessage,
@@ -129,6 +130,12 @@ function messageEntry(thread: FakeThread, message: FakeMessage, customerEmail: s
   }
 }
 
+/** A timeline entry with the attachments its message carried. */
+const withAttachments = <E extends { type: string; entry: object }>(built: E, attachments: object[]) => ({
+  ...built,
+  entry: { ...built.entry, attachments },
+});
+
 /**
  * Builds the root value of one request: Query and Mutation fields over `workspace`, as `caller`. `conversation`
  * lists a thread's messages both ways (the customer's and the replies), oldest first.
@@ -137,6 +144,7 @@ export function rootFor(
   workspace: FakeWorkspace,
   caller: Caller,
   conversation: (threadId: string) => FakeMessage[],
+  storage: { url: string; lifetimeMs: number },
 ): Record<string, unknown> {
   const need = (permission: FakePermission) => {
     if (!caller.permissions.has(permission)) throw coded('FORBIDDEN', missing(permission));
@@ -217,6 +225,31 @@ export function rootFor(
     return { __typename: 'MachineUserActor', machineUserId: id, machineUser: () => machineUserView(id) };
   };
 
+  const attachmentView = (attachment: FakeAttachment) => {
+    const dot = attachment.fileName.lastIndexOf('.');
+    return {
+      __typename: 'Attachment',
+      id: attachment.id,
+      fileName: attachment.fileName,
+      fileSize: {
+        bytes: attachment.sizeBytes,
+        kiloBytes: attachment.sizeBytes / 1024,
+        megaBytes: attachment.sizeBytes / (1024 * 1024),
+      },
+      fileExtension: dot < 0 ? null : attachment.fileName.slice(dot + 1),
+      fileMimeType: attachment.mimeType ?? 'application/octet-stream',
+      type: attachment.attachmentType,
+      createdAt: dateTime(attachment.createdAt),
+      updatedAt: dateTime(attachment.uploadedAt ?? attachment.createdAt),
+    };
+  };
+  /** The attachments a message or note carried, as its timeline entry shows them. */
+  const attachmentsOf = (ids: readonly string[]) =>
+    ids.flatMap((id) => {
+      const attachment = workspace.attachments.get(id);
+      return attachment ? [attachmentView(attachment)] : [];
+    });
+
   /** The thread's messages and notes, oldest first, as Plain's timeline shows them. */
   const timelineOf = (thread: FakeThread, filters: { isMessage?: boolean | null; entryTypes?: string[] | null }) => {
     const customerEmail = workspace.customers.get(thread.customerId)?.email ?? '';
@@ -225,7 +258,7 @@ export function rootFor(
       at: message.sentAt,
       isMessage: true,
       actor: () => actorView(message.author),
-      ...messageEntry(thread, message, customerEmail),
+      ...withAttachments(messageEntry(thread, message, customerEmail), attachmentsOf(message.attachmentIds)),
     }));
     const notes = workspace.notes
       .filter((note) => note.threadId === thread.id)
@@ -235,7 +268,13 @@ export function rootFor(
         isMessage: false,
         actor: () => actorView({ kind: 'machine_user', apiKey: caller.apiKey }),
         type: 'NOTE',
-        entry: { __typename: 'NoteEntry', noteId: note.id, text: note.text, markdown: note.markdown },
+        entry: {
+          __typename: 'NoteEntry',
+          noteId: note.id,
+          text: note.text,
+          markdown: note.markdown,
+          attachments: attachmentsOf(note.attachmentIds),
+        },
       }));
     return [...messages, ...notes]
       .filter((e) => filters.isMessage == null || e.isMessage === filters.isMessage)
@@ -328,6 +367,20 @@ export function rootFor(
     removeLabels: ({ input }: Args<{ labelIds: string[] }>) => payload(workspace.removeLabels(input, caller)),
     updateThreadAgentStatus: ({ input }: Args<Parameters<FakeWorkspace['setAgentStatus']>[0]>) =>
       payload(workspace.setAgentStatus(input, caller)),
+    createAttachmentUploadUrl: ({ input }: Args<Parameters<FakeWorkspace['createAttachmentUploadUrl']>[0]>) => {
+      const result = workspace.createAttachmentUploadUrl(input, caller, storage);
+      if (result.error) return { error: result.error };
+      const { attachment, uploadFormUrl } = result;
+      return {
+        error: null,
+        attachmentUploadUrl: {
+          attachment: attachmentView(attachment),
+          uploadFormUrl,
+          uploadFormData: attachment.formData,
+          expiresAt: dateTime(attachment.expiresAt),
+        },
+      };
+    },
     createNote: ({ input }: Args<Parameters<FakeWorkspace['createNote']>[0]>) => {
       const result = workspace.createNote(input, caller);
       return result.error ? { error: result.error } : { error: null, note: noteView(result.note) };

@@ -215,17 +215,22 @@ export function createFakeWebhooks(deps: { workspace: () => FakeWorkspace; addTh
   }
 
   function attachmentsJson(ids: readonly string[], actor: object, at: string) {
-    return ids.map((attachmentId) => ({
-      id: attachmentId,
-      fileName: `${attachmentId}.bin`,
-      fileSizeBytes: 0,
-      fileMimeType: 'application/octet-stream',
-      fileExtension: 'bin',
-      createdAt: at,
-      createdBy: actor,
-      updatedAt: at,
-      updatedBy: actor,
-    }));
+    return ids.map((attachmentId) => {
+      const file = ws().attachments.get(attachmentId);
+      const fileName = file?.fileName ?? `${attachmentId}.bin`;
+      const dot = fileName.lastIndexOf('.');
+      return {
+        id: attachmentId,
+        fileName,
+        fileSizeBytes: file?.sizeBytes ?? 0,
+        fileMimeType: file?.mimeType ?? 'application/octet-stream',
+        fileExtension: dot < 0 ? null : fileName.slice(dot + 1),
+        createdAt: at,
+        createdBy: actor,
+        updatedAt: at,
+        updatedBy: actor,
+      };
+    });
   }
 
   /** The channel's message object for one message, as the schema describes it. */

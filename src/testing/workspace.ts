@@ -1,3 +1,4 @@
+import { type AttachmentType, hasBannedExtension, MAX_ATTACHMENT_BYTES } from '../attachment-rules.js';
 import { EMAIL_OPTION_CHANNELS, IMPERSONATION_CHANNELS, REPLY_CHANNELS } from '../channels.js';
 import type { MutationErrorType, MutationFieldErrorType, ThreadChannel, ThreadStatus } from '../generated/graphql.js';
 import { isDeliverableEmail } from '../validation.js';
@@ -13,7 +14,8 @@ export type FakePermission =
   | 'customer:impersonate'
   | 'label:create'
   | 'label:delete'
-  | 'note:create';
+  | 'note:create'
+  | 'attachment:create';
 export const ALL_PERMISSIONS: readonly FakePermission[] = [
   'thread:read',
   'thread:reply',
@@ -25,6 +27,7 @@ export const ALL_PERMISSIONS: readonly FakePermission[] = [
   'label:create',
   'label:delete',
   'note:create',
+  'attachment:create',
 ];
 
 /** Plain's `StatusDetailType`: why a thread has its status. */
@@ -116,6 +119,26 @@ export interface FakeMessage {
   sentAt: Date;
 }
 
+/** An attachment `createAttachmentUploadUrl` created: its upload form's key and expiry, and whether it arrived. */
+export interface FakeAttachment {
+  id: string;
+  customerId: string;
+  fileName: string;
+  /** The exact size the upload form's policy demands. */
+  sizeBytes: number;
+  attachmentType: AttachmentType;
+  /** The storage key its upload form names. */
+  key: string;
+  /** Every field of its upload form, in order (the file goes after them). */
+  formData: { key: string; value: string }[];
+  expiresAt: Date;
+  createdAt: Date;
+  /** When the storage endpoint took the file; absent until then. */
+  uploadedAt?: Date;
+  /** The uploaded file's type, as the form's file part declared it. */
+  mimeType?: string;
+}
+
 /** A state change the fake made, which its webhooks report (`thread.thread_status_transitioned`, …). */
 export type FakeThreadChange = { thread: FakeThread; apiKey: string } & (
   | { kind: 'status' | 'assignment'; previous: FakeThread }
@@ -191,6 +214,8 @@ export class FakeWorkspace {
   /** The machine user each API key acts as. */
   readonly machineUsers = new Map<string, FakeMachineUser>();
   readonly sent: FakeMessage[] = [];
+  /** Attachments by id, uploaded or not. */
+  readonly attachments = new Map<string, FakeAttachment>();
   /** State changes not yet reported by webhooks, oldest first. */
   readonly changes: FakeThreadChange[] = [];
   /** Whether the workspace's plan includes impersonation. */
@@ -237,6 +262,87 @@ export class FakeWorkspace {
       }
     }
     return undefined;
+  }
+
+  /** Plain's `attachment_not_uploaded` when one of `ids` names no attachment whose file arrived; else undefined. */
+  private notUploaded(ids: readonly string[] | null | undefined) {
+    const missingFile = (ids ?? []).find((id) => this.attachments.get(id)?.uploadedAt === undefined);
+    if (missingFile === undefined) return undefined;
+    return mutationError(
+      'VALIDATION',
+      'attachment_not_uploaded',
+      `The attachment ${missingFile.slice(0, 100)} has not been uploaded.`,
+      [{ field: 'attachmentIds', message: 'Attachment has not been uploaded', type: 'VALIDATION' }],
+    );
+  }
+
+  /**
+   * Creates an attachment and its upload form (plain-workflow.md §4): the form posts to `storageUrl`, and its policy
+   * demands exactly `fileSizeBytes` bytes before `expiresAt` (`lifetimeMs` from now).
+   */
+  createAttachmentUploadUrl(
+    input: { customerId: string; fileName: string; fileSizeBytes: number; attachmentType: AttachmentType },
+    caller: Caller,
+    storage: { url: string; lifetimeMs: number },
+  ): Payload<{ attachment: FakeAttachment; uploadFormUrl: string }> {
+    const refused = forbidden(caller, ['attachment:create']);
+    if (refused) return refused;
+    if (!this.customers.has(input.customerId)) return fieldError('customerId', 'NOT_FOUND', 'Customer not found');
+    if (isBlank(input.fileName)) return fieldError('fileName', 'REQUIRED', 'fileName is required');
+    if (input.fileSizeBytes <= 0)
+      return fieldError('fileSizeBytes', 'VALIDATION', 'fileSizeBytes must be a positive number');
+    if (hasBannedExtension(input.fileName)) {
+      return mutationError('VALIDATION', 'attachment_file_type_not_allowed', 'This file type is not allowed.', [
+        { field: 'fileName', message: 'File type not allowed', type: 'VALIDATION' },
+      ]);
+    }
+    const limit = MAX_ATTACHMENT_BYTES[input.attachmentType];
+    if (input.fileSizeBytes > limit) {
+      return mutationError(
+        'VALIDATION',
+        'attachment_file_size_too_large',
+        `The file is larger than ${limit} bytes, the limit for ${input.attachmentType} attachments.`,
+        [{ field: 'fileSizeBytes', message: 'File size too large', type: 'VALIDATION' }],
+      );
+    }
+    const id = this.nextId('att_');
+    const now = new Date();
+    const expiresAt = new Date(now.getTime() + storage.lifetimeMs);
+    const key = `fake-workspace/${input.customerId}/${id}`;
+    const credential = `FAKEACCESSKEY/${now.toISOString().slice(0, 10).replaceAll('-', '')}/eu-west-2/s3/aws4_request`;
+    const policy = btoa(
+      JSON.stringify({
+        expiration: expiresAt.toISOString(),
+        conditions: [
+          { bucket: 'fake-plain-attachments' },
+          ['eq', '$key', key],
+          ['content-length-range', input.fileSizeBytes, input.fileSizeBytes],
+          { 'x-amz-algorithm': 'AWS4-HMAC-SHA256' },
+          { 'x-amz-credential': credential },
+        ],
+      }),
+    );
+    const attachment: FakeAttachment = {
+      id,
+      customerId: input.customerId,
+      fileName: input.fileName,
+      sizeBytes: input.fileSizeBytes,
+      attachmentType: input.attachmentType,
+      key,
+      formData: [
+        { key: 'bucket', value: 'fake-plain-attachments' },
+        { key: 'X-Amz-Algorithm', value: 'AWS4-HMAC-SHA256' },
+        { key: 'X-Amz-Credential', value: credential },
+        { key: 'X-Amz-Date', value: now.toISOString().replace(/[-:]|\.\d+/g, '') },
+        { key: 'key', value: key },
+        { key: 'Policy', value: policy },
+        { key: 'X-Amz-Signature', value: `fakesignature${id.slice(4)}` },
+      ],
+      expiresAt,
+      createdAt: now,
+    };
+    this.attachments.set(id, attachment);
+    return { error: null, attachment, uploadFormUrl: storage.url };
   }
 
   reply(i: ReplyInput, caller: Caller): Payload<object> {
@@ -287,6 +393,8 @@ export class FakeWorkspace {
     }
     if ([...cc, ...bcc].some((r) => !isDeliverableEmail(r.email)))
       return fieldError('channelSpecificOptions', 'VALIDATION', 'Recipient email is not valid');
+    const notUploaded = this.notUploaded(i.attachmentIds);
+    if (notUploaded) return notUploaded;
 
     this.sent.push({
       id: this.nextId('msg_'),
@@ -482,6 +590,8 @@ export class FakeWorkspace {
         return fieldError('threadId', 'VALIDATION', 'The thread belongs to another customer');
     }
     if (isBlank(input.text)) return fieldError('text', 'REQUIRED', 'text is required');
+    const notUploaded = this.notUploaded(input.attachmentIds);
+    if (notUploaded) return notUploaded;
     const note: FakeNote = {
       id: this.nextId('note_'),
       customerId: input.customerId,
