@@ -244,6 +244,30 @@ describe('createPlainProxy: uploads it refuses with nothing sent', () => {
     );
     expect(within.status).toBe(200);
     expect(forwarded.at(-1)?.variables).toMatchObject({ input: { fileSizeBytes: 6 * 1024 * 1024 + 1 } });
+    // A larger maxUploadBytes does not raise a type's limit.
+    const raised = proxyWith({ maxUploadBytes: 1024 ** 3 });
+    const overCustom = await raised.proxy(
+      post(
+        'session=ada',
+        uploadUrl({ fileName: 'a.zip', fileSizeBytes: 50 * 1024 * 1024 + 1, attachmentType: 'CUSTOM_TIMELINE_ENTRY' }),
+      ),
+    );
+    expect(JSON.stringify(await overCustom.json())).toContain('at most 52428800 bytes');
+    expect(raised.forwarded).toEqual([]);
+  });
+
+  it('refuses a banned extension as Plain refuses it', async () => {
+    const { proxy, forwarded } = proxyWith();
+    const response = await proxy(post('session=ada', uploadUrl({ fileName: 'setup.EXE', fileSizeBytes: 5 })));
+    expect(await response.json()).toMatchObject({
+      data: {
+        createAttachmentUploadUrl: {
+          attachmentUploadUrl: null,
+          error: { type: 'VALIDATION', code: 'attachment_file_type_not_allowed', fields: [{ field: 'fileName' }] },
+        },
+      },
+    });
+    expect(forwarded).toEqual([]);
   });
 
   it('refuses attachment types that are not for a reply (notes, thread discussions)', async () => {

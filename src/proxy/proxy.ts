@@ -95,8 +95,8 @@ export interface PlainProxyOptions {
   maxResponseBytes?: number;
   /**
    * Largest file a browser may upload through `CreateAttachmentUploadUrl`, in bytes; a larger one is refused with
-   * nothing sent. @default the attachment type's own limit (EMAIL 6 MiB; SLACK, MS_TEAMS, DISCORD 50 MiB; CHAT and
-   * CUSTOM_TIMELINE_ENTRY 100 MiB)
+   * nothing sent. @default the attachment type's own limit (EMAIL 6 MiB, CHAT 100 MiB, the others 50 MiB); a larger
+   * value is cut to it
    */
   maxUploadBytes?: number;
   /**
@@ -213,20 +213,18 @@ function written(result: GraphQLResult, status: number, headers: Record<string, 
   return new Response(json, { status, headers: { ...headers, ...OWN_HEADERS } });
 }
 
-/** Plain's own answer to a file over the limit, with the proxy's message: the browser reports it as Plain's refusal. */
-const fileTooLarge = (message: string): GraphQLResult => ({
-  data: {
-    createAttachmentUploadUrl: {
-      attachmentUploadUrl: null,
-      error: {
-        message,
-        type: 'VALIDATION',
-        code: 'attachment_file_size_too_large',
-        fields: [{ field: 'fileSizeBytes', message, type: 'VALIDATION' }],
-      },
-    },
-  },
-});
+/**
+ * Plain's own answer to a file over the limit or of a banned type, with the proxy's message: the browser reports it as
+ * it reports Plain's refusal.
+ */
+const refusedFile = ({ status, message }: { status: 'too_large' | 'banned_extension'; message: string }) => {
+  const [code, field] =
+    status === 'too_large'
+      ? ['attachment_file_size_too_large', 'fileSizeBytes']
+      : ['attachment_file_type_not_allowed', 'fileName'];
+  const error = { message, type: 'VALIDATION', code, fields: [{ field, message, type: 'VALIDATION' }] };
+  return { data: { createAttachmentUploadUrl: { attachmentUploadUrl: null, error } } };
+};
 
 /** The customer a grant impersonates, checked; undefined for `false` or none. */
 function impersonatedCustomer(grant: ProxyGrant): CustomerIdentifier | undefined {
@@ -487,8 +485,8 @@ export function createPlainProxy(options: PlainProxyOptions): (request: Request)
       const { input } = operation.variables;
       const refusal = uploadRefusal(input, maxUploadBytes);
       if (refusal?.status === 'forbidden') throw new Refusal(refuse(403, 'FORBIDDEN', refusal.message));
-      // Answered as Plain answers a file over its limit, so that the browser's PlainClient reports the same error.
-      if (refusal) return written(fileTooLarge(refusal.message), 200, {});
+      // Answered as Plain answers such a file, so that the browser's PlainClient reports the same error.
+      if (refusal) return written(refusedFile(refusal), 200, {});
       // The file is always for the grant's customer, whatever customerId the browser sent.
       variables = { input: { customerId: await customerIdOf(impersonated, request.signal), ...input } };
     }

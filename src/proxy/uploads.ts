@@ -1,3 +1,5 @@
+import { type AttachmentType, hasBannedExtension, MAX_ATTACHMENT_BYTES } from '../attachment-rules.js';
+import { CreateAttachmentUploadUrlDocument } from '../generated/attachments.js';
 import { GetCustomerByEmailDocument, GetCustomerByExternalIdDocument } from '../generated/lookups.js';
 import { type Operation, operation } from '../operations.js';
 import { type CustomerIdentifier, isNonBlankString } from '../validation.js';
@@ -5,17 +7,14 @@ import { type CustomerIdentifier, isNonBlankString } from '../validation.js';
 /** The operation name of PlainClient's upload-URL mutation, which the proxy recognises by its whole text. */
 export const UPLOAD_OPERATION_NAME = 'CreateAttachmentUploadUrl';
 
-// The document PlainClient sends for `uploadAttachment`'s first step; the proxy forwards its own copy of it.
-const UPLOAD_DOCUMENT = `mutation CreateAttachmentUploadUrl($input: CreateAttachmentUploadUrlInput!) {
-  createAttachmentUploadUrl(input: $input) {
-    attachmentUploadUrl { attachment { id fileName fileSize { bytes } } uploadFormUrl uploadFormData { key value } expiresAt { iso8601 } }
-    error { message type code fields { field message type } }
-  }
-}`;
-
-export const CREATE_ATTACHMENT_UPLOAD_URL = /* @__PURE__ */ operation(UPLOAD_DOCUMENT, UPLOAD_OPERATION_NAME, {
-  mutationField: 'createAttachmentUploadUrl',
-});
+// The proxy recognises PlainClient's document for `uploadAttachment`'s first step and forwards its own copy of it.
+export const CREATE_ATTACHMENT_UPLOAD_URL = /* @__PURE__ */ operation(
+  CreateAttachmentUploadUrlDocument,
+  UPLOAD_OPERATION_NAME,
+  {
+    mutationField: 'createAttachmentUploadUrl',
+  },
+);
 
 /**
  * The attachment types a customer's reply may carry: the reply channels' own and the custom timeline entry's. Notes
@@ -28,21 +27,8 @@ export const REPLY_ATTACHMENT_TYPES = [
   'MS_TEAMS',
   'DISCORD',
   'CUSTOM_TIMELINE_ENTRY',
-] as const;
+] as const satisfies readonly AttachmentType[];
 export type ReplyAttachmentType = (typeof REPLY_ATTACHMENT_TYPES)[number];
-
-/**
- * The largest file of each type, in bytes: Plain's combined limit per message on that channel (one file can be no
- * larger than a whole message). Plain lists none for custom timeline entries; the chat limit stands in for it.
- */
-const TYPE_LIMIT_BYTES: Record<ReplyAttachmentType, number> = {
-  EMAIL: 6 * 1024 * 1024,
-  CHAT: 100 * 1024 * 1024,
-  SLACK: 50 * 1024 * 1024,
-  MS_TEAMS: 50 * 1024 * 1024,
-  DISCORD: 50 * 1024 * 1024,
-  CUSTOM_TIMELINE_ENTRY: 100 * 1024 * 1024,
-};
 
 /** The upload a browser asked for, checked. The customer is not part of it: the proxy decides who the file is for. */
 export interface UploadRequest {
@@ -75,18 +61,27 @@ export function uploadRequestOf(input: unknown): UploadRequest | string {
 export function uploadRefusal(
   upload: UploadRequest,
   maxUploadBytes: number | undefined,
-): { status: 'forbidden' | 'too_large'; message: string; limit?: number } | undefined {
+):
+  | { status: 'forbidden'; message: string }
+  | { status: 'too_large' | 'banned_extension'; message: string }
+  | undefined {
   if (!(REPLY_ATTACHMENT_TYPES as readonly string[]).includes(upload.attachmentType)) {
     return {
       status: 'forbidden',
       message: `Refused by the proxy: uploads from here are for replies only (attachmentType ${REPLY_ATTACHMENT_TYPES.join(', ')}), not ${JSON.stringify(upload.attachmentType.slice(0, 50))}.`,
     };
   }
-  const limit = Math.min(maxUploadBytes ?? Number.POSITIVE_INFINITY, TYPE_LIMIT_BYTES[upload.attachmentType]);
+  if (hasBannedExtension(upload.fileName)) {
+    return {
+      status: 'banned_extension',
+      message: `Refused by the proxy: Plain does not accept files named like ${JSON.stringify(upload.fileName.slice(-50))} (a banned extension).`,
+    };
+  }
+  // One file can be no larger than its type's limit for a whole message.
+  const limit = Math.min(maxUploadBytes ?? Number.POSITIVE_INFINITY, MAX_ATTACHMENT_BYTES[upload.attachmentType]);
   if (upload.fileSizeBytes > limit) {
     return {
       status: 'too_large',
-      limit,
       message: `Refused by the proxy: the file is ${upload.fileSizeBytes} bytes; uploads of type ${upload.attachmentType} from here may be at most ${limit} bytes.`,
     };
   }
