@@ -34,6 +34,8 @@ function describe(error: PlainError): string {
       return 'Cancelled by us';
     case 'unexpected_response':
       return `Unexpected answer (HTTP ${error.status}): is apiUrl right?`;
+    case 'attachment_rejected':
+      return `The file ${error.fileName ?? ''} was refused (${error.reason}, by ${error.source})${ref}`;
     default: {
       const unknown: never = error;
       return `Unknown error ${JSON.stringify(unknown)}`;

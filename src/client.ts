@@ -3,6 +3,7 @@ import { type InputIssue, type InvalidInputError, invalidInput, type PlainError 
 import { type GetThreadResult, getThread, type ThreadKey } from './get-thread.js';
 import type { UpdateThreadAgentStatusInput } from './operations/agent-status.js';
 import type { AssignThreadInput, UnassignThreadInput } from './operations/assignment.js';
+import type { UploadAttachmentInput, UploadAttachmentResult } from './operations/attachments.js';
 import type { GetCustomerInput, GetCustomerResult } from './operations/customer.js';
 import type { HandOffInput, HandOffResult } from './operations/hand-off.js';
 import type { AddLabelsInput, AddLabelsResult, RemoveLabelsInput } from './operations/labels.js';
@@ -147,6 +148,17 @@ export class PlainClient {
   /** Hands a thread to humans: note → `HANDED_OFF` → unassign → todo, stopping at the first step that fails. */
   handOff(input: HandOffInput, options?: CallOptions | null): Promise<HandOffResult> {
     return this.#run(options, async (call) => (await import('./operations/hand-off.js')).handOff(call, input));
+  }
+
+  /**
+   * Uploads a file for a thread's customer (or a customer) and resolves with its `attachmentId`, for a reply's or a
+   * note's `attachmentIds`. Refuses locally, with nothing sent, an empty file, one of unknown size, a banned extension,
+   * a file over its attachment type's limit and a blank name. See README, "Files".
+   */
+  uploadAttachment(input: UploadAttachmentInput, options?: CallOptions | null): Promise<UploadAttachmentResult> {
+    return this.#run(options, async (call) =>
+      (await import('./operations/attachments.js')).uploadAttachment(call, input),
+    );
   }
 
   /** Looks a thread up by the customer and your own id for it (`externalId`). */

@@ -85,6 +85,31 @@ export type ServerError = ErrorBase<'server_error'>;
 export interface GraphQLError extends ErrorBase<'graphql_error'> {
   errors: { message: string; code?: string; path?: (string | number)[] }[];
 }
+/**
+ * Why an attachment was refused: `too_large` / `too_small` (the file's size), `file_type_not_allowed` (a banned
+ * extension), `expired` (the upload form's two hours ran out), `access_denied` (the storage refused the form),
+ * `not_uploaded` (a reply or note carried an id whose file never arrived), `other` (any other storage refusal).
+ */
+export type AttachmentRejectedReason =
+  | 'too_large'
+  | 'too_small'
+  | 'file_type_not_allowed'
+  | 'expired'
+  | 'access_denied'
+  | 'not_uploaded'
+  | 'other';
+/** A file was refused: by plain-client before anything was sent, by Plain, or by the storage it uploads to. */
+export interface AttachmentRejectedError extends ErrorBase<'attachment_rejected'> {
+  reason: AttachmentRejectedReason;
+  /** `local`: refused before sending; `plain`: Plain's MutationError; `storage`: the upload's XML error answer. */
+  source: 'local' | 'plain' | 'storage';
+  /** Plain's code (`attachment_file_size_too_large`, …) or the storage's (`EntityTooLarge`, `AccessDenied`, …). */
+  code?: string;
+  /** The file's name, when the refusal concerns one file. */
+  fileName?: string;
+  /** With `too_large` refused locally: the most bytes allowed. */
+  limitBytes?: number;
+}
 /** The caller's AbortSignal fired. */
 export type AbortedError = ErrorBase<'aborted'>;
 /** The answer was neither a GraphQL result nor a known HTTP failure (wrong `apiUrl`, a proxy's HTML page...). */
@@ -105,12 +130,16 @@ export type PlainError =
   | ServerError
   | GraphQLError
   | AbortedError
-  | UnexpectedResponseError;
+  | UnexpectedResponseError
+  | AttachmentRejectedError;
 
 export type PlainErrorKind = PlainError['kind'];
 
 /** Failures of a thread lookup: everything but the mutation's own answers. */
-export type GetThreadError = Exclude<PlainError, CannotReplyToThreadError | ValidationError | MutationFailedError>;
+export type GetThreadError = Exclude<
+  PlainError,
+  CannotReplyToThreadError | ValidationError | MutationFailedError | AttachmentRejectedError
+>;
 
 /** Ends the message of a failed reply after which the reply may still have reached Plain. */
 export const MAY_HAVE_BEEN_SENT = ' The reply may have been sent: check the thread before sending it again.';

@@ -1,8 +1,11 @@
+export type { AttachmentType } from './attachment-rules.js';
 export { type CannotReplyReason, EMAIL_OPTION_CHANNELS, IMPERSONATION_CHANNELS, REPLY_CHANNELS } from './channels.js';
 export { type CallOptions, PlainClient } from './client.js';
 export { PLAIN_API_URL, type PlainClientOptions } from './config.js';
 export type {
   AbortedError,
+  AttachmentRejectedError,
+  AttachmentRejectedReason,
   CannotReplyToThreadError,
   FieldError,
   ForbiddenError,
@@ -28,6 +31,12 @@ export type { AgentStatus, DoneStatusDetail, SnoozeStatusDetail, TodoStatusDetai
 export type { GetThreadResult, Thread } from './get-thread.js';
 export type { UpdateThreadAgentStatusInput } from './operations/agent-status.js';
 export type { AssignThreadInput, UnassignThreadInput } from './operations/assignment.js';
+export type {
+  AttachmentFile,
+  UploadAttachmentInput,
+  UploadAttachmentResult,
+  UploadedAttachment,
+} from './operations/attachments.js';
 export type { Customer, GetCustomerInput, GetCustomerResult } from './operations/customer.js';
 export type { HandOffInput, HandOffResult, HandOffStep } from './operations/hand-off.js';
 export type { AddLabelsInput, AddLabelsResult, Label, RemoveLabelsInput } from './operations/labels.js';

@@ -1,4 +1,4 @@
-import { type FieldError, type PlainError, permissionNamedIn } from './errors.js';
+import { type AttachmentRejectedReason, type FieldError, type PlainError, permissionNamedIn } from './errors.js';
 import type { MutationErrorPartsFragment, ThreadChannel } from './generated/graphql.js';
 
 /** A MutationError as the schema defines it: `message`, `type` and `code` are strings. */
@@ -13,6 +13,13 @@ const isFieldError = (value: unknown): value is FieldError => {
   const { field, message, type } = value as Record<string, unknown>;
   return typeof field === 'string' && typeof message === 'string' && typeof type === 'string';
 };
+
+/** Plain's attachment codes, as the reasons of `attachment_rejected`. */
+const ATTACHMENT_CODES = new Map<string, AttachmentRejectedReason>([
+  ['attachment_file_size_too_large', 'too_large'],
+  ['attachment_file_type_not_allowed', 'file_type_not_allowed'],
+  ['attachment_not_uploaded', 'not_uploaded'],
+]);
 
 /**
  * Turns Plain's MutationError into the error kinds callers switch on, the same for every mutation. `refused` names
@@ -48,6 +55,8 @@ export function errorFromMutationError(
       ...(context.threadId !== undefined ? { threadId: context.threadId } : {}),
     };
   }
+  const reason = ATTACHMENT_CODES.get(e.code);
+  if (reason) return { ...base, kind: 'attachment_rejected', reason, source: 'plain', code: e.code };
   if (e.type === 'VALIDATION') return { ...base, kind: 'validation', code: e.code, fields };
   return { ...base, kind: 'mutation_error', code: e.code, type: e.type, fields };
 }

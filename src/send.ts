@@ -59,7 +59,7 @@ const failure = (error: PlainError, rateLimit: RateLimitInfo | undefined): Outco
 });
 
 /** Calls a user's hook; neither its exception nor its rejected promise reaches the call. */
-function callHook<E>(hook: ((event: E) => void) | undefined, event: E): void {
+export function callHook<E>(hook: ((event: E) => void) | undefined, event: E): void {
   if (!hook) return;
   try {
     const returned: unknown = hook(event);

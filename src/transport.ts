@@ -154,7 +154,7 @@ function requestIdFrom(headers: Headers, apiKey: string | undefined): string | u
 }
 
 /** Node's fetch puts the socket error's code on `cause` (or on each of an AggregateError's `errors`). */
-function neverConnected(error: unknown): boolean {
+export function neverConnected(error: unknown): boolean {
   try {
     const cause = (error as { cause?: { code?: unknown; errors?: { code?: unknown }[] } } | undefined)?.cause;
     const code = cause?.code ?? cause?.errors?.[0]?.code;
@@ -176,7 +176,7 @@ export function textOf(value: unknown, maxLength = 500): string {
 }
 
 /** A plain, key-free copy of a fetch error: name, message, code, and its causes a few levels deep. Never throws. */
-function plainCause(error: unknown, apiKey: string | undefined, depth = 0): PlainCause {
+export function plainCause(error: unknown, apiKey: string | undefined, depth = 0): PlainCause {
   const read = (key: string): unknown => {
     try {
       return (error as Record<string, unknown>)[key];

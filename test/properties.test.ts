@@ -32,6 +32,7 @@ const KINDS = new Set(
     graphql_error: 1,
     aborted: 1,
     unexpected_response: 1,
+    attachment_rejected: 1,
   } satisfies Record<PlainErrorKind, 1>),
 );
 

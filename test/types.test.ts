@@ -47,6 +47,7 @@ describe('the public types', () => {
       | 'graphql_error'
       | 'aborted'
       | 'unexpected_response'
+      | 'attachment_rejected'
     >();
     const exhaustive = (error: PlainError): string => {
       switch (error.kind) {
@@ -66,6 +67,8 @@ describe('the public types', () => {
           return String(error.timeoutMs);
         case 'graphql_error':
           return error.errors.map((e) => e.code).join();
+        case 'attachment_rejected':
+          return `${error.reason} ${error.source} ${error.code} ${error.fileName} ${error.limitBytes}`;
         case 'thread_not_found':
         case 'unauthenticated':
         case 'network':
