@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CreateAttachmentUploadUrlDocument } from '../../src/generated/attachments.js';
+import { PlainClient } from '../../src/index.js';
 import { createPlainProxy, toNodeHandler } from '../../src/proxy/index.js';
 import { createFakePlain, type FakePlain } from '../../src/testing/index.js';
 
@@ -38,6 +38,7 @@ let backend: { origin: string; close: () => Promise<void> };
 let browser: Browser;
 let page: Page;
 let customer: { id: string };
+let stranger: { id: string };
 let thread: { id: string };
 let bundle: string;
 /** Every body the backend's proxy route received, as it arrived. */
@@ -90,6 +91,7 @@ beforeAll(async () => {
 
   fake = createFakePlain();
   customer = fake.addCustomer({ externalId: 'user-42', email: 'ada@customer.example' });
+  stranger = fake.addCustomer({ externalId: 'user-7', email: 'grace@customer.example' });
   thread = fake.addThread({ channel: 'CHAT', customer: customer.id });
   plainServer = await fake.listen();
 
@@ -129,14 +131,12 @@ beforeAll(async () => {
   browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
   page = await browser.newPage();
   // Chromium does not show a file's bytes as post data: the body's size is read from the headers it sent.
-  page.on('requestfinished', (request) => {
+  page.on('request', (request) => {
+    const entry = { url: request.url(), method: request.method(), bytes: 0 };
+    pageRequests.push(entry);
     pending.push(
       request.allHeaders().then((headers) => {
-        pageRequests.push({
-          url: request.url(),
-          method: request.method(),
-          bytes: Number(headers['content-length'] ?? 0),
-        });
+        entry.bytes = Number(headers['content-length'] ?? 0);
       }),
     );
   });
@@ -157,40 +157,17 @@ interface PageOutcome {
 
 describe('uploadAttachment in Chromium, through createPlainProxy, to the fake storage', () => {
   it('uploads the file straight to the storage, then replies with it as the session’s customer', async () => {
-    // Until PlainClient.uploadAttachment is merged, the page performs its two steps itself: the upload form through
-    // the backend, then the multipart POST to the storage URL, fields first and the file last.
     const outcome: PageOutcome = await page.evaluate(
-      async ({ threadId, size, marker, document }) => {
-        type PageClient = { replyToThread(input: object): Promise<PageOutcome['replied']> };
+      async ({ threadId, size, marker }) => {
+        type PageClient = {
+          uploadAttachment(input: object): Promise<PageOutcome['uploaded']>;
+          replyToThread(input: object): Promise<PageOutcome['replied']>;
+        };
         const Client = (window as unknown as { PlainClient: new (o: object) => PageClient }).PlainClient;
         const plain = new Client({ apiUrl: new URL('/api/plain', location.origin).href, maxRetries: 0 });
         const text = marker.repeat(Math.ceil(size / marker.length)).slice(0, size);
         const file = new File([text], 'screenshot.png', { type: 'image/png' });
-        const asked = await fetch('/api/plain', {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({
-            query: document,
-            operationName: 'CreateAttachmentUploadUrl',
-            variables: {
-              input: {
-                customerId: 'c_not_mine',
-                fileName: file.name,
-                fileSizeBytes: file.size,
-                attachmentType: 'CHAT',
-              },
-            },
-          }),
-        }).then((r) => r.json());
-        const form = asked.data.createAttachmentUploadUrl.attachmentUploadUrl;
-        const body = new FormData();
-        for (const { key, value } of form.uploadFormData) body.append(key, value);
-        body.append('file', file, file.name);
-        const stored = await fetch(form.uploadFormUrl, { method: 'POST', body });
-        const uploaded =
-          stored.status === 204
-            ? { ok: true, data: { attachmentId: form.attachment.id, fileName: file.name, sizeBytes: file.size } }
-            : { ok: false, error: await stored.text() };
+        const uploaded = await plain.uploadAttachment({ threadId, file, fileName: file.name });
         const replied = uploaded.ok
           ? await plain.replyToThread({
               threadId,
@@ -200,12 +177,7 @@ describe('uploadAttachment in Chromium, through createPlainProxy, to the fake st
           : { ok: false };
         return { uploaded, replied };
       },
-      {
-        threadId: thread.id,
-        size: FILE_BYTES,
-        marker: MARKER,
-        document: String(CreateAttachmentUploadUrlDocument).replace(/\s+/g, ' ').trim(),
-      },
+      { threadId: thread.id, size: FILE_BYTES, marker: MARKER },
     );
     expect(outcome.uploaded).toMatchObject({ ok: true, data: { fileName: 'screenshot.png', sizeBytes: FILE_BYTES } });
     expect(outcome.replied).toMatchObject({ ok: true });
@@ -244,8 +216,9 @@ describe('uploadAttachment in Chromium, through createPlainProxy, to the fake st
     expect(fake.uploads[0]?.headers.origin).toBe(backend.origin);
 
     // No file bytes went through the backend: every body it received is small, and none holds the file's pattern.
-    const toBackend = pageRequests.filter((r) => r.url.startsWith(`${backend.origin}/api/plain`));
-    expect(toBackend.length).toBeGreaterThanOrEqual(2);
+    // The backend got GetThread (the thread's customer and channel), CreateAttachmentUploadUrl and ReplyToThread.
+    const operations = proxyBodies.map((body) => JSON.parse(body.toString('utf8')).operationName);
+    expect(operations).toEqual(['GetThread', 'CreateAttachmentUploadUrl', 'ReplyToThread']);
     const received = Buffer.concat(proxyBodies);
     expect(received.length).toBeLessThan(10_000);
     expect(received.toString('utf8')).not.toContain(MARKER);
@@ -268,5 +241,53 @@ describe('uploadAttachment in Chromium, through createPlainProxy, to the fake st
         attachments: [{ id: attachmentId, fileName: 'screenshot.png', fileSize: { bytes: FILE_BYTES } }],
       },
     ]);
+  });
+
+  it('uploads for the session’s customer whatever customer the page names', async () => {
+    const before = fake.requests.length;
+    const uploaded = await page.evaluate(async (customerId) => {
+      type PageClient = { uploadAttachment(input: object): Promise<PageOutcome['uploaded']> };
+      const Client = (window as unknown as { PlainClient: new (o: object) => PageClient }).PlainClient;
+      const plain = new Client({ apiUrl: new URL('/api/plain', location.origin).href, maxRetries: 0 });
+      const file = new File(['a,b\n1,2\n'], 'export.csv', { type: 'text/csv' });
+      return plain.uploadAttachment({ customerId, attachmentType: 'CHAT', file, fileName: file.name });
+    }, stranger.id);
+    expect(uploaded).toMatchObject({ ok: true, data: { fileName: 'export.csv', sizeBytes: 8 } });
+    expect(fake.requests.slice(before).map((r) => [r.operationName, r.variables])).toEqual([
+      [
+        'CreateAttachmentUploadUrl',
+        { input: { customerId: customer.id, fileName: 'export.csv', fileSizeBytes: 8, attachmentType: 'CHAT' } },
+      ],
+    ]);
+  });
+
+  it('refuses a reply carrying a file the page did not upload through the backend, and the reply never reaches Plain', async () => {
+    // A real attachment of another customer's, uploaded by a server with the key.
+    const server = new PlainClient({ apiKey: fake.apiKey, apiUrl: plainServer.url, maxRetries: 0 });
+    const theirs = await server.uploadAttachment({
+      customerId: stranger.id,
+      attachmentType: 'CHAT',
+      file: new TextEncoder().encode('private'),
+      fileName: 'contract.pdf',
+    });
+    if (!theirs.ok) throw new Error(theirs.error.message);
+    const before = fake.requests.length;
+    const messages = fake.messages(thread.id).length;
+    const replied = await page.evaluate(
+      async ({ threadId, attachmentId }) => {
+        type PageClient = {
+          replyToThread(input: object): Promise<{ ok: boolean; error?: { kind: string; message: string } }>;
+        };
+        const Client = (window as unknown as { PlainClient: new (o: object) => PageClient }).PlainClient;
+        const plain = new Client({ apiUrl: new URL('/api/plain', location.origin).href, maxRetries: 0 });
+        return plain.replyToThread({ threadId, textContent: 'Look at this', attachmentIds: [attachmentId] });
+      },
+      { threadId: thread.id, attachmentId: theirs.data.attachmentId },
+    );
+    expect(replied).toMatchObject({ ok: false, error: { kind: 'forbidden' } });
+    expect(replied.error?.message).toMatch(/Refused by the proxy: replies from here may not carry attachments/);
+    // The page's client looked the thread's channel up first; the reply itself never reached Plain.
+    expect(fake.requests.slice(before).map((r) => r.operationName)).toEqual(['GetThread']);
+    expect(fake.messages(thread.id)).toHaveLength(messages);
   });
 });
