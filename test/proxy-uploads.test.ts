@@ -1,7 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ReplyToThreadDocument } from '../src/generated/graphql.js';
+import { PlainClient } from '../src/index.js';
 import { createPlainProxy, type PlainProxyOptions, type ProxyGrant } from '../src/proxy/index.js';
 import { CREATE_ATTACHMENT_UPLOAD_URL } from '../src/proxy/uploads.js';
+import { createFakePlain } from '../src/testing/index.js';
 
 const KEY = 'plainApiKey_proxy_uploads_0123456789';
 const PLAIN = 'https://plain.example.test/graphql/v1';
@@ -486,5 +488,70 @@ describe('createPlainProxy: what it remembers of uploads is bounded', () => {
     ]) {
       expect(() => proxyWith(extra)).toThrow(/must be a whole number >= 1/);
     }
+  });
+});
+
+describe("the browser's PlainClient uploads through createPlainProxy (the fake Plain behind it)", () => {
+  /** A key-less client whose requests to /api/plain reach the proxy; the upload form's POST goes to the fake's storage. */
+  function browserSide(options: Partial<PlainProxyOptions> = {}) {
+    const fake = createFakePlain();
+    const ada = fake.addCustomer({ externalId: 'u_42' });
+    const thread = fake.addThread({ channel: 'EMAIL', customer: ada.id });
+    const proxy = createPlainProxy({
+      apiKey: fake.apiKey,
+      fetch: fake.fetch,
+      authorize: () => ({ threads: [thread.id], impersonate: { externalId: 'u_42' } }),
+      ...options,
+    });
+    const toBackend: string[] = [];
+    const plain = new PlainClient({
+      apiUrl: 'https://app.example.test/api/plain',
+      maxRetries: 0,
+      fetch: async (url, init) => {
+        if (String(url) !== 'https://app.example.test/api/plain') return fake.fetch(url, init);
+        const request = new Request(url, init);
+        toBackend.push(await request.clone().text());
+        return proxy(request);
+      },
+    });
+    return { fake, ada, thread, plain, toBackend };
+  }
+
+  it('uploads with a threadId: the thread looked up, the type from its channel, the file to storage only', async () => {
+    const { fake, ada, thread, plain, toBackend } = browserSide();
+    const file = new TextEncoder().encode('%PDF-1.7 invoice');
+    const uploaded = await plain.uploadAttachment({ threadId: thread.id, file, fileName: 'invoice.pdf' });
+    expect(uploaded).toMatchObject({ ok: true, data: { fileName: 'invoice.pdf', sizeBytes: file.length } });
+    if (!uploaded.ok) return;
+    expect(toBackend.map((body) => JSON.parse(body).operationName)).toEqual(['GetThread', 'CreateAttachmentUploadUrl']);
+    expect(toBackend.join('')).not.toContain('%PDF');
+    expect(fake.uploads).toMatchObject([{ status: 204, attachmentId: uploaded.data.attachmentId }]);
+    expect(fake.requests.find((r) => r.operationName === 'CreateAttachmentUploadUrl')?.variables).toEqual({
+      input: { customerId: ada.id, fileName: 'invoice.pdf', fileSizeBytes: file.length, attachmentType: 'EMAIL' },
+    });
+    const replied = await plain.replyToThread({
+      threadId: thread.id,
+      textContent: 'The invoice',
+      attachmentIds: [uploaded.data.attachmentId],
+    });
+    expect(replied.ok).toBe(true);
+    expect(fake.messages(thread.id).at(-1)).toMatchObject({ attachmentIds: [uploaded.data.attachmentId] });
+  });
+
+  it("reports the proxy's size cap as attachment_rejected, too_large, with nothing sent to Plain", async () => {
+    const { fake, thread, plain } = browserSide({ maxUploadBytes: 10 });
+    const uploaded = await plain.uploadAttachment({
+      threadId: thread.id,
+      file: new Uint8Array(11),
+      fileName: 'big.png',
+    });
+    expect(uploaded).toMatchObject({
+      ok: false,
+      error: { kind: 'attachment_rejected', reason: 'too_large', code: 'attachment_file_size_too_large' },
+    });
+    if (uploaded.ok) return;
+    expect(uploaded.error.message).toMatch(/Refused by the proxy: the file is 11 bytes; .* at most 10 bytes/);
+    expect(fake.requests.map((r) => r.operationName)).toEqual(['GetThread']);
+    expect(fake.uploads).toEqual([]);
   });
 });
