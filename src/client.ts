@@ -5,6 +5,7 @@ import type { UpdateThreadAgentStatusInput } from './operations/agent-status.js'
 import type { AssignThreadInput, UnassignThreadInput } from './operations/assignment.js';
 import type { UploadAttachmentInput, UploadAttachmentResult } from './operations/attachments.js';
 import type { GetCustomerInput, GetCustomerResult } from './operations/customer.js';
+import type { FindReplyInput, FindReplyResult } from './operations/find-reply.js';
 import type { HandOffInput, HandOffResult } from './operations/hand-off.js';
 import type { AddLabelsInput, AddLabelsResult, RemoveLabelsInput } from './operations/labels.js';
 import type { GetMyMachineUserResult } from './operations/machine-user.js';
@@ -17,6 +18,7 @@ import type {
   ThreadResult,
 } from './operations/thread-status.js';
 import type { GetThreadByExternalIdInput, ListThreadsInput, ListThreadsResult } from './operations/threads.js';
+import type { GetTimelineInput, GetTimelineResult } from './operations/timeline.js';
 import type { RateLimitGate } from './rate-limit.js';
 import { redactResult } from './redact.js';
 import { type ReplyOptions, type ReplyToThreadResult, replyToThread } from './reply-to-thread.js';
@@ -189,6 +191,33 @@ export class PlainClient {
   /** The machine user this API key acts as (so a bot can skip its own messages); `data` is `null` for other keys. */
   getMyMachineUser(options?: CallOptions | null): Promise<GetMyMachineUserResult> {
     return this.#run(options, async (call) => (await import('./operations/machine-user.js')).getMyMachineUser(call));
+  }
+
+  // Reading the conversation.
+
+  /**
+   * One page of a thread's timeline, **newest first**: `first`/`after` go back in time from the newest entry,
+   * `last`/`before` come forward from the oldest. `messagesOnly` leaves notes and status changes out.
+   */
+  getTimeline(input: GetTimelineInput, options?: CallOptions | null): Promise<GetTimelineResult> {
+    return this.#run(options, async (call) => (await import('./operations/timeline.js')).getTimeline(call, input));
+  }
+
+  /** Every page of a thread's timeline from the input's cursor on, one request at a time; a failed page ends it. */
+  async *timelinePages(
+    input: GetTimelineInput,
+    options?: CallOptions | null,
+  ): AsyncGenerator<GetTimelineResult, void, undefined> {
+    yield* (await import('./operations/timeline.js')).timelinePages((page) => this.getTimeline(page, options), input);
+  }
+
+  /**
+   * Whether a reply landed on the thread: a message by `author` (this key's machine user by default) at or after
+   * `since`, whose text is `textContent` (whitespace aside). Reads the newest pages back to `since`, at most
+   * `maxPages` of them. See README "Reading the conversation" for the exact rules.
+   */
+  findReply(input: FindReplyInput, options?: CallOptions | null): Promise<FindReplyResult> {
+    return this.#run(options, async (call) => (await import('./operations/find-reply.js')).findReply(call, input));
   }
 
   /**

@@ -38,6 +38,8 @@ export type {
   UploadedAttachment,
 } from './operations/attachments.js';
 export type { Customer, GetCustomerInput, GetCustomerResult } from './operations/customer.js';
+// Reading the conversation: the timeline's types, the customer view and the reply matcher (README "Reading the conversation").
+export type { FindReplyAuthor, FindReplyInput, FindReplyResult, ReplyLookup } from './operations/find-reply.js';
 export type { HandOffInput, HandOffResult, HandOffStep } from './operations/hand-off.js';
 export type { AddLabelsInput, AddLabelsResult, Label, RemoveLabelsInput } from './operations/labels.js';
 export type { GetMyMachineUserResult, MachineUser } from './operations/machine-user.js';
@@ -54,10 +56,36 @@ export type {
   ListThreadsResult,
   ThreadPage,
 } from './operations/threads.js';
+export type { GetTimelineInput, GetTimelineResult } from './operations/timeline.js';
+export {
+  DEFAULT_CLOCK_SKEW_MS,
+  findReplyIn,
+  isReply,
+  normaliseText,
+  type ReplyCriteria,
+} from './reply-match.js';
 export type { ReplyOptions, ReplyToThreadResult } from './reply-to-thread.js';
 export type { DocumentNodeLike, RequestDocument, RequestOptions, TypedDocument } from './request.js';
 export type { RateLimitInfo, Result } from './result.js';
 export type { RequestEvent, ResponseEvent } from './send.js';
+export {
+  CUSTOMER_ENTRY_TYPES,
+  type TimelineAttachment,
+  type TimelineAuthor,
+  type TimelineChat,
+  type TimelineDiscord,
+  type TimelineEmail,
+  type TimelineEntry,
+  type TimelineEntryContent,
+  type TimelineMessage,
+  type TimelineMsTeams,
+  type TimelineNote,
+  type TimelineOther,
+  type TimelinePage,
+  type TimelineParticipant,
+  type TimelineSlack,
+  toCustomerView,
+} from './timeline-entries.js';
 export {
   CustomerIdentifier,
   EmailChannelOptions,

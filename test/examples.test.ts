@@ -20,13 +20,14 @@ const names = readdirSync('examples')
   .map((f) => f.replace(/(\.test)?\.ts$/, ''));
 
 describe('every example runs against the fake on a fresh machine', () => {
-  it('there are the nine examples the README lists', () => {
+  it('there are the ten examples the README lists', () => {
     expect(names.sort()).toEqual([
       'after-the-reply',
       'email-cc-bcc',
       'hand-off',
       'handle-every-error',
       'impersonate-customer',
+      'portal',
       'reply-by-ref',
       'reply-to-thread',
       'support-bot',
@@ -34,7 +35,8 @@ describe('every example runs against the fake on a fresh machine', () => {
     ]);
   });
 
-  for (const name of names.filter((n) => n !== 'test-with-the-fake')) {
+  // The portal is a server that runs until stopped: its own test below.
+  for (const name of names.filter((n) => n !== 'test-with-the-fake' && n !== 'portal')) {
     it(name, async () => {
       const { code, out } = await runExample(name);
       expect(out.split('\n')[0]).toBe(
@@ -97,4 +99,53 @@ it("hand-off runs Plain's documented steps in order and leaves the thread TODO",
   expect(out).toContain(
     'Handed off thread T-1: createNote -> updateThreadAgentStatus -> unassignThread -> markThreadAsTodo. It is TODO again.',
   );
+});
+
+it('portal serves the page, the session and the customer view of the timeline until it is stopped', async () => {
+  // Its own process group, so that stopping it stops npm's children too.
+  const child = spawn(process.execPath, ['scripts/run-example.mjs', 'portal'], { detached: true });
+  const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+  try {
+    let out = '';
+    const url = await new Promise<string>((resolve, reject) => {
+      child.stdout.on('data', (chunk) => {
+        out += chunk;
+        const found = /Support portal for \S+: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out)?.[1];
+        if (found) resolve(found);
+      });
+      child.stderr.on('data', (chunk) => (out += chunk));
+      child.on('close', () => reject(new Error(`the portal stopped before printing its URL:\n${out}`)));
+    });
+    expect(out.split('\n')[0]).toBe(
+      "Talking to plain-client's built-in fake of Plain (always, in this example: it seeds the conversations).",
+    );
+
+    const home = await fetch(url);
+    expect(home.status).toBe(200);
+    expect(await home.text()).toContain('<form id="reply"');
+    const cookie = (home.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    expect(cookie).toMatch(/^portal_session=/);
+    expect((await fetch(`${url}page.js`)).headers.get('content-type')).toMatch(/javascript/);
+    expect((await fetch(`${url}api/session`)).status).toBe(401);
+    const session = (await (await fetch(`${url}api/session`, { headers: { cookie } })).json()) as {
+      threadIds: string[];
+    };
+    expect(session.threadIds).toHaveLength(2);
+
+    const { PlainClient } = await import('../src/index.js');
+    const customer = new PlainClient({
+      apiUrl: `${url}api/plain`,
+      fetch: (input, init) => fetch(input, { ...init, headers: { ...init?.headers, cookie } }),
+    });
+    const page = await customer.getTimeline({ threadId: session.threadIds[0] ?? '', first: 10 });
+    expect(page.ok && page.data.entries.map((e) => [e.author.kind, e.entry.kind])).toEqual([
+      ['customer', 'email'],
+      ['machineUser', 'email'],
+      ['customer', 'email'],
+    ]);
+  } finally {
+    if (child.pid !== undefined && child.exitCode === null) process.kill(-child.pid, 'SIGTERM');
+  }
+  // Stopped, not left running (a hang here fails the test by its timeout).
+  await closed;
 });

@@ -469,14 +469,14 @@ describe('any document of Plain’s schema runs against the fake', () => {
     expect(Date.parse((data.createdAt as { iso8601: string }).iso8601)).not.toBeNaN();
   });
 
-  it("a thread's timeline holds the customer's messages, the replies and the notes, oldest first", async () => {
+  it("a thread's timeline holds the customer's messages, the replies and the notes, newest first", async () => {
     const { fake, plain, customer } = setUp();
     const { thread } = await fake.customerWrites({ text: 'Where is my order?', channel: 'CHAT', customer });
     await plain.replyToThread({ threadId: thread.id, textContent: 'It ships today.' });
     await plain.createNote({ customerId: customer.id, threadId: thread.id, text: 'Checked with the warehouse' });
-    const timeline = `query Timeline($threadId: ID!, $filters: ThreadTimelineEntriesFilter, $last: Int) {
+    const timeline = `query Timeline($threadId: ID!, $filters: ThreadTimelineEntriesFilter, $first: Int) {
       thread(threadId: $threadId) {
-        timelineEntries(filters: $filters, last: $last) {
+        timelineEntries(filters: $filters, first: $first) {
           edges { node {
             actor { __typename ... on CustomerActor { customerId } ... on MachineUserActor { machineUserId } }
             entry { __typename ... on ChatEntry { text } ... on NoteEntry { noteText: text } }
@@ -495,16 +495,16 @@ describe('any document of Plain’s schema runs against the fake', () => {
     };
     const bot = { __typename: 'MachineUserActor', machineUserId: fake.machineUser().id };
     expect((await nodes({})).nodes).toEqual([
+      { actor: bot, entry: { __typename: 'NoteEntry', noteText: 'Checked with the warehouse' } },
+      { actor: bot, entry: { __typename: 'ChatEntry', text: 'It ships today.' } },
       {
         actor: { __typename: 'CustomerActor', customerId: customer.id },
         entry: { __typename: 'ChatEntry', text: 'Where is my order?' },
       },
-      { actor: bot, entry: { __typename: 'ChatEntry', text: 'It ships today.' } },
-      { actor: bot, entry: { __typename: 'NoteEntry', noteText: 'Checked with the warehouse' } },
     ]);
-    expect(await nodes({ filters: { isMessage: true }, last: 1 })).toEqual({
+    expect(await nodes({ filters: { isMessage: true }, first: 1 })).toEqual({
       nodes: [{ actor: bot, entry: { __typename: 'ChatEntry', text: 'It ships today.' } }],
-      pageInfo: { hasPreviousPage: true, hasNextPage: false },
+      pageInfo: { hasPreviousPage: false, hasNextPage: true },
     });
   });
 

@@ -5,6 +5,12 @@ import { redactKey } from '../redact.js';
 import { type Exchange, postGraphQL } from '../transport.js';
 import { CustomerIdentifier, isNonBlankString, parseInput, ReplyToThreadInput } from '../validation.js';
 import { USER_AGENT } from '../version.js';
+import {
+  CUSTOMER_TIMELINE,
+  customerTimelineResult,
+  type TimelinePageVariables,
+  timelinePageVariables,
+} from './customer-timeline.js';
 import { knownOperation, type ProxiedOperationName } from './operations.js';
 import {
   customerLookupOf,
@@ -23,6 +29,8 @@ export type ProxyOperation =
   | { name: 'GetThread'; variables: { threadId: string } }
   | { name: 'GetThreadByRef'; variables: { ref: string } }
   | { name: 'ReplyToThread'; variables: { input: ReplyToThreadInput } }
+  /** A page of a thread's timeline: answered with the customer's view only (see docs/frontend.md). */
+  | { name: 'GetTimeline'; variables: TimelinePageVariables }
   // The first step of PlainClient's uploadAttachment. The customer is the grant's, so it is not shown here.
   | {
       name: 'CreateAttachmentUploadUrl';
@@ -170,6 +178,11 @@ function operationOf(name: ProxiedOperationName, variables: unknown): ProxyOpera
     if (!isNonBlankString(vars.ref)) throw badInput('GetThreadByRef needs variables.ref, a non-empty string.');
     return { name, variables: { ref: vars.ref } };
   }
+  if (name === 'GetTimeline') {
+    const page = timelinePageVariables(vars);
+    if (typeof page === 'string') throw badInput(page);
+    return { name, variables: page };
+  }
   const parsed = parseInput(ReplyToThreadInput, vars.input);
   if (!parsed.ok) {
     throw badInput(
@@ -202,7 +215,11 @@ const isGraphQLResult = (value: unknown): value is GraphQLResult =>
   (value.errors === undefined || Array.isArray(value.errors));
 
 /** A GraphQL result written anew for the browser, with Plain's passed-on headers and the proxy's own. */
-function written(result: GraphQLResult, status: number, headers: Record<string, string>): Response {
+function written(
+  result: { data?: unknown; errors?: unknown[] },
+  status: number,
+  headers: Record<string, string>,
+): Response {
   let json: string;
   try {
     json = JSON.stringify(result);
@@ -256,8 +273,9 @@ function failedExchange(exchange: Exchange, limits: { timeoutMs: number; maxResp
 /**
  * A fetch-style handler, `(request) => Promise<Response>`, that forwards PlainClient's requests from a browser to
  * Plain with your API key. It forwards only PlainClient's own operations (GetThread, GetThreadByRef,
- * ReplyToThread, recognised by their whole query text), each only after `authorize` allowed it, with the
- * impersonation `authorize` chose. Mount it where the browser's `PlainClient({ apiUrl })` points.
+ * ReplyToThread, GetTimeline, recognised by their whole query text), each only after `authorize` allowed it, with the
+ * impersonation `authorize` chose. A timeline is answered with what the thread's customer may see: their messages and
+ * the replies, never notes, Bcc recipients or staff ids. Mount it where the browser's `PlainClient({ apiUrl })` points.
  * It accepts only `POST` with `Content-Type: application/json`, which a cross-site form cannot send without
  * a CORS preflight: with cookie sessions, that is what keeps other sites from posting through it.
  * What goes back is always JSON: Plain's answer parsed, checked to be a GraphQL result and written anew, or the
@@ -390,7 +408,7 @@ export function createPlainProxy(options: PlainProxyOptions): (request: Request)
       return refuse(
         400,
         'OPERATION_NOT_ALLOWED',
-        "This endpoint forwards only plain-client's own operations (GetThread, GetThreadByRef, ReplyToThread, CreateAttachmentUploadUrl), and the query is none of them.",
+        "This endpoint forwards only plain-client's own operations (GetThread, GetThreadByRef, ReplyToThread, GetTimeline, CreateAttachmentUploadUrl), and the query is none of them.",
       );
     }
     const { operationName } = body;
@@ -436,7 +454,10 @@ export function createPlainProxy(options: PlainProxyOptions): (request: Request)
       if (grant.session !== undefined) session = `session:${grant.session}`;
       else if (impersonated !== undefined) session = `customer:${identifierKey(impersonated)}`;
     }
-    if (operation.name === 'GetThread' && !(await threadAllowed(rule, operation.variables.threadId)))
+    if (
+      (operation.name === 'GetThread' || operation.name === 'GetTimeline') &&
+      !(await threadAllowed(rule, operation.variables.threadId))
+    )
       throw notAllowed();
     if (operation.name === 'ReplyToThread') {
       const { input } = operation.variables;
@@ -491,7 +512,12 @@ export function createPlainProxy(options: PlainProxyOptions): (request: Request)
       variables = { input: { customerId: await customerIdOf(impersonated, request.signal), ...input } };
     }
 
-    const asked = await askPlain(known, variables, request.signal);
+    // A timeline is never asked for with the browser's document: the proxy's own one fixes the filter and the fields.
+    const asked = await askPlain(
+      operation.name === 'GetTimeline' ? CUSTOMER_TIMELINE : known,
+      variables,
+      request.signal,
+    );
     if ('answer' in asked) return asked.answer;
     const { result, headers } = asked;
 
@@ -509,6 +535,13 @@ export function createPlainProxy(options: PlainProxyOptions): (request: Request)
     if (operation.name === 'CreateAttachmentUploadUrl' && session !== undefined) {
       const minted = mintedAttachmentOf(result.data);
       if (minted) uploads.remember(session, minted.id);
+    }
+
+    // A timeline goes back rebuilt from an allowlist: customer-visible messages and their allowed fields only.
+    if (operation.name === 'GetTimeline') {
+      const customerView = customerTimelineResult(result, operation.variables.threadId);
+      if (!customerView) return refuse(502, 'BAD_GATEWAY', 'Plain answered about another thread.', headers);
+      return written(customerView, asked.status, headers);
     }
     return written(result, asked.status, headers);
   }

@@ -46,7 +46,7 @@ interface PageArgs {
   before?: string | null;
 }
 
-/** One page of `items` (oldest first) for `first`/`after` or `last`/`before`, as a connection without its nodes' views. */
+/** One page of `items` (in the connection's order) for `first`/`after` or `last`/`before`, as a connection without its nodes' views. */
 function pageOf<T extends { id: string }>(items: readonly T[], args: PageArgs) {
   let start = 0;
   let end = items.length;
@@ -250,7 +250,10 @@ export function rootFor(
       return attachment ? [attachmentView(attachment)] : [];
     });
 
-  /** The thread's messages and notes, oldest first, as Plain's timeline shows them. */
+  /**
+   * The thread's messages and notes, **newest first** as Plain's timeline connection lists them (`first` reads the
+   * newest; Plain's own portal example reverses the page it gets from `first: 100` to show it oldest first).
+   */
   const timelineOf = (thread: FakeThread, filters: { isMessage?: boolean | null; entryTypes?: string[] | null }) => {
     const customerEmail = workspace.customers.get(thread.customerId)?.email ?? '';
     const messages = conversation(thread.id).map((message) => ({
@@ -266,7 +269,7 @@ export function rootFor(
         id: `tle_${note.id.slice(note.id.indexOf('_') + 1)}`,
         at: note.createdAt,
         isMessage: false,
-        actor: () => actorView({ kind: 'machine_user', apiKey: caller.apiKey }),
+        actor: () => actorView({ kind: 'machine_user', apiKey: note.apiKey ?? caller.apiKey }),
         type: 'NOTE',
         entry: {
           __typename: 'NoteEntry',
@@ -276,10 +279,13 @@ export function rootFor(
           attachments: attachmentsOf(note.attachmentIds),
         },
       }));
-    return [...messages, ...notes]
-      .filter((e) => filters.isMessage == null || e.isMessage === filters.isMessage)
-      .filter((e) => !filters.entryTypes || filters.entryTypes.includes(e.type))
-      .sort((a, b) => a.at.getTime() - b.at.getTime());
+    return (
+      [...messages, ...notes]
+        .filter((e) => filters.isMessage == null || e.isMessage === filters.isMessage)
+        .filter((e) => !filters.entryTypes || filters.entryTypes.includes(e.type))
+        // Within one millisecond, the one created later first: ids count up across messages and notes alike.
+        .sort((a, b) => b.at.getTime() - a.at.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))
+    );
   };
 
   const noteView = (note: FakeNote) => ({

@@ -100,6 +100,8 @@ export interface FakeNote {
   markdown: string | null;
   attachmentIds: string[];
   createdAt: Date;
+  /** The API key whose machine user wrote it (the author its timeline entry shows). */
+  apiKey?: string;
 }
 export interface FakeParticipant {
   email: string;
@@ -600,6 +602,7 @@ export class FakeWorkspace {
       markdown: input.markdown ?? null,
       attachmentIds: input.attachmentIds ?? [],
       createdAt: new Date(),
+      apiKey: caller.apiKey,
     };
     this.notes.push(note);
     const thread = note.threadId === null ? undefined : this.threads.get(note.threadId);
