@@ -73,7 +73,8 @@ const split = await build({
   outdir: join(work, 'split'),
 });
 const outputs = new Map(split.outputFiles.map((f) => [relative(work, f.path), f.contents]));
-const [entryOutput] = Object.entries(split.metafile.outputs).find(([, o]) => o.entryPoint) ?? [];
+// The page's own entry: esbuild marks each dynamically imported chunk as an entry point too.
+const [entryOutput] = Object.entries(split.metafile.outputs).find(([, o]) => o.entryPoint === 'entry.js') ?? [];
 const atStart = new Set();
 const visit = (name) => {
   if (atStart.has(name)) return;

@@ -1,6 +1,6 @@
 import type { ThreadChannel } from './generated/graphql.js';
 
-// Plain's rules for attachments (plain-workflow.md §4), shared by uploadAttachment, replies with files and the fake.
+// Plain's rules for attachments (docs/limits.md lists them), shared by uploadAttachment, replies with files and the fake.
 
 /** Plain's `AttachmentType`: what kind of message (or note) an attachment is for. */
 export type AttachmentType =

@@ -2,13 +2,15 @@ import { type CannotReplyReason, channelRefusal } from './channels.js';
 import { abortedBeforeSending, invalidInput, MAY_HAVE_BEEN_SENT, type PlainError } from './errors.js';
 import type { ThreadChannel } from './generated/graphql.js';
 import { errorFromMutationError, isMutationError } from './mutation-error.js';
+import type { ReplyFilesReport } from './operations/reply-with-files.js';
 import { REPLY_TO_THREAD } from './operations.js';
 import type { Result } from './result.js';
 import { type Policy, type Sender, send } from './send.js';
 import type { ThreadCache } from './thread-cache.js';
 import { type KnownThread, parseInput, ReplyToThreadInput } from './validation.js';
 
-export type ReplyToThreadResult = Result<{ threadId: string; channel: ThreadChannel }>;
+/** With `attachments`, the result also says which files were uploaded and, on failure, which step failed. */
+export type ReplyToThreadResult = Result<{ threadId: string; channel: ThreadChannel }> & ReplyFilesReport;
 
 /** Per-call options of `replyToThread`. */
 export interface ReplyOptions {
@@ -22,12 +24,25 @@ export interface ReplyOptions {
   thread?: KnownThread;
 }
 
+/** Whether a reply's input carries `attachments` (a list, even empty); an input that cannot be read does not. */
+function carriesFiles(input: unknown): boolean {
+  try {
+    return typeof input === 'object' && input !== null && (input as { attachments?: unknown }).attachments != null;
+  } catch {
+    return false;
+  }
+}
+
 /** Replies to a thread: validate → know the channel → check it → send → map Plain's answer. Never rejects. */
 export async function replyToThread(
   sender: Sender,
   threads: ThreadCache,
   request: { input: unknown; thread: KnownThread | undefined; policy: Policy },
 ): Promise<ReplyToThreadResult> {
+  // 0. Files to upload first: src/operations/reply-with-files.ts checks them all, uploads them, then comes back here
+  // with their ids in attachmentIds. Loaded only for a reply that carries files.
+  if (carriesFiles(request.input))
+    return (await import('./operations/reply-with-files.js')).replyWithFiles(sender, threads, request, replyToThread);
   const { policy } = request;
   // 1. Validate: nothing is sent for input Plain would refuse.
   const parsed = parseInput(ReplyToThreadInput, request.input);

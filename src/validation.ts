@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import type { InputIssue } from './errors.js';
 import type { ThreadChannel } from './generated/graphql.js';
+import type { AttachmentFile } from './operations/attachments.js';
 
 // Size limits, checked before anything else looks at a value (docs/limits.md explains each number). Lengths are
 // JavaScript string lengths (UTF-16 code units): reading one costs nothing, whatever the string holds.
@@ -167,6 +168,11 @@ export type ReplyToThreadInput = {
   textContent: string;
   markdownContent?: string | null;
   attachmentIds?: string[] | null;
+  /**
+   * Files to upload and attach (README, "Files"): checked against Plain's per-message limits before anything is
+   * sent, uploaded for the thread's customer, then sent with their ids after `attachmentIds`.
+   */
+  attachments?: { file: AttachmentFile; fileName: string }[] | null;
   /** Send the reply as a customer. Plain allows it on API, CHAT, EMAIL and SLACK threads. */
   impersonation?: { asCustomer: { customerIdentifier: CustomerIdentifier } } | null;
   /** Cc and Bcc, for EMAIL and API threads only. */

@@ -30,6 +30,7 @@ describe('every example runs against the fake on a fresh machine', () => {
       'portal',
       'reply-by-ref',
       'reply-to-thread',
+      'reply-with-file',
       'support-bot',
       'test-with-the-fake',
     ]);

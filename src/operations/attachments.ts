@@ -268,7 +268,7 @@ export async function uploadAttachment(call: Call, input: unknown): Promise<Uplo
   else idIssue('customerId', customerId);
   if (attachmentType != null && !ATTACHMENT_TYPES.includes(attachmentType as AttachmentType))
     issues.push({ path: 'attachmentType', message: `must be one of ${ATTACHMENT_TYPES.join(', ')}` });
-  if (customerId != null && attachmentType == null)
+  if (customerId != null && threadId == null && attachmentType == null)
     issues.push({
       path: 'attachmentType',
       message: 'is required with customerId (with threadId it comes from the channel)',

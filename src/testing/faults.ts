@@ -21,6 +21,7 @@ export type FakeOperationName =
   | 'RemoveLabels'
   | 'UpdateThreadAgentStatus'
   | 'CreateNote'
+  | 'GetTimeline'
   | 'CreateAttachmentUploadUrl'
   /** Not GraphQL: the POST of an upload form to the fake's storage endpoint. Only faults that name it apply to it. */
   | 'AttachmentUpload'

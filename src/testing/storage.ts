@@ -1,5 +1,5 @@
 // The fake's attachment storage: the endpoint that takes the multipart POST of an upload form from
-// createAttachmentUploadUrl and enforces its policy as Plain's storage (S3) does (plain-workflow.md §4): the form's
+// createAttachmentUploadUrl and enforces its policy as Plain's storage (S3) does: the form's
 // fields as issued, the file last, exactly the size the form names, before it expires, fields before the file under
 // 20 KB. It answers 204 on success and S3's XML `<Error>` otherwise, with CORS headers so that a page on another
 // origin can post to it.
@@ -94,10 +94,6 @@ export async function answerUpload(
 
   if (fault?.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
   if (fault?.drop === 'before') return { drop: 'before' };
-  if (fault?.status) {
-    const code = fault.status === 503 ? 'SlowDown' : fault.status >= 500 ? 'InternalError' : 'InvalidRequest';
-    return refuse(fault.status, code, 'The fake storage was told to fail this request.');
-  }
   if (request.method !== 'POST')
     return refuse(405, 'MethodNotAllowed', 'The specified method is not allowed against this resource.');
   if (!/^multipart\/form-data\s*;/i.test(request.headers.get('content-type') ?? ''))
@@ -118,6 +114,10 @@ export async function answerUpload(
       ? { name, value }
       : { name, fileName: value.name, sizeBytes: value.size, type: value.type },
   );
+  if (fault?.status) {
+    const code = fault.status === 503 ? 'SlowDown' : fault.status >= 500 ? 'InternalError' : 'InvalidRequest';
+    return refuse(fault.status, code, 'The fake storage was told to fail this request.');
+  }
   const fileAt = entries.findIndex(([, value]) => typeof value !== 'string');
   const fileEntry = entries[fileAt];
   if (!fileEntry || typeof fileEntry[1] === 'string')

@@ -279,7 +279,7 @@ export class FakeWorkspace {
   }
 
   /**
-   * Creates an attachment and its upload form (plain-workflow.md §4): the form posts to `storageUrl`, and its policy
+   * Creates an attachment and its upload form: the form posts to `storageUrl`, and its policy
    * demands exactly `fileSizeBytes` bytes before `expiresAt` (`lifetimeMs` from now).
    */
   createAttachmentUploadUrl(
