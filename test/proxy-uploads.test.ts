@@ -538,6 +538,29 @@ describe("the browser's PlainClient uploads through createPlainProxy (the fake P
     expect(fake.messages(thread.id).at(-1)).toMatchObject({ attachmentIds: [uploaded.data.attachmentId] });
   });
 
+  it('replies with files in one call (replyToThread with attachments): uploaded for the customer, then accepted', async () => {
+    const { fake, ada, thread, plain, toBackend } = browserSide();
+    const replied = await plain.replyToThread({
+      threadId: thread.id,
+      textContent: 'Two files',
+      attachments: [
+        { file: new TextEncoder().encode('first'), fileName: 'a.txt' },
+        { file: new TextEncoder().encode('second'), fileName: 'b.txt' },
+      ],
+    });
+    expect(replied.ok).toBe(true);
+    const ids = fake.uploads.map((u) => u.attachmentId);
+    expect(ids).toHaveLength(2);
+    expect(fake.messages(thread.id).at(-1)).toMatchObject({
+      text: 'Two files',
+      author: { kind: 'customer', customerId: ada.id },
+      attachmentIds: expect.arrayContaining(ids),
+    });
+    const names = toBackend.map((body) => JSON.parse(body).operationName);
+    expect(names.filter((n) => n === 'CreateAttachmentUploadUrl')).toHaveLength(2);
+    expect(names.at(-1)).toBe('ReplyToThread');
+  });
+
   it("reports the proxy's size cap as attachment_rejected, too_large, with nothing sent to Plain", async () => {
     const { fake, thread, plain } = browserSide({ maxUploadBytes: 10 });
     const uploaded = await plain.uploadAttachment({
