@@ -488,6 +488,9 @@ describe('createPlainProxy: what it remembers of uploads is bounded', () => {
     ]) {
       expect(() => proxyWith(extra)).toThrow(/must be a whole number >= 1/);
     }
+    for (const uploadMemory of [{ sessions: Number.POSITIVE_INFINITY }, { idsPerSession: Number.POSITIVE_INFINITY }]) {
+      expect(() => proxyWith({ uploadMemory })).toThrow(/must be finite/);
+    }
   });
 });
 

@@ -296,7 +296,12 @@ export function createPlainProxy(options: PlainProxyOptions): (request: Request)
   if (typeof authorize !== 'function') throw new TypeError('createPlainProxy: authorize must be a function.');
   new URL(apiUrl);
   const limits = { timeoutMs, maxBodyBytes, maxResponseBytes };
-  const memoryLimits = { ...DEFAULT_UPLOAD_MEMORY, ...options.uploadMemory };
+  const given = options.uploadMemory;
+  const memoryLimits: UploadMemoryLimits = {
+    sessions: given?.sessions ?? DEFAULT_UPLOAD_MEMORY.sessions,
+    idsPerSession: given?.idsPerSession ?? DEFAULT_UPLOAD_MEMORY.idsPerSession,
+    rememberForMs: given?.rememberForMs ?? DEFAULT_UPLOAD_MEMORY.rememberForMs,
+  };
   const { maxUploadBytes } = options;
   for (const [name, value] of Object.entries({
     ...limits,
@@ -306,6 +311,9 @@ export function createPlainProxy(options: PlainProxyOptions): (request: Request)
     // The same rule as PlainClient's options: a whole number (or Infinity), so `timeoutMs: 0.5` is not taken as 1 ms.
     if (!isWhole(value, 1)) throw new RangeError(`createPlainProxy: ${name} must be a whole number >= 1.`);
   }
+  // What the proxy remembers stays bounded: no Infinity for these two.
+  if (!Number.isFinite(memoryLimits.sessions) || !Number.isFinite(memoryLimits.idsPerSession))
+    throw new RangeError('createPlainProxy: uploadMemory.sessions and idsPerSession must be finite.');
   // Nothing of the browser's request is passed on: the proxy names itself, as PlainClient does with a key, and asks
   // for an uncompressed answer (one that comes compressed anyway is counted after inflating).
   const transport = {
