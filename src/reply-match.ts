@@ -9,12 +9,13 @@
 //   may disagree by that much. An entry older than that never counts, whatever its text.
 // - text: the reply's text and the entry's text (or its markdown, where Plain keeps one) are equal once both are
 //   normalised: Unicode NFC, every run of whitespace (spaces, tabs, line breaks, zero-width spaces and word joiners) one space, no
-//   leading or trailing whitespace. Nothing else is forgiven: no case folding, no prefix match.
+//   leading or trailing whitespace. Nothing else is forgiven: no case folding, no prefix match, except for an email
+//   whose text Plain cut short (`truncated`): then the reply's text must begin with what Plain kept.
 //
 // Where this is a heuristic: Plain's API gives no id of the message a reply created, so a match says a message with
 // that author and text landed in that window, not that it came from this very call. Two identical replies by the same
-// author inside the window are indistinguishable. And a message whose stored text differs from what was sent
-// (Plain truncates a very long email's textContent; an email client or channel may rewrite text) does not match.
+// author inside the window are indistinguishable; so are, for a truncated email, two replies that begin alike. And a
+// message whose stored text differs from what was sent (a channel that rewrites text) does not match.
 
 import { type TimelineAuthor, type TimelineEntry, textsOf } from './timeline-entries.js';
 
@@ -52,7 +53,13 @@ export function isReply(entry: TimelineEntry, criteria: ReplyCriteria): boolean 
   const at = Date.parse(entry.timestamp);
   if (!(at >= earliestMatchTime(criteria))) return false;
   const wanted = normaliseText(criteria.textContent);
-  return textsOf(entry.entry).some((text) => normaliseText(text) === wanted);
+  const content = entry.entry;
+  // A long email's text comes cut short: its beginning must be the reply's beginning.
+  if (content.kind === 'email' && content.truncated && content.text !== null) {
+    const start = normaliseText(content.text);
+    if (start !== '' && wanted.startsWith(start)) return true;
+  }
+  return textsOf(content).some((text) => normaliseText(text) === wanted);
 }
 
 /** The first entry (in the order given) that is the reply, or undefined. */

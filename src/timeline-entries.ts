@@ -33,6 +33,8 @@ export interface TimelineEmail {
   bcc?: TimelineParticipant[];
   subject: string | null;
   text: string | null;
+  /** Plain cut `text` short (a long email): it is the beginning of the email's text. */
+  truncated: boolean;
   markdown: string | null;
   attachments: TimelineAttachment[];
 }
@@ -200,6 +202,7 @@ function contentOf(entry: unknown): TimelineEntryContent | undefined {
         ...(bcc ? { bcc } : {}),
         subject: strOrNull(entry.subject),
         text: strOrNull(entry.textContent),
+        truncated: entry.hasMoreTextContent === true,
         markdown: strOrNull(entry.markdownContent),
         attachments,
       };
@@ -327,6 +330,7 @@ function rawContent(content: TimelineMessage): Raw {
         ...(content.bcc ? { hiddenRecipients: content.bcc.map(rawParticipant) } : {}),
         subject: content.subject,
         textContent: content.text,
+        hasMoreTextContent: content.truncated,
         markdownContent: content.markdown,
         attachments,
       };

@@ -12,13 +12,14 @@ import { scriptedPlain } from './scripted-plain.js';
 
 const SINCE = Date.parse('2026-11-30T10:00:00.000Z');
 const BOT = { kind: 'machineUser', id: 'machineUser_1' } as const;
-const email = (text: string, markdown: string | null = null): TimelineEntry['entry'] => ({
+const email = (text: string, markdown: string | null = null, truncated = false): TimelineEntry['entry'] => ({
   kind: 'email',
   from: { email: 'support@example.com', name: null },
   to: { email: 'ada@example.com', name: null },
   cc: [],
   subject: null,
   text,
+  truncated,
   markdown,
   attachments: [],
 });
@@ -73,6 +74,14 @@ describe('the matching rules (isReply, a pure function)', () => {
     expect(isReply(entry({ entry: email('your order ships today.') }), criteria)).toBe(false);
     expect(isReply(entry({ entry: email('Your order ships today!') }), criteria)).toBe(false);
     expect(isReply(entry({ entry: email('Your order ships today. Thanks!') }), criteria)).toBe(false);
+  });
+
+  it('an email Plain cut short matches a reply that begins with what Plain kept, and no other', () => {
+    const long = { ...criteria, textContent: 'Your order ships today.\n\nTracking: 1Z999 and a long story after it.' };
+    expect(isReply(entry({ entry: email('Your order ships today. Tracking: 1Z9', null, true) }), long)).toBe(true);
+    expect(isReply(entry({ entry: email('Your order ships today. Tracking: 1Z9', null, false) }), long)).toBe(false);
+    expect(isReply(entry({ entry: email('Your order ships tomorrow.', null, true) }), long)).toBe(false);
+    expect(isReply(entry({ entry: email('  ', null, true) }), long)).toBe(false);
   });
 
   it('the markdown counts where Plain keeps one (email, Teams), the only text a Discord message has', () => {

@@ -1,8 +1,9 @@
 // The proxy serving a thread's timeline to a customer's browser: authorized per thread like GetThread, sent to Plain
 // with the proxy's own document (its filter fixed to customer-visible messages), and answered with the customer view
 // only, whatever the browser sends and whatever comes back.
-import { Kind, parse, visit } from 'graphql';
+import { Kind, parse, type SelectionSetNode, visit } from 'graphql';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { GetCustomerTimelineDocument } from '../src/generated/customer-timeline.js';
 import { GetTimelineDocument } from '../src/generated/timeline.js';
 import { PlainClient } from '../src/index.js';
 import { createPlainProxy, type PlainProxyOptions, type ProxyOperation } from '../src/proxy/index.js';
@@ -260,6 +261,42 @@ describe('whatever the browser sends, it gets messages only', () => {
   });
 });
 
+/** Every field a document selects, as a path with aliases and type conditions, its fragments spread in place. */
+function selectedPaths(source: unknown): string[] {
+  const document = parse(String(source));
+  const fragments = new Map<string, SelectionSetNode>();
+  let operation: SelectionSetNode | undefined;
+  for (const definition of document.definitions) {
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition.selectionSet);
+    if (definition.kind === Kind.OPERATION_DEFINITION) operation = definition.selectionSet;
+  }
+  const paths: string[] = [];
+  const walk = (set: SelectionSetNode | undefined, prefix: string) => {
+    for (const selection of set?.selections ?? []) {
+      if (selection.kind === Kind.FIELD) {
+        const path = `${prefix}.${selection.alias ? `${selection.alias.value}:` : ''}${selection.name.value}`;
+        paths.push(path);
+        walk(selection.selectionSet, path);
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        walk(selection.selectionSet, `${prefix}<${selection.typeCondition?.name.value}>`);
+      } else {
+        walk(fragments.get(selection.name.value), prefix);
+      }
+    }
+  };
+  walk(operation, '');
+  return paths.sort();
+}
+
+describe("the proxy's document", () => {
+  it('selects exactly what GetTimeline selects, less the Bcc and the notes, so the browser reads it with the same mapping', () => {
+    const staffOnly = (path: string) => path.includes('.hiddenRecipients') || path.includes('<NoteEntry>');
+    const timeline = selectedPaths(GetTimelineDocument);
+    expect(timeline.some(staffOnly)).toBe(true);
+    expect(selectedPaths(GetCustomerTimelineDocument)).toEqual(timeline.filter((path) => !staffOnly(path)));
+  });
+});
+
 describe('whatever Plain (or anything in its place) answers, the browser gets the customer view only', () => {
   const participant = (email: string) => ({ name: null, email, emailActor: { customerId: 'c_secret_actor' } });
   const hostileEdges = [
@@ -281,6 +318,7 @@ describe('whatever Plain (or anything in its place) answers, the browser gets th
           hiddenRecipients: [participant(BCC)],
           subject: 'Re: login',
           textContent: 'We reset your session.',
+          hasMoreTextContent: true,
           markdownContent: null,
           noteText: NOTE,
           attachments: [
@@ -401,6 +439,7 @@ describe('whatever Plain (or anything in its place) answers, the browser gets th
                     additionalRecipients: [],
                     subject: 'Re: login',
                     textContent: 'We reset your session.',
+                    hasMoreTextContent: true,
                     markdownContent: null,
                     attachments: [
                       { id: 'att_1', fileName: 'steps.pdf', fileSize: { bytes: 10 }, fileMimeType: 'application/pdf' },

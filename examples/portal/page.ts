@@ -144,6 +144,12 @@ async function loadConversation(threadId: string) {
   return page.ok ? { ok: true as const, messages: [...page.data.entries].reverse() } : page;
 }
 
+/** Says in words why the conversation cannot be shown. */
+function showUnavailable(error: PlainError): void {
+  title.textContent = 'Conversation unavailable';
+  threadError.textContent = describeError(error);
+}
+
 /** Shows the conversation in the address bar: its title, its messages oldest first, and the reply form. */
 async function showThread(): Promise<void> {
   const threadId = openThreadId();
@@ -159,11 +165,8 @@ async function showThread(): Promise<void> {
   title.textContent = 'Loading…';
   const [thread, conversation] = await Promise.all([plain.getThread(threadId), loadConversation(threadId)]);
   if (threadId !== openThreadId()) return; // the customer moved on meanwhile
-  if (!thread.ok || !conversation.ok) {
-    title.textContent = 'Conversation unavailable';
-    threadError.textContent = describeError(!thread.ok ? thread.error : (conversation as { error: PlainError }).error);
-    return;
-  }
+  if (!thread.ok) return showUnavailable(thread.error);
+  if (!conversation.ok) return showUnavailable(conversation.error);
   title.textContent = thread.data.title;
   messages.replaceChildren(...conversation.messages.map(messageItem));
   form.hidden = false;

@@ -8,8 +8,8 @@ import type { AddressInfo } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-// In your backend: 'plain-client', 'plain-client/proxy' and 'plain-client/testing'. Imported from the source here,
-// because test/browser/portal.test.ts starts this server too.
+// In your backend: 'plain-client', 'plain-client/proxy' and 'plain-client/testing'. Imported from the source here:
+// this server also runs in the repository's browser test and typecheck, where the package's name is not mapped.
 import { PlainClient } from '../../src/index.js';
 import { createPlainProxy, toNodeHandler } from '../../src/proxy/index.js';
 import { createFakePlain, type FakePlain } from '../../src/testing/index.js';

@@ -91,7 +91,7 @@ export type GetCustomerTimelineQuery = { thread: { id: string, timelineEntries: 
             | { __typename: 'CustomerEventEntry' }
             | { __typename: 'CustomerSurveyRequestedEntry' }
             | { __typename: 'DiscordMessageEntry', markdownContent: string | null, attachments: Array<{ id: string, fileName: string, fileMimeType: string, fileSize: { bytes: number } }> }
-            | { __typename: 'EmailEntry', subject: string | null, textContent: string | null, markdownContent: string | null, from: { name: string | null, email: string }, to: { name: string | null, email: string }, additionalRecipients: Array<{ name: string | null, email: string }>, attachments: Array<{ id: string, fileName: string, fileMimeType: string, fileSize: { bytes: number } }> }
+            | { __typename: 'EmailEntry', subject: string | null, textContent: string | null, hasMoreTextContent: boolean, markdownContent: string | null, from: { name: string | null, email: string }, to: { name: string | null, email: string }, additionalRecipients: Array<{ name: string | null, email: string }>, attachments: Array<{ id: string, fileName: string, fileMimeType: string, fileSize: { bytes: number } }> }
             | { __typename: 'HelpCenterAiConversationMessageEntry' }
             | { __typename: 'LinearIssueThreadLinkStateTransitionedEntry' }
             | { __typename: 'MSTeamsMessageEntry', markdownContent: string | null, msTeamsText: string, attachments: Array<{ id: string, fileName: string, fileMimeType: string, fileSize: { bytes: number } }> }
@@ -249,6 +249,7 @@ export const GetCustomerTimelineDocument = /*#__PURE__*/ new TypedDocumentString
               }
               subject
               textContent
+              hasMoreTextContent
               markdownContent
               attachments {
                 ...CustomerTimelineAttachment

@@ -142,7 +142,7 @@ export type TimelineEntryPartsFragment = { id: string, timestamp: { iso8601: str
     | { __typename: 'CustomerEventEntry' }
     | { __typename: 'CustomerSurveyRequestedEntry' }
     | { __typename: 'DiscordMessageEntry', markdownContent: string | null, attachments: Array<{ id: string, fileName: string, fileMimeType: string, fileSize: { bytes: number } }> }
-    | { __typename: 'EmailEntry', subject: string | null, textContent: string | null, markdownContent: string | null, from: { name: string | null, email: string }, to: { name: string | null, email: string }, additionalRecipients: Array<{ name: string | null, email: string }>, hiddenRecipients: Array<{ name: string | null, email: string }>, attachments: Array<{ id: string, fileName: string, fileMimeType: string, fileSize: { bytes: number } }> }
+    | { __typename: 'EmailEntry', subject: string | null, textContent: string | null, hasMoreTextContent: boolean, markdownContent: string | null, from: { name: string | null, email: string }, to: { name: string | null, email: string }, additionalRecipients: Array<{ name: string | null, email: string }>, hiddenRecipients: Array<{ name: string | null, email: string }>, attachments: Array<{ id: string, fileName: string, fileMimeType: string, fileSize: { bytes: number } }> }
     | { __typename: 'HelpCenterAiConversationMessageEntry' }
     | { __typename: 'LinearIssueThreadLinkStateTransitionedEntry' }
     | { __typename: 'MSTeamsMessageEntry', markdownContent: string | null, msTeamsText: string, attachments: Array<{ id: string, fileName: string, fileMimeType: string, fileSize: { bytes: number } }> }
@@ -189,7 +189,7 @@ export type GetTimelineQuery = { thread: { id: string, timelineEntries: { edges:
             | { __typename: 'CustomerEventEntry' }
             | { __typename: 'CustomerSurveyRequestedEntry' }
             | { __typename: 'DiscordMessageEntry', markdownContent: string | null, attachments: Array<{ id: string, fileName: string, fileMimeType: string, fileSize: { bytes: number } }> }
-            | { __typename: 'EmailEntry', subject: string | null, textContent: string | null, markdownContent: string | null, from: { name: string | null, email: string }, to: { name: string | null, email: string }, additionalRecipients: Array<{ name: string | null, email: string }>, hiddenRecipients: Array<{ name: string | null, email: string }>, attachments: Array<{ id: string, fileName: string, fileMimeType: string, fileSize: { bytes: number } }> }
+            | { __typename: 'EmailEntry', subject: string | null, textContent: string | null, hasMoreTextContent: boolean, markdownContent: string | null, from: { name: string | null, email: string }, to: { name: string | null, email: string }, additionalRecipients: Array<{ name: string | null, email: string }>, hiddenRecipients: Array<{ name: string | null, email: string }>, attachments: Array<{ id: string, fileName: string, fileMimeType: string, fileSize: { bytes: number } }> }
             | { __typename: 'HelpCenterAiConversationMessageEntry' }
             | { __typename: 'LinearIssueThreadLinkStateTransitionedEntry' }
             | { __typename: 'MSTeamsMessageEntry', markdownContent: string | null, msTeamsText: string, attachments: Array<{ id: string, fileName: string, fileMimeType: string, fileSize: { bytes: number } }> }
@@ -313,6 +313,7 @@ export const TimelineEntryPartsFragmentDoc = /*#__PURE__*/ new TypedDocumentStri
       }
       subject
       textContent
+      hasMoreTextContent
       markdownContent
       attachments {
         ...TimelineAttachment
@@ -498,6 +499,7 @@ fragment TimelineEntryParts on TimelineEntry {
       }
       subject
       textContent
+      hasMoreTextContent
       markdownContent
       attachments {
         ...TimelineAttachment
