@@ -22,6 +22,7 @@ import { type ReplyOptions, type ReplyToThreadResult, replyToThread } from './re
 import type { RequestDocument, RequestOptions, TypedDocument } from './request.js';
 import type { Result } from './result.js';
 import type { Policy, Sender } from './send.js';
+import type { SharedState } from './store-gate.js';
 import { ThreadCache } from './thread-cache.js';
 import type { KnownThread, ReplyToThreadInput } from './validation.js';
 
@@ -55,10 +56,24 @@ export class PlainClient {
         apiKey: config.apiKey,
         maxResponseBytes: config.maxResponseBytes,
       },
-      gate: (options.paceRequests ?? config.apiKey !== undefined) ? loadGate() : undefined,
+      gate: undefined,
       onRequest: options.onRequest,
       onResponse: options.onResponse,
     };
+    const pace = options.paceRequests ?? config.apiKey !== undefined;
+    const { store } = options;
+    if (store) {
+      // With a store shared by the backend's processes: its budget and channel memory (src/store-gate.ts).
+      let shared: Promise<SharedState> | undefined;
+      const load = () => {
+        shared ??= import('./store-gate.js').then((module) =>
+          module.sharedState(store, { timeoutMs: config.storeTimeoutMs, onStoreError: options.onStoreError }),
+        );
+        return shared;
+      };
+      if (pace) this.#sender.gate = async () => (await load()).gate;
+      this.#sender.channels = async () => (await load()).channels;
+    } else if (pace) this.#sender.gate = loadGate();
     this.#threads = new ThreadCache(this.#sender, config.threadCacheSize);
   }
 

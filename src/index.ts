@@ -50,6 +50,7 @@ export type { DocumentNodeLike, RequestDocument, RequestOptions, TypedDocument }
 export type { RateLimitInfo, Result } from './result.js';
 export type { RequestEvent, ResponseEvent } from './send.js';
 export type { BudgetAsk, BudgetDecision, BudgetReport, PlainStore, StoreErrorEvent } from './store.js';
+export { createMemoryStore, type MemoryStoreOptions } from './store-memory.js';
 export {
   CustomerIdentifier,
   EmailChannelOptions,

@@ -1,0 +1,110 @@
+import type { BudgetDecision, BudgetReport } from './store.js';
+
+/*
+ * The shared rate-limit budget, as one atomic step over a small state (createMemoryStore runs it in-process; the
+ * Redis store runs the same steps as a Lua script, src/redis/budget-script.ts, and the two pass the same tests).
+ *
+ * - A window is named by its end, Plain's `x-ratelimit-reset`: the same number for every process.
+ * - `left` is what may still be granted in it: what Plain last reported remaining, less the grants made after the
+ *   request that answer was for (`seq - ticket`: Plain may not have counted them yet). Only a lower estimate replaces
+ *   it, so together the processes never take more than Plain said was left.
+ * - Before any answer described the window (a new store, or once the known window ended) one request goes to find
+ *   out, and one more each second while its answer is slow; the others wait for the news, then share what it says.
+ * - A 429 leaves nothing in its window; one that names no window holds everything until the time the client computed.
+ * - A server whose answers describe no window is not paced (for a minute, then asked again).
+ */
+
+/** While the request finding out the window is under way, how long before one more may go. */
+export const PROBE_PATIENCE_MS = 1_000;
+/** After an answer that describes no window, how long requests go unpaced before one finds out again. */
+export const UNPACED_MS = 60_000;
+/** A budget for a window whose answer reported no `remaining` and no limit is known: effectively none. */
+const UNKNOWN_BUDGET = 1e9;
+
+export interface BudgetState {
+  /** Tickets granted so far. */
+  seq: number;
+  /** The known window's end (Plain's clock, ms); 0 when none is known. */
+  end: number;
+  /** Grants left in that window. */
+  left: number;
+  /** The last `x-ratelimit-limit`; 0 while unknown. */
+  limit: number;
+  /** When the request finding out the window was granted, and its ticket; 0 when none is under way. */
+  probeAt: number;
+  probeTicket: number;
+  /** Nothing is granted before this (after a 429 naming no window). */
+  holdUntil: number;
+  /** Grants go unpaced until this (the server describes no window). */
+  unpacedUntil: number;
+}
+
+export const emptyBudget = (): BudgetState => ({
+  seq: 0,
+  end: 0,
+  left: 0,
+  limit: 0,
+  probeAt: 0,
+  probeTicket: 0,
+  holdUntil: 0,
+  unpacedUntil: 0,
+});
+
+/** One grant, or how long to wait. Changes `state`. */
+export function takeBudget(state: BudgetState, plainNow: number): BudgetDecision {
+  if (plainNow < state.holdUntil) return { granted: false, waitMs: state.holdUntil - plainNow, waitingFor: 'hold' };
+  if (state.end > 0 && plainNow >= state.end) {
+    state.end = 0;
+    state.left = 0;
+    state.probeAt = 0;
+  }
+  if (state.end === 0) {
+    if (plainNow < state.unpacedUntil) return grant(state);
+    if (state.probeAt > 0 && plainNow < state.probeAt + PROBE_PATIENCE_MS) {
+      return { granted: false, waitMs: state.probeAt + PROBE_PATIENCE_MS - plainNow, waitingFor: 'news' };
+    }
+    state.probeAt = plainNow;
+    state.probeTicket = state.seq + 1;
+    return grant(state);
+  }
+  if (state.left <= 0) return { granted: false, waitMs: state.end - plainNow, waitingFor: 'reset' };
+  state.left--;
+  return grant(state);
+}
+
+function grant(state: BudgetState): BudgetDecision {
+  state.seq++;
+  return { granted: true, ticket: state.seq };
+}
+
+/** Learns from an answer. Changes `state`. */
+export function reportAnswer(state: BudgetState, report: BudgetReport): void {
+  const { ticket, plainNow, status, limit, remaining, reset } = report;
+  if (limit !== undefined) state.limit = limit;
+  if (status === undefined) {
+    // No answer came: if it was the request finding out the window, the next one may go at once.
+    if (ticket === state.probeTicket) state.probeAt = 0;
+    return;
+  }
+  const refused = status === 429;
+  const reported = refused ? 0 : remaining;
+  const sentSince = Math.max(0, state.seq - ticket);
+  if (reset !== undefined) {
+    state.unpacedUntil = 0;
+    if (reset > state.end && reset > plainNow) {
+      // A newer window: what it has left, less what went after this request.
+      state.end = reset;
+      state.left = (reported ?? (state.limit > 0 ? state.limit : UNKNOWN_BUDGET)) - sentSince;
+      state.probeAt = 0;
+    } else if (reset === state.end && reported !== undefined) {
+      state.left = Math.min(state.left, reported - sentSince);
+    }
+    // (An answer about a window already over is old news.)
+  } else if (refused) {
+    state.holdUntil = Math.max(state.holdUntil, report.holdUntil ?? plainNow);
+    state.probeAt = 0;
+  } else if (state.end === 0) {
+    state.unpacedUntil = plainNow + UNPACED_MS;
+    state.probeAt = 0;
+  }
+}
