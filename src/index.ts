@@ -49,6 +49,7 @@ export type { ReplyOptions, ReplyToThreadResult } from './reply-to-thread.js';
 export type { DocumentNodeLike, RequestDocument, RequestOptions, TypedDocument } from './request.js';
 export type { RateLimitInfo, Result } from './result.js';
 export type { RequestEvent, ResponseEvent } from './send.js';
+export type { BudgetAsk, BudgetDecision, BudgetReport, PlainStore, StoreErrorEvent } from './store.js';
 export {
   CustomerIdentifier,
   EmailChannelOptions,
