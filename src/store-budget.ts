@@ -5,9 +5,10 @@ import type { BudgetDecision, BudgetReport } from './store.js';
  * Redis store runs the same steps as a Lua script, src/redis/budget-script.ts, and the two pass the same tests).
  *
  * - A window is named by its end, Plain's `x-ratelimit-reset`: the same number for every process.
- * - `left` is what may still be granted in it: what Plain last reported remaining, less the grants made after the
- *   request that answer was for (`seq - ticket`: Plain may not have counted them yet). Only a lower estimate replaces
- *   it, so together the processes never take more than Plain said was left.
+ * - `left` is what may still be granted in it: what Plain last reported remaining, less the requests Plain may not
+ *   have counted yet when it answered: those granted after the answered one (`seq - ticket`), and those granted
+ *   before it that are still unanswered (`inFlight`: sent just before a window ended, they may land in the next one).
+ *   Only a lower estimate replaces it, so together the processes never take more than Plain said was left.
  * - Before any answer described the window (a new store, or once the known window ended) one request goes to find
  *   out, and one more each second while its answer is slow; the others wait for the news, then share what it says.
  * - A 429 leaves nothing in its window; one that names no window holds everything until the time the client computed.
@@ -18,6 +19,8 @@ import type { BudgetDecision, BudgetReport } from './store.js';
 export const PROBE_PATIENCE_MS = 1_000;
 /** After an answer that describes no window, how long requests go unpaced before one finds out again. */
 export const UNPACED_MS = 60_000;
+/** A grant unanswered for this long is forgotten (its answer was lost with its process, or never reported). */
+export const IN_FLIGHT_FORGET_MS = 2 * 60_000;
 /** A budget for a window whose answer reported no `remaining` and no limit is known: effectively none. */
 const UNKNOWN_BUDGET = 1e9;
 
@@ -37,6 +40,8 @@ export interface BudgetState {
   holdUntil: number;
   /** Grants go unpaced until this (the server describes no window). */
   unpacedUntil: number;
+  /** Granted tickets not answered yet, with when they were granted. */
+  inFlight: Map<number, number>;
 }
 
 export const emptyBudget = (): BudgetState => ({
@@ -48,10 +53,14 @@ export const emptyBudget = (): BudgetState => ({
   probeTicket: 0,
   holdUntil: 0,
   unpacedUntil: 0,
+  inFlight: new Map(),
 });
 
 /** One grant, or how long to wait. Changes `state`. */
 export function takeBudget(state: BudgetState, plainNow: number): BudgetDecision {
+  for (const [ticket, grantedAt] of state.inFlight) {
+    if (grantedAt < plainNow - IN_FLIGHT_FORGET_MS) state.inFlight.delete(ticket);
+  }
   if (plainNow < state.holdUntil) return { granted: false, waitMs: state.holdUntil - plainNow, waitingFor: 'hold' };
   if (state.end > 0 && plainNow >= state.end) {
     state.end = 0;
@@ -59,21 +68,22 @@ export function takeBudget(state: BudgetState, plainNow: number): BudgetDecision
     state.probeAt = 0;
   }
   if (state.end === 0) {
-    if (plainNow < state.unpacedUntil) return grant(state);
+    if (plainNow < state.unpacedUntil) return grant(state, plainNow);
     if (state.probeAt > 0 && plainNow < state.probeAt + PROBE_PATIENCE_MS) {
       return { granted: false, waitMs: state.probeAt + PROBE_PATIENCE_MS - plainNow, waitingFor: 'news' };
     }
     state.probeAt = plainNow;
     state.probeTicket = state.seq + 1;
-    return grant(state);
+    return grant(state, plainNow);
   }
   if (state.left <= 0) return { granted: false, waitMs: state.end - plainNow, waitingFor: 'reset' };
   state.left--;
-  return grant(state);
+  return grant(state, plainNow);
 }
 
-function grant(state: BudgetState): BudgetDecision {
+function grant(state: BudgetState, plainNow: number): BudgetDecision {
   state.seq++;
+  state.inFlight.set(state.seq, plainNow);
   return { granted: true, ticket: state.seq };
 }
 
@@ -81,6 +91,7 @@ function grant(state: BudgetState): BudgetDecision {
 export function reportAnswer(state: BudgetState, report: BudgetReport): void {
   const { ticket, plainNow, status, limit, remaining, reset } = report;
   if (limit !== undefined) state.limit = limit;
+  state.inFlight.delete(ticket);
   if (status === undefined) {
     // No answer came: if it was the request finding out the window, the next one may go at once.
     if (ticket === state.probeTicket) state.probeAt = 0;
@@ -88,16 +99,17 @@ export function reportAnswer(state: BudgetState, report: BudgetReport): void {
   }
   const refused = status === 429;
   const reported = refused ? 0 : remaining;
-  const sentSince = Math.max(0, state.seq - ticket);
+  let uncounted = Math.max(0, state.seq - ticket);
+  for (const other of state.inFlight.keys()) if (other < ticket) uncounted++;
   if (reset !== undefined) {
     state.unpacedUntil = 0;
     if (reset > state.end && reset > plainNow) {
-      // A newer window: what it has left, less what went after this request.
+      // A newer window: what it has left, less what it may not have counted yet.
       state.end = reset;
-      state.left = (reported ?? (state.limit > 0 ? state.limit : UNKNOWN_BUDGET)) - sentSince;
+      state.left = (reported ?? (state.limit > 0 ? state.limit : UNKNOWN_BUDGET)) - uncounted;
       state.probeAt = 0;
     } else if (reset === state.end && reported !== undefined) {
-      state.left = Math.min(state.left, reported - sentSince);
+      state.left = Math.min(state.left, reported - uncounted);
     }
     // (An answer about a window already over is old news.)
   } else if (refused) {

@@ -40,7 +40,11 @@ export class StoreCaller {
     if (!this.available) return { ok: false };
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timedOut = new Promise<'timeout'>((resolve) => {
-      timer = setTimeout(() => resolve('timeout'), this.#options.timeoutMs);
+      // Once more round the event loop before giving up: after the loop was busy for longer than the timeout, an
+      // answer that came meanwhile is read before the timer's second turn, instead of losing the race to the timer.
+      timer = setTimeout(() => {
+        timer = setTimeout(() => resolve('timeout'), 0);
+      }, this.#options.timeoutMs);
     });
     try {
       const value = await Promise.race([run(this.store), timedOut]);

@@ -3,13 +3,15 @@
  * other process reads or changes the budget between a step's read and its write. The TypeScript in store-budget.ts is
  * the readable statement of the same rules; the contract tests run both (test/store-contract.ts).
  *
- * KEYS[1]: the budget's hash. ARGV: 'take' or 'report', Plain's clock now, the probe's patience, how long an answer
- * describing no window leaves requests unpaced, how long an idle budget is kept; then, for 'report': the ticket, the
- * status, limit, remaining, reset and hold-until ('' when absent).
+ * KEYS[1]: the budget's hash; KEYS[2]: the tickets in flight (a sorted set, scored by when they were granted).
+ * ARGV: 'take' or 'report', Plain's clock now, the probe's patience, how long an answer describing no window leaves
+ * requests unpaced, how long an idle budget is kept, how long an unanswered ticket is kept; then, for 'report': the
+ * ticket, the status, limit, remaining, reset and hold-until ('' when absent).
  * 'take' answers {1, ticket} or {0, wait in ms, 'reset' | 'hold' | 'news'}; 'report' answers 1.
  */
 export const BUDGET_SCRIPT = `
 local key = KEYS[1]
+local flying = KEYS[2]
 local now = tonumber(ARGV[2])
 local patience = tonumber(ARGV[3])
 local unpaced = tonumber(ARGV[4])
@@ -23,9 +25,11 @@ local function save()
   redis.call('HSET', key, 'seq', s.seq, 'end', s['end'], 'left', s.left, 'limit', s.limit, 'probeAt', s.probeAt,
     'probeTicket', s.probeTicket, 'holdUntil', s.holdUntil, 'unpacedUntil', s.unpacedUntil)
   redis.call('PEXPIRE', key, ARGV[5])
+  redis.call('PEXPIRE', flying, ARGV[5])
 end
 local function grant()
   s.seq = s.seq + 1
+  redis.call('ZADD', flying, now, s.seq)
   save()
   return {1, s.seq}
 end
@@ -35,6 +39,7 @@ local function wait(ms, reason)
 end
 
 if ARGV[1] == 'take' then
+  redis.call('ZREMRANGEBYSCORE', flying, '-inf', '(' .. (now - tonumber(ARGV[6])))
   if now < s.holdUntil then return wait(s.holdUntil - now, 'hold') end
   if s['end'] > 0 and now >= s['end'] then
     s['end'] = 0
@@ -53,13 +58,14 @@ if ARGV[1] == 'take' then
   return grant()
 end
 
-local ticket = tonumber(ARGV[6])
-local status = tonumber(ARGV[7])
-local limit = tonumber(ARGV[8])
-local remaining = tonumber(ARGV[9])
-local reset = tonumber(ARGV[10])
-local hold = tonumber(ARGV[11])
+local ticket = tonumber(ARGV[7])
+local status = tonumber(ARGV[8])
+local limit = tonumber(ARGV[9])
+local remaining = tonumber(ARGV[10])
+local reset = tonumber(ARGV[11])
+local hold = tonumber(ARGV[12])
 if limit then s.limit = limit end
+redis.call('ZREM', flying, ARGV[7])
 if not status then
   if ticket == s.probeTicket then s.probeAt = 0 end
   save()
@@ -67,7 +73,10 @@ if not status then
 end
 local reported = remaining
 if status == 429 then reported = 0 end
-local sentSince = math.max(0, s.seq - ticket)
+local uncounted = math.max(0, s.seq - ticket)
+for _, other in ipairs(redis.call('ZRANGE', flying, 0, -1)) do
+  if tonumber(other) < ticket then uncounted = uncounted + 1 end
+end
 if reset then
   s.unpacedUntil = 0
   if reset > s['end'] and reset > now then
@@ -76,10 +85,10 @@ if reset then
       if s.limit > 0 then base = s.limit else base = 1e9 end
     end
     s['end'] = reset
-    s.left = base - sentSince
+    s.left = base - uncounted
     s.probeAt = 0
   elseif reset == s['end'] and reported then
-    s.left = math.min(s.left, reported - sentSince)
+    s.left = math.min(s.left, reported - uncounted)
   end
 elseif status == 429 then
   s.holdUntil = math.max(s.holdUntil, hold or now)

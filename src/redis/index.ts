@@ -1,7 +1,7 @@
 // plain-client/redis: a PlainStore kept in Redis, shared by every process of a backend. No `node:` import: it talks
 // through the Redis client it is given.
 import type { BudgetDecision, BudgetReport, PlainStore } from '../store.js';
-import { PROBE_PATIENCE_MS, UNPACED_MS } from '../store-budget.js';
+import { IN_FLIGHT_FORGET_MS, PROBE_PATIENCE_MS, UNPACED_MS } from '../store-budget.js';
 import { BUDGET_SCRIPT } from './budget-script.js';
 
 /** A connected node-redis client (`createClient()` from `redis`, v4 or later): commands go through `sendCommand`. */
@@ -27,7 +27,7 @@ const IDLE_BUDGET_MS = 10 * 60 * 1000;
 /**
  * A PlainStore in Redis, for `new PlainClient({ apiKey, store })` in every process of a backend, and for
  * `webhookHandler({ seen: sharedSeenStore(store) })` from plain-client/webhooks. Keys (all under `prefix`):
- * `:budget` (a hash of numbers, changed only by one Lua script), `:thread:<thread id>` (the channel's name, with an
+ * `:budget` and `:budget:in-flight` (numbers, changed only by one Lua script), `:thread:<thread id>` (the channel's name, with an
  * expiry) and `:seen:<event id>` (`1`, with an expiry). Nothing else: no key, no message text.
  * @example
  * const redis = await createClient({ url: process.env.REDIS_URL }).connect();
@@ -41,14 +41,15 @@ export function createRedisStore(options: RedisStoreOptions): PlainStore {
     throw new TypeError('createRedisStore: prefix must be a non-empty string (one per Plain workspace).');
   }
   const budgetKey = `${prefix}:budget`;
+  const inFlightKey = `${prefix}:budget:in-flight`;
   const threadKey = (threadId: string) => `${prefix}:thread:${threadId}`;
   const seenKey = (eventId: string) => `${prefix}:seen:${eventId}`;
 
   let sha: Promise<unknown> | undefined;
   /** Runs a step of the budget script by its hash, loading it first, and again after Redis restarted and forgot it. */
   async function budget(step: 'take' | 'report', plainNow: number, fields: string[] = []): Promise<unknown> {
-    const constants = [PROBE_PATIENCE_MS, UNPACED_MS, IDLE_BUDGET_MS].map(whole);
-    const args = ['1', budgetKey, step, whole(plainNow), ...constants, ...fields];
+    const constants = [PROBE_PATIENCE_MS, UNPACED_MS, IDLE_BUDGET_MS, IN_FLIGHT_FORGET_MS].map(whole);
+    const args = ['2', budgetKey, inFlightKey, step, whole(plainNow), ...constants, ...fields];
     try {
       sha ??= command(['SCRIPT', 'LOAD', BUDGET_SCRIPT]);
       return await command(['EVALSHA', String(await sha), ...args]);
