@@ -98,7 +98,7 @@ export function normaliseOptions(options: PlainClientOptions) {
     );
   }
   if (options.store !== undefined && typeof options.store?.takeBudget !== 'function') {
-    throw new TypeError('PlainClient: store must implement PlainStore (createRedisStore from plain-client/redis).');
+    throw new TypeError('PlainClient: store must be a PlainStore (see plain-client/redis).');
   }
   const inBrowser = isBrowserLike();
   if (apiKey !== undefined && !options.dangerouslyAllowBrowser && inBrowser) {

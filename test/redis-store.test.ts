@@ -186,8 +186,10 @@ describe('when Redis fails, replies still go', () => {
     const during = await Promise.all([reply('During 1'), reply('During 2'), reply('During 3')]);
     expect(during.map((r) => r.ok)).toEqual([true, true, true]);
     expect(errors.length).toBeGreaterThan(0);
-    expect(errors[0]).toMatchObject({ operation: 'takeBudget', retryInMs: 1000 });
-    expect(['timeout', 'error']).toContain(errors[0]!.reason);
+    for (const error of errors) {
+      expect(error.retryInMs).toBe(1000);
+      expect(['timeout', 'error']).toContain(error.reason);
+    }
     expect(JSON.stringify(errors)).not.toContain(fake.apiKey);
 
     // A fresh server (empty: the budget is gone): replies go on, and soon go through Redis again.
