@@ -30,6 +30,9 @@ const CONCURRENCY = 8;
 const API_KEY = 'plainApiKey_bench_redis_store_0123456789';
 const WEBHOOK_SECRET = 'whsec_bench_redis_store_0123456789abcdef0123';
 const TARGET_TIME_RATIO = 1.1;
+// Longer than any wait of a run, so that no reply fails on a connection the limiter closed as it was reused (a race of
+// Node's HTTP server and undici's pool that has nothing to do with the budget).
+const KEEP_ALIVE_MS = 120_000;
 
 // ------------------------------------------------------------------------------------------------ child processes
 
@@ -58,11 +61,11 @@ async function openStore(redisUrl, prefix) {
   const client = createClient({ url: redisUrl });
   client.on('error', () => {});
   await client.connect();
-  return { store: createRedisStore(client, { prefix }), close: () => client.quit().catch(() => {}) };
+  return { store: createRedisStore({ client, prefix }), close: () => client.quit().catch(() => {}) };
 }
 
 /** One process of the backend: `replies` replies to `threads`, CONCURRENCY at a time, once the parent says go. */
-async function replyingChild({ url, redisUrl, prefix, threads, passChannel }) {
+async function replyingChild({ url, redisUrl, prefix, threads, passChannel, storeTimeoutMs }) {
   const lines = createInterface({ input: process.stdin });
   const { PlainClient } = await import('plain-client');
   const { store, close } = await openStore(redisUrl, prefix);
@@ -74,6 +77,7 @@ async function replyingChild({ url, redisUrl, prefix, threads, passChannel }) {
     maxRetryDelayMs: 60_000,
     ...(store && {
       store,
+      ...(storeTimeoutMs && { storeTimeoutMs }),
       onStoreError: (e) => {
         const key = `${e.operation} ${e.reason}`;
         storeErrors[key] = (storeErrors[key] ?? 0) + 1;
@@ -95,8 +99,10 @@ async function replyingChild({ url, redisUrl, prefix, threads, passChannel }) {
       if (result.ok) ok++;
       else {
         kinds[result.error.kind] = (kinds[result.error.kind] ?? 0) + 1;
-        const { kind, attempts, message } = result.error;
-        if (samples.length < 3) samples.push(`${kind} after ${attempts} attempt(s): ${message}`);
+        const { kind, attempts, message, cause } = result.error;
+        const code = cause?.code ?? cause?.cause?.code ?? cause?.cause?.message;
+        if (samples.length < 3)
+          samples.push(`${kind} after ${attempts} attempt(s): ${message}${code ? ` [${code}]` : ''}`);
       }
     }
   };
@@ -111,7 +117,7 @@ async function replyingChild({ url, redisUrl, prefix, threads, passChannel }) {
  * on a port of its own; `onEvent` takes `workMs` (what a handler does: reply, write a row). Reports the event ids it
  * handled and the answers it gave when the parent says report.
  */
-async function webhookChild({ redisUrl, prefix, workMs }) {
+async function webhookChild({ redisUrl, prefix, workMs, storeTimeoutMs }) {
   const lines = createInterface({ input: process.stdin });
   const { createServer } = await import('node:http');
   const webhooks = await import('plain-client/webhooks');
@@ -120,7 +126,7 @@ async function webhookChild({ redisUrl, prefix, workMs }) {
   const answers = {};
   const handler = webhooks.webhookHandler({
     secret: WEBHOOK_SECRET,
-    ...(store && { seen: webhooks.seenStoreFrom?.(store) ?? store }),
+    ...(store && { seen: webhooks.sharedSeenStore(store, storeTimeoutMs ? { storeTimeoutMs } : {}) }),
     onEvent: async (event) => {
       handled.push(event.id);
       await new Promise((resolve) => setTimeout(resolve, workMs));
@@ -187,13 +193,15 @@ async function startChildren(configs, timeoutMs) {
 let redisServer;
 let redisUnavailable;
 let scenarioCount = 0;
+/** `--store-timeout <ms>`: the clients' storeTimeoutMs (default: the client's own). */
+let storeTimeoutMs;
 
 /** A fresh key prefix for a scenario, so that no scenario starts with what another left in Redis. */
 const freshPrefix = (name) => `plain-bench:${process.pid}:${++scenarioCount}:${name.replace(/\W+/g, '-')}:`;
 
 /** K processes × `replies` replies, each to threads of its own with the channel passed: one request per reply. */
 async function pacing({ processes, replies, withStore }) {
-  const server = await startLimiterServer({ limit: LIMIT, windowMs: WINDOW_MS });
+  const server = await startLimiterServer({ limit: LIMIT, windowMs: WINDOW_MS, keepAliveTimeoutMs: KEEP_ALIVE_MS });
   const floorMs = ((processes * replies) / LIMIT) * WINDOW_MS;
   const prefix = freshPrefix(`pacing-${processes}`);
   try {
@@ -201,6 +209,7 @@ async function pacing({ processes, replies, withStore }) {
       role: 'reply',
       url: server.url,
       redisUrl: withStore ? redisServer.url : undefined,
+      storeTimeoutMs,
       prefix,
       passChannel: true,
       threads: Array.from({ length: replies }, (_, i) => `th_bench_${p}_${i}`),
@@ -220,6 +229,7 @@ async function pacing({ processes, replies, withStore }) {
       ms: server.stats.lastAt - server.stats.firstAt,
       floorMs,
       maxPerWindow: Math.max(0, ...server.stats.spentPerWindow),
+      perWindow: server.stats.spentPerWindow,
     };
   } finally {
     await server.close();
@@ -228,7 +238,7 @@ async function pacing({ processes, replies, withStore }) {
 
 /** 4 processes replying to the same `threads` threads, without their channel: each must be looked up once. */
 async function lookups({ processes, threads, sameOrder, withStore }) {
-  const server = await startLimiterServer({ limit: LIMIT, windowMs: WINDOW_MS });
+  const server = await startLimiterServer({ limit: LIMIT, windowMs: WINDOW_MS, keepAliveTimeoutMs: KEEP_ALIVE_MS });
   const prefix = freshPrefix(`lookups-${sameOrder ? 'same' : 'own'}`);
   const ids = Array.from({ length: threads }, (_, i) => `th_shared_${i}`);
   try {
@@ -236,6 +246,7 @@ async function lookups({ processes, threads, sameOrder, withStore }) {
       role: 'reply',
       url: server.url,
       redisUrl: withStore ? redisServer.url : undefined,
+      storeTimeoutMs,
       prefix,
       passChannel: false,
       threads: sameOrder ? ids : shuffled(ids, p + 1),
@@ -271,6 +282,7 @@ async function webhooks({ processes, events, together, withStore, workMs = 20 })
   const configs = Array.from({ length: processes }, () => ({
     role: 'webhook',
     redisUrl: withStore ? redisServer.url : undefined,
+    storeTimeoutMs,
     prefix,
     workMs,
   }));
@@ -430,6 +442,7 @@ async function main(argv) {
   const only = argv.includes('--only') ? argv[argv.indexOf('--only') + 1] : '';
   const replies = quick ? 75 : 300;
   const threads = quick ? 40 : 100;
+  if (argv.includes('--store-timeout')) storeTimeoutMs = Number(argv[argv.indexOf('--store-timeout') + 1]);
   const started = performance.now();
 
   try {
@@ -448,7 +461,7 @@ async function main(argv) {
     .loadavg()
     .map((n) => n.toFixed(1))
     .join(' ')}`;
-  const header = `Redis store across processes: ${new Date().toISOString()}, ${machine}${redisServer ? `, redis-server on 127.0.0.1:${redisServer.port}` : ''}${quick ? ', --quick' : ''}`;
+  const header = `Redis store across processes: ${new Date().toISOString()}, ${machine}${redisServer ? `, redis-server on 127.0.0.1:${redisServer.port}` : ''}${quick ? ', --quick' : ''}${storeTimeoutMs ? `, storeTimeoutMs ${storeTimeoutMs}` : ''}`;
   console.log(`# ${header}`);
   console.log(
     `limiter: ${LIMIT} requests per ${WINDOW_MS / 1000} s window; ${CONCURRENCY} replies at a time per process`,
@@ -467,7 +480,9 @@ async function main(argv) {
         if (!wanted(name)) continue;
         process.stderr.write(`${name} … `);
         const row = await pacing({ processes, replies, withStore });
-        process.stderr.write(`${seconds(row.ms)}, ${row.limited} × 429\n`);
+        process.stderr.write(
+          `${seconds(row.ms)}, ${row.limited} × 429; accepted per window: ${row.perWindow.join(' ')}\n`,
+        );
         samples.push(...row.samples.map((s) => `- ${name}: ${s}`));
         pacingRows.push(row);
       }
