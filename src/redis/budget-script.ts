@@ -15,14 +15,14 @@ local flying = KEYS[2]
 local now = tonumber(ARGV[2])
 local patience = tonumber(ARGV[3])
 local unpaced = tonumber(ARGV[4])
-local f = redis.call('HMGET', key, 'seq', 'end', 'left', 'limit', 'probeAt', 'probeTicket', 'holdUntil', 'unpacedUntil')
+local f = redis.call('HMGET', key, 'seq', 'end', 'best', 'limit', 'probeAt', 'probeTicket', 'holdUntil', 'unpacedUntil')
 local s = {
-  seq = tonumber(f[1]) or 0, ['end'] = tonumber(f[2]) or 0, left = tonumber(f[3]) or 0, limit = tonumber(f[4]) or 0,
+  seq = tonumber(f[1]) or 0, ['end'] = tonumber(f[2]) or 0, best = tonumber(f[3]) or 0, limit = tonumber(f[4]) or 0,
   probeAt = tonumber(f[5]) or 0, probeTicket = tonumber(f[6]) or 0, holdUntil = tonumber(f[7]) or 0,
   unpacedUntil = tonumber(f[8]) or 0
 }
 local function save()
-  redis.call('HSET', key, 'seq', s.seq, 'end', s['end'], 'left', s.left, 'limit', s.limit, 'probeAt', s.probeAt,
+  redis.call('HSET', key, 'seq', s.seq, 'end', s['end'], 'best', s.best, 'limit', s.limit, 'probeAt', s.probeAt,
     'probeTicket', s.probeTicket, 'holdUntil', s.holdUntil, 'unpacedUntil', s.unpacedUntil)
   redis.call('PEXPIRE', key, ARGV[5])
   redis.call('PEXPIRE', flying, ARGV[5])
@@ -43,7 +43,7 @@ if ARGV[1] == 'take' then
   if now < s.holdUntil then return wait(s.holdUntil - now, 'hold') end
   if s['end'] > 0 and now >= s['end'] then
     s['end'] = 0
-    s.left = 0
+    s.best = 0
     s.probeAt = 0
   end
   if s['end'] == 0 then
@@ -53,8 +53,7 @@ if ARGV[1] == 'take' then
     s.probeTicket = s.seq + 1
     return grant()
   end
-  if s.left <= 0 then return wait(s['end'] - now, 'reset') end
-  s.left = s.left - 1
+  if s.best - redis.call('ZCARD', flying) <= 0 then return wait(s['end'] - now, 'reset') end
   return grant()
 end
 
@@ -73,10 +72,6 @@ if not status then
 end
 local reported = remaining
 if status == 429 then reported = 0 end
-local uncounted = math.max(0, s.seq - ticket)
-for _, other in ipairs(redis.call('ZRANGE', flying, 0, -1)) do
-  if tonumber(other) < ticket then uncounted = uncounted + 1 end
-end
 if reset then
   s.unpacedUntil = 0
   if reset > s['end'] and reset > now then
@@ -85,10 +80,10 @@ if reset then
       if s.limit > 0 then base = s.limit else base = 1e9 end
     end
     s['end'] = reset
-    s.left = base - uncounted
+    s.best = base
     s.probeAt = 0
   elseif reset == s['end'] and reported then
-    s.left = math.min(s.left, reported - uncounted)
+    s.best = math.min(s.best, reported)
   end
 elseif status == 429 then
   s.holdUntil = math.max(s.holdUntil, hold or now)
