@@ -36,6 +36,19 @@ export class StoreCaller {
     return this.#now() >= this.#restingUntil;
   }
 
+  /**
+   * Tells the store something without waiting for it (a report, a thread's channel): nothing waits for the answer, so
+   * a slow store costs nothing here and is not a failure; a store that fails is reported and rested like any other.
+   */
+  tell(operation: keyof PlainStore, run: (store: PlainStore) => Promise<unknown>): void {
+    if (!this.available) return;
+    try {
+      run(this.store).catch((error: unknown) => this.#failed(operation, 'error', error));
+    } catch (error) {
+      this.#failed(operation, 'error', error);
+    }
+  }
+
   async call<T>(operation: keyof PlainStore, run: (store: PlainStore) => Promise<T>): Promise<StoreAnswer<T>> {
     if (!this.available) return { ok: false };
     let timer: ReturnType<typeof setTimeout> | undefined;

@@ -14,8 +14,9 @@ import { waitUnlessAborted } from './wait.js';
  * - The gate asks the store for each request (`takeBudget`) and tells it every answer (`reportAnswer`), with times on
  *   Plain's clock as this process estimates it from the `Date` of the answers it got (the same bounds as the
  *   per-process gate, on the early side: a window is never thought over before Plain ends it).
- * - While the store fails or is slow (each call waits at most `storeTimeoutMs`), requests go through a per-process
- *   RateLimitGate, made when first needed; the store is tried again a second later (src/store-call.ts).
+ * - While the store fails or is slow (asking for a grant waits at most `storeTimeoutMs`; reports are not waited for),
+ *   requests go through a per-process RateLimitGate, made when first needed; the store is tried again a second later
+ *   (src/store-call.ts).
  * - The channel memory is read before a lookup and written when a thread becomes known to this process.
  */
 
@@ -79,7 +80,7 @@ export class SharedGate implements Gate {
         if (released) return;
         released = true;
         const report: BudgetReport = { ticket, plainNow: this.#plainNow(), ...this.#hear(answer, grantedAt) };
-        void this.#caller.call('reportAnswer', (store) => store.reportAnswer(report));
+        this.#caller.tell('reportAnswer', (store) => store.reportAnswer(report));
         for (const sleeper of this.#sleepers) sleeper.abort();
       },
     };
@@ -155,10 +156,10 @@ function channelsOf(caller: StoreCaller): SharedChannels {
       return typeof channel === 'string' && /^[A-Z_]{1,32}$/.test(channel) ? (channel as ThreadChannel) : undefined;
     },
     set(threadId, channel) {
-      void caller.call('setThreadChannel', (store) => store.setThreadChannel(threadId, channel, THREAD_TTL_MS));
+      caller.tell('setThreadChannel', (store) => store.setThreadChannel(threadId, channel, THREAD_TTL_MS));
     },
     delete(threadId) {
-      void caller.call('deleteThreadChannel', (store) => store.deleteThreadChannel(threadId));
+      caller.tell('deleteThreadChannel', (store) => store.deleteThreadChannel(threadId));
     },
   };
 }

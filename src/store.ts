@@ -3,9 +3,10 @@
  * example): one rate-limit budget, one memory of thread channels and one memory of handled webhook events for all of
  * them. `new PlainClient({ apiKey, store })` uses it; without one, every process paces and remembers on its own.
  *
- * Every method is async and may fail or be slow: the client waits for each call at most `storeTimeoutMs`, then does
- * what it would do without a store (its own gate, its own cache, a lookup), reports it through `onStoreError`, and
- * tries the store again a moment later. A store holds numbers, thread ids, channel names and event ids: never the API
+ * Every method is async and may fail or be slow: the client waits for an answer it needs (a grant, a channel) at most
+ * `storeTimeoutMs`, then does what it would do without a store (its own gate, its own cache, a lookup), reports it
+ * through `onStoreError`, and tries the store again a moment later. What it only tells the store (a report, a channel
+ * to remember) is not waited for. A store holds numbers, thread ids, channel names and event ids: never the API
  * key, never a message's text.
  *
  * Times in the budget methods are milliseconds since 1970 on Plain's clock, as the calling process best estimates it
