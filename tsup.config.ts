@@ -9,6 +9,7 @@ export default defineConfig({
     testing: 'src/testing/index.ts',
     'testing-msw': 'src/testing/msw.ts',
     webhooks: 'src/webhooks/index.ts',
+    redis: 'src/redis/index.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,

@@ -34,6 +34,8 @@ function answerTo(body) {
  * `Date` and `x-ratelimit-reset` are on that clock. `latencyMs`: each request is counted that long after it arrives,
  * and answered that long after it is counted (a round trip of twice that, like a far server). `refusalsSpend`: a
  * refused request counts against the window too (some limiters do; whether Plain's does is not documented).
+ * `keepAliveTimeoutMs`: how long an idle connection is kept (Node's default, 5 s, unless given): a client that reuses a
+ * connection just as the server closes it fails with a socket error, more often on a loaded machine.
  */
 export function startLimiterServer({
   limit = 60,
@@ -41,6 +43,7 @@ export function startLimiterServer({
   clockShiftMs = 0,
   latencyMs = 0,
   refusalsSpend = false,
+  keepAliveTimeoutMs,
 } = {}) {
   const stats = { requests: 0, limited: 0, replies: 0, lookups: 0, spentPerWindow: [], firstAt: 0, lastAt: 0 };
   let window = { index: -1, used: 0 };
@@ -95,6 +98,7 @@ export function startLimiterServer({
     };
   });
 
+  if (keepAliveTimeoutMs !== undefined) server.keepAliveTimeout = keepAliveTimeoutMs;
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {

@@ -219,6 +219,20 @@ const rateLimitRun = spawnSync(process.execPath, [here('./rate-limit.mjs')], { s
 const rateLimitFailed = rateLimitRun.status !== 0;
 if (rateLimitFailed) console.log(`bench/rate-limit.mjs exited with ${rateLimitRun.status ?? rateLimitRun.signal}`);
 
+// ---------------------------------------------------------------------------------- one Redis store, many processes
+
+// K processes sharing one budget, channel memory and webhook memory through plain-client/redis, against the same
+// limiter, beside the same runs without a store (about 6 minutes; `npm run bench -- --quick`: about 1½).
+console.log('\nRedis store across processes (bench/redis-store.mjs):');
+const redisStoreRun = spawnSync(
+  process.execPath,
+  [here('./redis-store.mjs'), ...process.argv.slice(2).filter((arg) => arg === '--quick')],
+  { stdio: 'inherit' },
+);
+if (redisStoreRun.status !== 0) {
+  console.log(`bench/redis-store.mjs exited with ${redisStoreRun.status ?? redisStoreRun.signal}`);
+}
+
 // ---------------------------------------------------------------------------------- webhooks
 
 // verifyWebhook on a 5 KB event; set PLAIN_OFFICIAL_VERIFIER_DIR to a folder with Plain's official SDK installed to

@@ -73,7 +73,8 @@ const split = await build({
   outdir: join(work, 'split'),
 });
 const outputs = new Map(split.outputFiles.map((f) => [relative(work, f.path), f.contents]));
-// The page's own entry: esbuild marks each dynamically imported chunk as an entry point too.
+// The page's own entry: each operation's module (a dynamic import) is an entry point of the split build too, and
+// which of them came first in the metafile depended on content hashes.
 const [entryOutput] = Object.entries(split.metafile.outputs).find(([, o]) => o.entryPoint === 'entry.js') ?? [];
 const atStart = new Set();
 const visit = (name) => {

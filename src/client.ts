@@ -20,7 +20,6 @@ import type {
 import type { GetThreadByExternalIdInput, ListThreadsInput, ListThreadsResult } from './operations/threads.js';
 import type { GetTimelineInput, GetTimelineResult } from './operations/timeline.js';
 import { type GetThreadResult, getThread, type ThreadKey } from './operations.js';
-import type { RateLimitGate } from './rate-limit.js';
 import { redactResult } from './redact.js';
 import { type ReplyOptions, type ReplyToThreadResult, replyToThread } from './reply-to-thread.js';
 import type { RequestDocument, RequestOptions, TypedDocument } from './request.js';
@@ -62,10 +61,25 @@ export class PlainClient {
         apiKey: config.apiKey,
         maxResponseBytes: config.maxResponseBytes,
       },
-      gate: (options.paceRequests ?? config.apiKey !== undefined) ? loadGate() : undefined,
+      gate: undefined,
       onRequest: options.onRequest,
       onResponse: options.onResponse,
     };
+    const { store } = options;
+    // With a store shared by the backend's processes, its budget and channel memory (src/store-gate.ts).
+    const shared =
+      store &&
+      loadOnce(() =>
+        import('./store-gate.js').then((module) =>
+          module.sharedState(store, { timeoutMs: config.storeTimeoutMs, onStoreError: options.onStoreError }),
+        ),
+      );
+    if (options.paceRequests ?? config.apiKey !== undefined) {
+      this.#sender.gate = shared
+        ? async () => (await shared()).gate
+        : loadOnce(() => import('./rate-limit.js').then((module) => new module.RateLimitGate()));
+    }
+    if (shared) this.#sender.channels = async () => (await shared()).channels;
     this.#threads = new ThreadCache(this.#sender, config.threadCacheSize);
   }
 
@@ -331,13 +345,13 @@ async function neverRejecting<R extends Result<unknown>>(
 }
 
 /**
- * The client's rate-limit gate, made on the first request: its module is loaded then, so a client that does not pace
- * itself (a browser's, talking to your backend) never loads it.
+ * Loads something on first use, once: the rate-limit gate's module is loaded on the first request, so a client that
+ * does not pace itself (a browser's, talking to your backend) never loads it; likewise the store's.
  */
-function loadGate(): () => Promise<RateLimitGate> {
-  let gate: Promise<RateLimitGate> | undefined;
+function loadOnce<T>(load: () => Promise<T>): () => Promise<T> {
+  let loaded: Promise<T> | undefined;
   return () => {
-    gate ??= import('./rate-limit.js').then((module) => new module.RateLimitGate());
-    return gate;
+    loaded ??= load();
+    return loaded;
   };
 }

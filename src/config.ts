@@ -1,6 +1,7 @@
 import { type ConfirmReplyOptions, readConfirmOption } from './confirm-options.js';
 import type { InputIssue } from './errors.js';
 import type { RequestEvent, ResponseEvent } from './send.js';
+import type { PlainStore, StoreErrorEvent } from './store.js';
 import { USER_AGENT } from './version.js';
 
 /** Plain's GraphQL endpoint (UK region, the only one Plain documents). */
@@ -45,6 +46,16 @@ export interface PlainClientOptions {
    * `true` takes the defaults; per call, `{ confirm }` overrides it. @default false
    */
   confirmReplies?: boolean | ConfirmReplyOptions;
+  /**
+   * A store shared by the backend's processes (`createRedisStore` from `plain-client/redis`): one rate-limit budget and
+   * one memory of thread channels for all of them. When it fails or is slow, the client does without it for a moment.
+   * @default none: each client paces itself and remembers threads on its own
+   */
+  store?: PlainStore;
+  /** Longest wait for one call to the `store`, in milliseconds; past it the client goes on without the store. @default 250 */
+  storeTimeoutMs?: number;
+  /** Called when a call to the `store` failed or timed out (the client went on without it). Never given a secret. */
+  onStoreError?: (event: StoreErrorEvent) => void;
 }
 
 // A page, or a web worker. Cloudflare Workers also run in a "ServiceWorkerGlobalScope", but on a server: they say so in
@@ -93,6 +104,9 @@ export function normaliseOptions(options: PlainClientOptions) {
       'PlainClient: apiKey is required to call Plain directly (create one under Settings → Machine users). Leave it out only when apiUrl is your own backend proxy.',
     );
   }
+  if (options.store !== undefined && typeof options.store?.takeBudget !== 'function') {
+    throw new TypeError('PlainClient: store must be a PlainStore (see plain-client/redis).');
+  }
   const inBrowser = isBrowserLike();
   if (apiKey !== undefined && !options.dangerouslyAllowBrowser && inBrowser) {
     throw new Error(
@@ -135,5 +149,6 @@ export function normaliseOptions(options: PlainClientOptions) {
     maxRetryDelayMs: whole('maxRetryDelayMs', options.maxRetryDelayMs, 60_000, 0),
     threadCacheSize: whole('threadCacheSize', options.threadCacheSize, 1000, 0),
     maxResponseBytes: whole('maxResponseBytes', options.maxResponseBytes, 4 * 1024 * 1024, 1),
+    storeTimeoutMs: whole('storeTimeoutMs', options.storeTimeoutMs, 250, 1),
   };
 }

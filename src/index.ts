@@ -63,6 +63,8 @@ export type { ReplyOptions, ReplySent, ReplyToThreadResult } from './reply-to-th
 export type { DocumentNodeLike, RequestDocument, RequestOptions, TypedDocument } from './request.js';
 export type { RateLimitInfo, Result } from './result.js';
 export type { RequestEvent, ResponseEvent } from './send.js';
+export type { BudgetAsk, BudgetDecision, BudgetReport, PlainStore, StoreErrorEvent } from './store.js';
+export { createMemoryStore, type MemoryStoreOptions } from './store-memory.js';
 export type {
   TimelineAttachment,
   TimelineAuthor,

@@ -1,3 +1,4 @@
+import { type ClockBounds, narrowedClock } from './clock-bounds.js';
 import { believable, type Headline, headlineOf, rateLimitOf, retryAfterMs } from './rate-limit-headers.js';
 import type { RateLimitInfo } from './result.js';
 import { waitUnlessAborted } from './wait.js';
@@ -30,8 +31,6 @@ import { waitUnlessAborted } from './wait.js';
 const PROBE_PATIENCE_MS = 1_000;
 /** The slowest pace 429s can bring this client down to, as a share of the even pace. */
 const SLOWEST_SHARE = 1 / 8;
-/** `Date` has whole seconds: Plain's clock may be up to this much past what it says. */
-const DATE_RESOLUTION_MS = 1_000;
 
 export interface GateAnswer {
   /** Undefined when no HTTP answer came (network error, timeout). */
@@ -49,6 +48,17 @@ export type Acquired =
   | { ok: false; reason: 'aborted' }
   | { ok: false; reason: 'too_long'; waitMs: number };
 
+/** What sending needs of a gate: RateLimitGate, or the gate over a shared store (src/store-gate.ts). */
+export interface Gate {
+  /** Plain's budget as last reported (for results' `rateLimit`). */
+  readonly last: RateLimitInfo | undefined;
+  /**
+   * Waits (unless aborted) until a request may go. Refuses at once with 'too_long' when the wait would exceed
+   * maxWaitMs. Never rejects; leaves no timer or listener behind.
+   */
+  acquire(options: { signal?: AbortSignal; maxWaitMs: number }): Promise<Acquired>;
+}
+
 /** One of Plain's windows, as this client knows it. */
 interface Window {
   /** When it ends, on Plain's clock. */
@@ -62,7 +72,7 @@ interface Window {
 const GO = { waitMs: 0, forBudget: false };
 
 /** Paces requests against Plain's rate limit (the model is explained at the top of this file). */
-export class RateLimitGate {
+export class RateLimitGate implements Gate {
   readonly #now: () => number;
   readonly #random: () => number;
   #last: RateLimitInfo | undefined;
@@ -72,7 +82,7 @@ export class RateLimitGate {
   /** Whether the server's answers (other than 429s) describe the window: the last one did. */
   #reportsWindows = true;
   /** Bounds on Plain's clock minus ours, in ms. */
-  #clock: { lo: number; hi: number } | undefined;
+  #clock: ClockBounds | undefined;
   #limit: number | undefined;
   /** The share of the even pace this client takes: 1, less after a 429. */
   #share = 1;
@@ -225,17 +235,8 @@ export class RateLimitGate {
     }
   }
 
-  /**
-   * Narrows the bounds on Plain's clock minus ours with an answer's `Date`, written after the request went and before
-   * the answer came. Bounds that no longer agree mean a clock moved: they start again from this answer.
-   */
   #narrowClock({ date }: Headline, receivedAt: number, sentAt: number): void {
-    if (date === undefined) return;
-    const lo = date - receivedAt;
-    const hi = date + DATE_RESOLUTION_MS - sentAt;
-    const clock = this.#clock;
-    const agree = clock !== undefined && lo <= clock.hi && hi >= clock.lo;
-    this.#clock = agree ? { lo: Math.max(lo, clock.lo), hi: Math.min(hi, clock.hi) } : { lo, hi };
+    this.#clock = narrowedClock(this.#clock, { date, sentAt, receivedAt });
   }
 
   #holdAfter429(headers: Headers | undefined, receivedAt: number): void {

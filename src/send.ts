@@ -6,10 +6,11 @@ import {
   type PlainErrorKind,
 } from './errors.js';
 import { type Operation, requestBody } from './operations.js';
-import type { RateLimitGate } from './rate-limit.js';
+import type { Gate } from './rate-limit.js';
 import { readRateLimit } from './rate-limit-headers.js';
 import type { RateLimitInfo } from './result.js';
 import { backoffMs, isSafeToRetry } from './retry.js';
+import type { SharedChannels } from './store-gate.js';
 import { type Exchange, postGraphQL, type TransportConfig } from './transport.js';
 import { waitUnlessAborted } from './wait.js';
 
@@ -33,7 +34,9 @@ export interface ResponseEvent extends RequestEvent {
 export interface Sender {
   transport: TransportConfig;
   /** The rate-limit gate, loaded when first needed; absent when the client does not pace itself. */
-  gate: (() => Promise<RateLimitGate>) | undefined;
+  gate: (() => Promise<Gate>) | undefined;
+  /** The shared store's channel memory, loaded when first needed; absent without a store. */
+  channels?: () => Promise<SharedChannels>;
   onRequest?: (event: RequestEvent) => void;
   onResponse?: (event: ResponseEvent) => void;
 }

@@ -36,8 +36,14 @@ export class ThreadCache {
     return channel;
   }
 
+  /** Caches the channel, and shares it through the client's store when it is new to this client. */
   set(threadId: string, channel: ThreadChannel): void {
     if (this.#size <= 0) return;
+    if (!this.#channels.has(threadId)) void this.#sender.channels?.().then((shared) => shared.set(threadId, channel));
+    this.#keep(threadId, channel);
+  }
+
+  #keep(threadId: string, channel: ThreadChannel): void {
     this.#channels.delete(threadId);
     this.#channels.set(threadId, channel);
     if (this.#channels.size > this.#size) {
@@ -48,6 +54,7 @@ export class ThreadCache {
 
   delete(threadId: string): void {
     this.#channels.delete(threadId);
+    void this.#sender.channels?.().then((shared) => shared.delete(threadId));
   }
 
   /** How many threads are cached. */
@@ -94,6 +101,12 @@ export class ThreadCache {
     controller: AbortController,
   ): Promise<ThreadChannel | FailedLookup> {
     try {
+      // A thread another process (sharing the client's store) looked up needs no lookup here.
+      const known = this.#size > 0 ? await (await this.#sender.channels?.())?.get(threadId) : undefined;
+      if (known !== undefined) {
+        this.#keep(threadId, known);
+        return known;
+      }
       const out = await send(this.#sender, GET_THREAD, { threadId }, { ...policy, signal: controller.signal });
       const result = threadResultFrom(out, { threadId });
       if (!result.ok) return result;

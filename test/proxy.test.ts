@@ -194,7 +194,7 @@ describe('createPlainProxy: what it refuses', () => {
       'OPERATION_NOT_ALLOWED',
     );
     expect(error.message).toMatch(
-      /only plain-client's own operations \(GetThread, GetThreadByRef, ReplyToThread, GetTimeline\)/,
+      /only plain-client's own operations \(GetThread, GetThreadByRef, ReplyToThread, GetTimeline, CreateAttachmentUploadUrl\)/,
     );
   });
 

@@ -1,7 +1,7 @@
 // The support portal's page: no framework, one module. The customer picks a conversation, reads it and replies.
 // Every call goes to the portal's own backend (/api/plain, createPlainProxy), which holds the API key, lets this
 // customer touch only their threads, and shows them only what a customer may see.
-import { PlainClient, type PlainError, type TimelineEntry } from 'plain-client';
+import { type AttachmentRejectedError, PlainClient, type PlainError, type TimelineEntry } from 'plain-client';
 
 const plain = new PlainClient({ apiUrl: '/api/plain' });
 
@@ -47,8 +47,31 @@ export function describeError(error: PlainError): string {
         : 'Something went wrong on our side, and your message was not sent. Please try again.';
     case 'aborted':
       return 'Sending was cancelled.';
+    case 'attachment_rejected':
+      return describeRejectedFile(error);
     default:
       return error satisfies never;
+  }
+}
+
+/** Why a file could not be attached, in words. */
+function describeRejectedFile(error: AttachmentRejectedError): string {
+  const name = error.fileName ?? 'The file';
+  switch (error.reason) {
+    case 'too_large':
+      return error.limitBytes === undefined
+        ? `${name} is too large to attach.`
+        : `${name} is too large to attach (at most ${(error.limitBytes / 1048576).toFixed(1)} MB).`;
+    case 'file_type_not_allowed':
+      return `${name} cannot be attached: files of this type are not accepted.`;
+    case 'too_small':
+    case 'expired':
+    case 'access_denied':
+    case 'not_uploaded':
+    case 'other':
+      return `${name} could not be uploaded, and your message was not sent. Please try again.`;
+    default:
+      return error.reason satisfies never;
   }
 }
 
@@ -83,6 +106,20 @@ function messageText(content: TimelineEntry['entry']): string {
   }
 }
 
+/** The files a message carries, by name and size. */
+function attachmentList(content: TimelineEntry['entry']): HTMLUListElement | undefined {
+  const files = 'attachments' in content ? content.attachments : [];
+  if (files.length === 0) return undefined;
+  const list = document.createElement('ul');
+  list.className = 'attachments';
+  for (const file of files) {
+    const item = document.createElement('li');
+    item.textContent = `${file.fileName} (${Math.max(1, Math.round(file.fileSizeBytes / 1024))} KB)`;
+    list.append(item);
+  }
+  return list;
+}
+
 /** One message of the conversation as a list item: who wrote it, when, and what. */
 function messageItem(message: TimelineEntry): HTMLLIElement {
   const fromCustomer = message.author.kind === 'customer';
@@ -96,6 +133,8 @@ function messageItem(message: TimelineEntry): HTMLLIElement {
   text.className = 'text';
   text.textContent = messageText(message.entry);
   item.append(meta, text);
+  const files = attachmentList(message.entry);
+  if (files) item.append(files);
   return item;
 }
 
@@ -139,13 +178,40 @@ function replyInputFrom(replyForm: HTMLFormElement) {
   return { threadId: openThreadId(), textContent: String(data.get('text') ?? '').trim() };
 }
 
+/**
+ * Uploads the files picked in the form, one after the other, straight to Plain's storage: their attachment ids, or
+ * the first failure. Each upload asks the backend for a form for this customer; the file itself never goes there.
+ */
+async function uploadPickedFiles(replyForm: HTMLFormElement, threadId: string) {
+  const attachmentIds: string[] = [];
+  for (const file of new FormData(replyForm).getAll('files')) {
+    if (!(file instanceof File) || (file.size === 0 && file.name === '')) continue; // no file picked
+    const uploaded = await plain.uploadAttachment({ threadId, file, fileName: file.name });
+    if (!uploaded.ok) return uploaded;
+    attachmentIds.push(uploaded.data.attachmentId);
+  }
+  return { ok: true as const, attachmentIds };
+}
+
 /** Sends the form's reply; on success clears it and shows the conversation again, else says why in words. */
 async function sendReply(replyForm: HTMLFormElement): Promise<void> {
   const button = replyForm.querySelector('button');
   if (button) button.disabled = true;
   replyError.textContent = '';
   try {
-    const result = await plain.replyToThread(replyInputFrom(replyForm));
+    const reply = replyInputFrom(replyForm);
+    // An empty message is refused before any file is uploaded.
+    if (!reply.textContent) {
+      replyError.textContent = 'Write a message before sending.';
+      return;
+    }
+    const files = await uploadPickedFiles(replyForm, reply.threadId);
+    if (!files.ok) {
+      replyError.textContent = describeError(files.error);
+      return;
+    }
+    const { attachmentIds } = files;
+    const result = await plain.replyToThread(attachmentIds.length > 0 ? { ...reply, attachmentIds } : reply);
     if (!result.ok) {
       replyError.textContent = describeError(result.error);
       return;

@@ -133,6 +133,8 @@ export async function startPortal(options: PortalOptions = {}): Promise<Portal> 
     createPlainProxy({
       apiKey: fake.apiKey,
       apiUrl: plainServer.url,
+      // Files the page attaches: at most 2 MiB each from this portal (Plain's own limit per type is higher).
+      maxUploadBytes: 2 * 1024 * 1024,
       authorize: (request) => {
         const session = sessionOf(request.headers.get('cookie'));
         if (!session) return Response.json({ errors: [{ message: 'Sign in first.' }] }, { status: 401 });

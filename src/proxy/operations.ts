@@ -1,7 +1,13 @@
 import { GET_TIMELINE } from '../operations/timeline.js';
 import { GET_THREAD, GET_THREAD_BY_REF, type Operation, REPLY_TO_THREAD } from '../operations.js';
+import { CREATE_ATTACHMENT_UPLOAD_URL } from './uploads.js';
 
-export type ProxiedOperationName = 'GetThread' | 'GetThreadByRef' | 'ReplyToThread' | 'GetTimeline';
+export type ProxiedOperationName =
+  | 'GetThread'
+  | 'GetThreadByRef'
+  | 'ReplyToThread'
+  | 'GetTimeline'
+  | 'CreateAttachmentUploadUrl';
 
 /**
  * A document's text with insignificant whitespace removed, so that however a browser lays out one of our documents,
@@ -19,7 +25,7 @@ export const canonical = (query: string) =>
  * recognised here and answered with the proxy's own customer document: src/proxy/customer-timeline.ts.)
  */
 const KNOWN = new Map<string, Operation<unknown, unknown> & { name: ProxiedOperationName }>(
-  [GET_THREAD, GET_THREAD_BY_REF, REPLY_TO_THREAD, GET_TIMELINE].map((op) => [
+  [GET_THREAD, GET_THREAD_BY_REF, REPLY_TO_THREAD, GET_TIMELINE, CREATE_ATTACHMENT_UPLOAD_URL].map((op) => [
     canonical(op.query),
     op as Operation<unknown, unknown> & { name: ProxiedOperationName },
   ]),

@@ -12,6 +12,17 @@ import {
   timelinePageVariables,
 } from './customer-timeline.js';
 import { knownOperation, type ProxiedOperationName } from './operations.js';
+import {
+  customerLookupOf,
+  DEFAULT_UPLOAD_MEMORY,
+  identifierKey,
+  mintedAttachmentOf,
+  type ReplyAttachmentType,
+  UploadMemory,
+  type UploadMemoryLimits,
+  uploadRefusal,
+  uploadRequestOf,
+} from './uploads.js';
 
 /** The operation a browser asked for, with its variables checked. */
 export type ProxyOperation =
@@ -19,7 +30,12 @@ export type ProxyOperation =
   | { name: 'GetThreadByRef'; variables: { ref: string } }
   | { name: 'ReplyToThread'; variables: { input: ReplyToThreadInput } }
   /** A page of a thread's timeline: answered with the customer's view only (see docs/frontend.md). */
-  | { name: 'GetTimeline'; variables: TimelinePageVariables };
+  | { name: 'GetTimeline'; variables: TimelinePageVariables }
+  // The first step of PlainClient's uploadAttachment. The customer is the grant's, so it is not shown here.
+  | {
+      name: 'CreateAttachmentUploadUrl';
+      variables: { input: { fileName: string; fileSizeBytes: number; attachmentType: ReplyAttachmentType } };
+    };
 
 /** Thread ids this request may read or reply to: a list, a check, or `'any'` (for staff-only tools). */
 export type ThreadRule = 'any' | readonly string[] | ((threadId: string) => boolean | Promise<boolean>);
@@ -46,6 +62,12 @@ export interface ProxyGrant {
    * @default false
    */
   allowAttachments?: boolean;
+  /**
+   * The key under which the proxy remembers the attachment ids it minted for this browser (e.g. your session id):
+   * a reply may carry exactly the ids minted under the same key, without `allowAttachments`.
+   * @default the customer named in `impersonate`
+   */
+  session?: string;
 }
 
 /**
@@ -79,6 +101,18 @@ export interface PlainProxyOptions {
   maxBodyBytes?: number;
   /** Largest answer read from Plain, in bytes after decompression; a larger one is cancelled and answered 502. @default 4194304 (4 MiB) */
   maxResponseBytes?: number;
+  /**
+   * Largest file a browser may upload through `CreateAttachmentUploadUrl`, in bytes; a larger one is refused with
+   * nothing sent. @default the attachment type's own limit (EMAIL 6 MiB, CHAT 100 MiB, the others 50 MiB); a larger
+   * value is cut to it
+   */
+  maxUploadBytes?: number;
+  /**
+   * Bounds of what the proxy remembers about uploads: `sessions` (default 1,000, least recently used forgotten
+   * first), `idsPerSession` (default 100, oldest forgotten first) and `rememberForMs`, how long a minted id may be used
+   * in a reply (default 3 hours: the upload URL's 2 hours and one to finish the reply).
+   */
+  uploadMemory?: Partial<UploadMemoryLimits>;
 }
 
 /** Plain's answer headers passed on to the browser; all others (cookies included) are dropped. */
@@ -135,6 +169,11 @@ function operationOf(name: ProxiedOperationName, variables: unknown): ProxyOpera
     if (!isNonBlankString(vars.threadId)) throw badInput('GetThread needs variables.threadId, a non-empty string.');
     return { name, variables: { threadId: vars.threadId } };
   }
+  if (name === 'CreateAttachmentUploadUrl') {
+    const upload = uploadRequestOf(vars.input);
+    if (typeof upload === 'string') throw badInput(upload);
+    return { name, variables: { input: upload } };
+  }
   if (name === 'GetThreadByRef') {
     if (!isNonBlankString(vars.ref)) throw badInput('GetThreadByRef needs variables.ref, a non-empty string.');
     return { name, variables: { ref: vars.ref } };
@@ -166,12 +205,54 @@ async function threadAllowed(rule: ThreadRule, threadId: string): Promise<boolea
 const notAllowed = () =>
   new Refusal(refuse(403, 'FORBIDDEN', 'Refused by the proxy: this thread is not one you may use.'));
 
+type GraphQLResult = { data?: Record<string, unknown> | null; errors?: unknown[] };
+
 /** A JSON object of GraphQL's result shape: `data` (an object or null) and/or `errors` (a list), nothing else checked. */
-const isGraphQLResult = (value: unknown): value is { data?: Record<string, unknown> | null; errors?: unknown[] } =>
+const isGraphQLResult = (value: unknown): value is GraphQLResult =>
   isRecord(value) &&
   ('data' in value || 'errors' in value) &&
   (value.data === undefined || value.data === null || isRecord(value.data)) &&
   (value.errors === undefined || Array.isArray(value.errors));
+
+/** A GraphQL result written anew for the browser, with Plain's passed-on headers and the proxy's own. */
+function written(
+  result: { data?: unknown; errors?: unknown[] },
+  status: number,
+  headers: Record<string, string>,
+): Response {
+  let json: string;
+  try {
+    json = JSON.stringify(result);
+  } catch {
+    // Nested deeper than JSON.stringify can go.
+    return refuse(502, 'BAD_GATEWAY', 'Plain answered with something other than a GraphQL result.', headers);
+  }
+  return new Response(json, { status, headers: { ...headers, ...OWN_HEADERS } });
+}
+
+/**
+ * Plain's own answer to a file over the limit or of a banned type, with the proxy's message: the browser reports it as
+ * it reports Plain's refusal.
+ */
+const refusedFile = ({ status, message }: { status: 'too_large' | 'banned_extension'; message: string }) => {
+  const [code, field] =
+    status === 'too_large'
+      ? ['attachment_file_size_too_large', 'fileSizeBytes']
+      : ['attachment_file_type_not_allowed', 'fileName'];
+  const error = { message, type: 'VALIDATION', code, fields: [{ field, message, type: 'VALIDATION' }] };
+  return { data: { createAttachmentUploadUrl: { attachmentUploadUrl: null, error } } };
+};
+
+/** The customer a grant impersonates, checked; undefined for `false` or none. */
+function impersonatedCustomer(grant: ProxyGrant): CustomerIdentifier | undefined {
+  if (grant.impersonate === undefined || grant.impersonate === false) return undefined;
+  const who = parseInput(CustomerIdentifier, grant.impersonate);
+  if (!who.ok)
+    throw misconfigured(
+      'authorize() returned an impersonate that is not exactly one of emailAddress, customerId or externalId.',
+    );
+  return who.data as CustomerIdentifier;
+}
 
 /** Why the proxy has no answer of Plain's to pass on, as the browser is told. */
 function failedExchange(exchange: Exchange, limits: { timeoutMs: number; maxResponseBytes: number }): Response {
@@ -215,10 +296,24 @@ export function createPlainProxy(options: PlainProxyOptions): (request: Request)
   if (typeof authorize !== 'function') throw new TypeError('createPlainProxy: authorize must be a function.');
   new URL(apiUrl);
   const limits = { timeoutMs, maxBodyBytes, maxResponseBytes };
-  for (const [name, value] of Object.entries(limits)) {
+  const given = options.uploadMemory;
+  const memoryLimits: UploadMemoryLimits = {
+    sessions: given?.sessions ?? DEFAULT_UPLOAD_MEMORY.sessions,
+    idsPerSession: given?.idsPerSession ?? DEFAULT_UPLOAD_MEMORY.idsPerSession,
+    rememberForMs: given?.rememberForMs ?? DEFAULT_UPLOAD_MEMORY.rememberForMs,
+  };
+  const { maxUploadBytes } = options;
+  for (const [name, value] of Object.entries({
+    ...limits,
+    ...(maxUploadBytes !== undefined ? { maxUploadBytes } : {}),
+    ...memoryLimits,
+  })) {
     // The same rule as PlainClient's options: a whole number (or Infinity), so `timeoutMs: 0.5` is not taken as 1 ms.
     if (!isWhole(value, 1)) throw new RangeError(`createPlainProxy: ${name} must be a whole number >= 1.`);
   }
+  // What the proxy remembers stays bounded: no Infinity for these two.
+  if (!Number.isFinite(memoryLimits.sessions) || !Number.isFinite(memoryLimits.idsPerSession))
+    throw new RangeError('createPlainProxy: uploadMemory.sessions and idsPerSession must be finite.');
   // Nothing of the browser's request is passed on: the proxy names itself, as PlainClient does with a key, and asks
   // for an uncompressed answer (one that comes compressed anyway is counted after inflating).
   const transport = {
@@ -233,6 +328,66 @@ export function createPlainProxy(options: PlainProxyOptions): (request: Request)
     apiKey,
     maxResponseBytes,
   };
+  const uploads = new UploadMemory(memoryLimits);
+
+  /** Sends one of our documents to Plain: its GraphQL result with the headers passed on, or the answer for the browser. */
+  async function askPlain(
+    op: Parameters<typeof requestBody>[0],
+    variables: unknown,
+    signal: AbortSignal,
+  ): Promise<{ answer: Response } | { result: GraphQLResult; status: number; headers: Record<string, string> }> {
+    // The transport reads the answer with the size cap and the deadline, follows no redirect, and has already cut
+    // the key out of the text (in every JSON spelling); the browser going away cancels the call.
+    const exchange = await postGraphQL(transport, requestBody(op, variables), { signal, timeoutMs });
+    const headers: Record<string, string> = {};
+    for (const name of PASSED_HEADERS) {
+      const value = exchange.headers?.get(name);
+      if (value !== null && value !== undefined) headers[name] = redactKey(value, apiKey);
+    }
+    if (exchange.ending !== 'answered') return { answer: failedExchange(exchange, limits) };
+    let result: unknown;
+    try {
+      result = JSON.parse(exchange.text ?? '');
+    } catch {
+      result = undefined;
+    }
+    if (!isGraphQLResult(result))
+      return {
+        answer: refuse(502, 'BAD_GATEWAY', 'Plain answered with something other than a GraphQL result.', headers),
+      };
+    return { result, status: exchange.status ?? 502, headers };
+  }
+
+  /** Plain's id of the customer a grant impersonates: as given, or looked up once and remembered for a while. */
+  async function customerIdOf(who: CustomerIdentifier, signal: AbortSignal): Promise<string> {
+    const found = customerLookupOf(who);
+    if ('customerId' in found) return found.customerId;
+    const key = identifierKey(who);
+    const known = uploads.customerId(key);
+    if (known !== undefined) return known;
+    const asked = await askPlain(found.lookup, found.variables, signal);
+    if ('answer' in asked) throw new Refusal(asked.answer);
+    const { result, status, headers } = asked;
+    // Plain's own refusal of the lookup (rate limit, permission) goes to the browser as it came, key removed.
+    if (status !== 200 || result.errors !== undefined) throw new Refusal(written(result, status, headers));
+    const customer = result.data?.[found.field];
+    if (customer === null) {
+      throw new Refusal(
+        refuse(
+          403,
+          'FORBIDDEN',
+          'Refused by the proxy: the customer this session acts as is not in Plain, so it may not upload.',
+        ),
+      );
+    }
+    const id = isRecord(customer) ? customer.id : undefined;
+    if (!isNonBlankString(id))
+      throw new Refusal(
+        refuse(502, 'BAD_GATEWAY', "Plain's answer to the customer lookup had no customer id.", headers),
+      );
+    uploads.rememberCustomer(key, id);
+    return id;
+  }
 
   async function handle(request: Request): Promise<Response> {
     if (request.method !== 'POST') {
@@ -261,7 +416,7 @@ export function createPlainProxy(options: PlainProxyOptions): (request: Request)
       return refuse(
         400,
         'OPERATION_NOT_ALLOWED',
-        "This endpoint forwards only plain-client's own operations (GetThread, GetThreadByRef, ReplyToThread, GetTimeline), and the query is none of them.",
+        "This endpoint forwards only plain-client's own operations (GetThread, GetThreadByRef, ReplyToThread, GetTimeline, CreateAttachmentUploadUrl), and the query is none of them.",
       );
     }
     const { operationName } = body;
@@ -296,6 +451,17 @@ export function createPlainProxy(options: PlainProxyOptions): (request: Request)
     }
 
     let variables: Record<string, unknown> = operation.variables;
+    // Who a reply or an upload is for, and the session whose uploads a reply may carry: the grant's own key, else
+    // the customer it impersonates. Read only for those two, so that a lookup's grant needs neither.
+    let impersonated: CustomerIdentifier | undefined;
+    let session: string | undefined;
+    if (operation.name === 'ReplyToThread' || operation.name === 'CreateAttachmentUploadUrl') {
+      impersonated = impersonatedCustomer(grant);
+      if (grant.session !== undefined && !isNonBlankString(grant.session))
+        throw misconfigured('authorize() returned a session that is not a non-empty string.');
+      if (grant.session !== undefined) session = `session:${grant.session}`;
+      else if (impersonated !== undefined) session = `customer:${identifierKey(impersonated)}`;
+    }
     if (
       (operation.name === 'GetThread' || operation.name === 'GetTimeline') &&
       !(await threadAllowed(rule, operation.variables.threadId))
@@ -313,12 +479,16 @@ export function createPlainProxy(options: PlainProxyOptions): (request: Request)
           ),
         );
       }
-      if (input.attachmentIds?.length && grant.allowAttachments !== true) {
+      const foreign = grant.allowAttachments === true ? [] : uploads.notMinted(session, input.attachmentIds ?? []);
+      if (foreign.length > 0) {
+        const shown = foreign.slice(0, 5).map((id) => JSON.stringify(id.slice(0, 100)));
         throw new Refusal(
           refuse(
             403,
             'FORBIDDEN',
-            'Refused by the proxy: replies from here may not carry attachments (attachmentIds).',
+            'Refused by the proxy: replies from here may not carry attachments (attachmentIds) other than files ' +
+              `uploaded through it in this session within the last ${Math.round(memoryLimits.rememberForMs / 60_000)} minutes: ` +
+              `${shown.join(', ')}${foreign.length > 5 ? ` and ${foreign.length - 5} more` : ''}.`,
           ),
         );
       }
@@ -327,38 +497,37 @@ export function createPlainProxy(options: PlainProxyOptions): (request: Request)
           'for ReplyToThread, authorize() must set impersonate: a customer identifier, or false to reply as the machine user.',
         );
       }
-      let impersonation: { asCustomer: { customerIdentifier: CustomerIdentifier } } | undefined;
-      if (grant.impersonate !== false) {
-        const who = parseInput(CustomerIdentifier, grant.impersonate);
-        if (!who.ok)
-          throw misconfigured(
-            'authorize() returned an impersonate that is not exactly one of emailAddress, customerId or externalId.',
-          );
-        impersonation = { asCustomer: { customerIdentifier: who.data as CustomerIdentifier } };
-      }
+      const impersonation =
+        impersonated === undefined ? undefined : { asCustomer: { customerIdentifier: impersonated } };
       variables = { input: { ...input, impersonation } };
     }
+    if (operation.name === 'CreateAttachmentUploadUrl') {
+      if (impersonated === undefined) {
+        throw new Refusal(
+          refuse(
+            403,
+            'FORBIDDEN',
+            'Refused by the proxy: uploads from here need a customer to upload for, and authorize() named none (impersonate).',
+          ),
+        );
+      }
+      const { input } = operation.variables;
+      const refusal = uploadRefusal(input, maxUploadBytes);
+      if (refusal?.status === 'forbidden') throw new Refusal(refuse(403, 'FORBIDDEN', refusal.message));
+      // Answered as Plain answers such a file, so that the browser's PlainClient reports the same error.
+      if (refusal) return written(refusedFile(refusal), 200, {});
+      // The file is always for the grant's customer, whatever customerId the browser sent.
+      variables = { input: { customerId: await customerIdOf(impersonated, request.signal), ...input } };
+    }
 
-    // The transport reads the answer with the size cap and the deadline, follows no redirect, and has already cut
-    // the key out of the text (in every JSON spelling); the browser going away cancels the call.
     // A timeline is never asked for with the browser's document: the proxy's own one fixes the filter and the fields.
-    const sent = operation.name === 'GetTimeline' ? CUSTOMER_TIMELINE : known;
-    const exchange = await postGraphQL(transport, requestBody(sent, variables), { signal: request.signal, timeoutMs });
-    const headers: Record<string, string> = {};
-    for (const name of PASSED_HEADERS) {
-      const value = exchange.headers?.get(name);
-      if (value !== null && value !== undefined) headers[name] = redactKey(value, apiKey);
-    }
-    if (exchange.ending !== 'answered') return failedExchange(exchange, limits);
-
-    let result: unknown;
-    try {
-      result = JSON.parse(exchange.text ?? '');
-    } catch {
-      result = undefined;
-    }
-    if (!isGraphQLResult(result))
-      return refuse(502, 'BAD_GATEWAY', 'Plain answered with something other than a GraphQL result.', headers);
+    const asked = await askPlain(
+      operation.name === 'GetTimeline' ? CUSTOMER_TIMELINE : known,
+      variables,
+      request.signal,
+    );
+    if ('answer' in asked) return asked.answer;
+    const { result, headers } = asked;
 
     // A ref names a thread only once Plain has answered. A thread the browser may not see is answered exactly as a
     // ref that does not exist, so that the answers tell nothing about threads of others.
@@ -371,22 +540,18 @@ export function createPlainProxy(options: PlainProxyOptions): (request: Request)
         return new Response(NO_THREAD_BY_REF, { status: 200, headers: { ...headers, ...OWN_HEADERS } });
       }
     }
+    if (operation.name === 'CreateAttachmentUploadUrl' && session !== undefined) {
+      const minted = mintedAttachmentOf(result.data);
+      if (minted) uploads.remember(session, minted.id);
+    }
 
     // A timeline goes back rebuilt from an allowlist: customer-visible messages and their allowed fields only.
     if (operation.name === 'GetTimeline') {
       const customerView = customerTimelineResult(result, operation.variables.threadId);
       if (!customerView) return refuse(502, 'BAD_GATEWAY', 'Plain answered about another thread.', headers);
-      result = customerView;
+      return written(customerView, asked.status, headers);
     }
-
-    let json: string;
-    try {
-      json = JSON.stringify(result);
-    } catch {
-      // Nested deeper than JSON.stringify can go.
-      return refuse(502, 'BAD_GATEWAY', 'Plain answered with something other than a GraphQL result.', headers);
-    }
-    return new Response(json, { status: exchange.status ?? 502, headers: { ...headers, ...OWN_HEADERS } });
+    return written(result, asked.status, headers);
   }
 
   return async (request) => {

@@ -20,6 +20,8 @@ export type { NodeRequestLike, NodeResponseLike } from './node.js';
 export { toNodeHandler } from './node.js';
 export type { MemorySeenStoreOptions, SeenStore } from './seen.js';
 export { createMemorySeenStore } from './seen.js';
+export type { SharedSeenStoreOptions } from './shared-seen.js';
+export { sharedSeenStore } from './shared-seen.js';
 export type { WebhookBody, WebhookSecret } from './signature.js';
 export { signWebhook } from './signature.js';
 export type { VerifySignatureInput, VerifyWebhookInput } from './verify.js';
