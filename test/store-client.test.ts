@@ -2,6 +2,7 @@
 // Plain is the in-process fake.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createMemoryStore, PlainClient, type PlainStore, type StoreErrorEvent } from '../src/index.js';
+import type { BudgetReport } from '../src/store.js';
 import { createFakePlain } from '../src/testing/index.js';
 import { sharedSeenStore, webhookHandler } from '../src/webhooks/index.js';
 import { exampleEvent, SECRET, signed } from './webhooks-fixtures.js';
@@ -92,6 +93,36 @@ describe('a client whose store fails', () => {
     const result = await plain.replyToThread({ threadId: thread.id, textContent: 'Hello' });
     expect(result).toMatchObject({ ok: true, data: { channel: 'CHAT' } });
     expect(errors).toMatchObject([{ operation: 'getThreadChannel', reason: 'timeout' }]);
+  });
+
+  it('gives back a grant that arrives after it stopped waiting, so the store does not hold it as in flight', async () => {
+    const fake = createFakePlain();
+    const memory = createMemoryStore();
+    let late: (() => void) | undefined;
+    const reports: BudgetReport[] = [];
+    const store: PlainStore = {
+      ...memory,
+      // The first grant comes only after the client gave up on it; later ones at once.
+      takeBudget: (ask) =>
+        late === undefined
+          ? new Promise((resolve) => {
+              late = () => resolve(memory.takeBudget(ask));
+            })
+          : memory.takeBudget(ask),
+      reportAnswer: async (report) => {
+        reports.push(report);
+        await memory.reportAnswer(report);
+      },
+    };
+    const plain = new PlainClient({ apiKey: fake.apiKey, fetch: fake.fetch, store, storeTimeoutMs: 20 });
+    const thread = fake.addThread({ channel: 'EMAIL' });
+    expect((await plain.replyToThread({ threadId: thread.id, textContent: 'Hello' })).ok).toBe(true);
+    expect(reports).toEqual([]);
+    late?.();
+    await vi.waitFor(() => expect(reports).toHaveLength(1));
+    // Reported as answered by nothing: no status, nothing learnt about the window.
+    expect(Object.keys(reports[0]!).sort()).toEqual(['plainNow', 'ticket']);
+    expect(reports[0]!.ticket).toBe(1);
   });
 
   it('refuses, when it is built, a store that is not a PlainStore', () => {
