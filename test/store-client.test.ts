@@ -182,3 +182,62 @@ describe('sharedSeenStore when the store fails', () => {
     expect(JSON.stringify(errors)).not.toContain(SECRET);
   });
 });
+
+describe('sharedSeenStore across instances', () => {
+  const deliverTo = (handler: (request: Request) => Promise<Response>, delivery: { body: string; signature: string }) =>
+    handler(
+      new Request('http://127.0.0.1/plain', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'plain-request-signature': delivery.signature },
+        body: delivery.body,
+      }),
+    ).then((response) => response.status);
+
+  it('handles an event delivered to 4 instances at the same moment once; the others answer 409 for a later retry', async () => {
+    const store = createMemoryStore();
+    const handled: string[] = [];
+    let finish: (() => void) | undefined;
+    const running = new Promise<void>((resolve) => {
+      finish = resolve;
+    });
+    const handlers = [1, 2, 3, 4].map((instance) =>
+      webhookHandler({
+        secret: SECRET,
+        seen: sharedSeenStore(store),
+        onEvent: async (event) => {
+          handled.push(`${instance}:${event.id}`);
+          await running;
+        },
+      }),
+    );
+    const delivery = await signed(exampleEvent('thread.email_received', new Date()));
+    const statuses = handlers.map((handler) => deliverTo(handler, delivery));
+    await vi.waitFor(() => expect(handled).toHaveLength(1));
+    finish?.();
+    expect((await Promise.all(statuses)).sort()).toEqual([200, 409, 409, 409]);
+    expect(handled).toHaveLength(1);
+    // Plain's retry, to any of them, is a duplicate.
+    expect(await deliverTo(handlers[3]!, delivery)).toBe(200);
+    expect(handled).toHaveLength(1);
+  });
+
+  it('lets the next delivery handle an event whose handling failed on another instance', async () => {
+    const store = createMemoryStore();
+    const handled: number[] = [];
+    const [failing, working] = [1, 2].map((instance) =>
+      webhookHandler({
+        secret: SECRET,
+        seen: sharedSeenStore(store),
+        onEvent: () => {
+          handled.push(instance);
+          if (instance === 1) throw new Error('database down');
+        },
+      }),
+    );
+    const delivery = await signed(exampleEvent('thread.email_received', new Date()));
+    expect(await deliverTo(failing!, delivery)).toBe(500);
+    expect(await deliverTo(working!, delivery)).toBe(200);
+    expect(await deliverTo(failing!, delivery)).toBe(200);
+    expect(handled).toEqual([1, 2]);
+  });
+});

@@ -239,6 +239,14 @@ export function describeStoreContract(engine: string, make: MakeStore) {
       expect(await store.hasSeen('ev_1')).toBe(true);
       expect(await store.hasSeen('ev_2')).toBe(false);
     });
+
+    it('forgets a webhook event, so that it can be marked again (a claim given up)', async (ctx) => {
+      const store = await make(ctx);
+      expect(await store.markSeen('claim:ev_1', 60_000)).toBe(true);
+      await store.forgetSeen?.('claim:ev_1');
+      expect(await store.hasSeen('claim:ev_1')).toBe(false);
+      expect(await store.markSeen('claim:ev_1', 60_000)).toBe(true);
+    });
   });
 }
 
