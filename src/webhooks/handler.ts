@@ -40,6 +40,8 @@ const answer = (status: number, body: object, headers: Record<string, string> = 
 /** An error answer of the webhook endpoint (and of its Node adapter). */
 export const refuse = (status: number, error: { kind: string; message: string }) =>
   answer(status, { ok: false, error: { kind: error.kind, message: error.message } });
+/** 409: the event is being handled by an earlier delivery (to this instance or, with a claiming store, another). */
+const inProgress = () => refuse(409, { kind: 'in_progress', message: 'This event is being handled.' });
 
 /**
  * The body's bytes, or undefined when it is larger than `max` (reading stops there). Not src/read-capped.ts: the
@@ -105,16 +107,13 @@ export function webhookHandler(options: WebhookHandlerOptions): (request: Reques
     });
     if (!verified.ok) return answer(STATUS[verified.error.kind], { ok: false, error: verified.error });
     const event = verified.data;
-    if (inFlight.has(event.id)) {
-      return refuse(409, { kind: 'in_progress', message: 'This event is being handled.' });
-    }
+    if (inFlight.has(event.id)) return inProgress();
     inFlight.add(event.id);
     try {
-      const claim = seen.claim ? await seen.claim(event.id, CLAIM_TTL_MS) : undefined;
-      if (claim === 'seen' || (claim === undefined && (await seen.has(event.id)))) {
-        return answer(200, { ok: true, duplicate: true });
-      }
-      if (claim === 'busy') return refuse(409, { kind: 'in_progress', message: 'This event is being handled.' });
+      // A store that claims takes the event in one step; otherwise it is only checked here and marked after onEvent.
+      const claim = (await seen.claim?.(event.id, CLAIM_TTL_MS)) ?? ((await seen.has(event.id)) ? 'seen' : 'claimed');
+      if (claim === 'seen') return answer(200, { ok: true, duplicate: true });
+      if (claim === 'busy') return inProgress();
       try {
         await options.onEvent(event, { request });
       } catch {
