@@ -5,10 +5,13 @@ import type { BudgetDecision, BudgetReport } from './store.js';
  * Redis store runs the same steps as a Lua script, src/redis/budget-script.ts, and the two pass the same tests).
  *
  * - A window is named by its end, Plain's `x-ratelimit-reset`: the same number for every process.
- * - What may still be granted in it is the lowest `remaining` Plain reported for it (`best`: the latest count Plain
- *   told of), less every request granted and not answered yet (`inFlight`, whatever its window): each of those may be
- *   counted after that answer, and any request counted after it and already answered would have reported a lower
- *   `remaining`. Together the processes never take more than Plain said was left.
+ * - What may still be granted in it (`left`) is set by the answer that first describes it: the `remaining` it
+ *   reports, less every request granted and not answered yet (`inFlight`, whatever its window: one sent just before
+ *   the window ended may be counted in this one). Each grant in the window then takes one from it, so together the
+ *   processes never take more than Plain said was left, whatever order Plain counts their requests in.
+ * - A later answer about the same window only lowers it (a request the store did not grant, e.g. another program with
+ *   the same key): to its `remaining` less the requests granted after the answered one and not answered yet. Those
+ *   granted before it are not taken off again: Plain has usually counted them already, and `left` stays the bound.
  * - Before any answer described the window (a new store, or once the known window ended) one request goes to find
  *   out, and one more each second while its answer is slow; the others wait for the news, then share what it says.
  * - A 429 leaves nothing in its window; one that names no window holds everything until the time the client computed.
@@ -29,8 +32,8 @@ export interface BudgetState {
   seq: number;
   /** The known window's end (Plain's clock, ms); 0 when none is known. */
   end: number;
-  /** The lowest `remaining` reported for that window. */
-  best: number;
+  /** What may still be granted in that window. */
+  left: number;
   /** The last `x-ratelimit-limit`; 0 while unknown. */
   limit: number;
   /** When the request finding out the window was granted, and its ticket; 0 when none is under way. */
@@ -47,7 +50,7 @@ export interface BudgetState {
 export const emptyBudget = (): BudgetState => ({
   seq: 0,
   end: 0,
-  best: 0,
+  left: 0,
   limit: 0,
   probeAt: 0,
   probeTicket: 0,
@@ -64,7 +67,7 @@ export function takeBudget(state: BudgetState, plainNow: number): BudgetDecision
   if (plainNow < state.holdUntil) return { granted: false, waitMs: state.holdUntil - plainNow, waitingFor: 'hold' };
   if (state.end > 0 && plainNow >= state.end) {
     state.end = 0;
-    state.best = 0;
+    state.left = 0;
     state.probeAt = 0;
   }
   if (state.end === 0) {
@@ -76,8 +79,8 @@ export function takeBudget(state: BudgetState, plainNow: number): BudgetDecision
     state.probeTicket = state.seq + 1;
     return grant(state, plainNow);
   }
-  if (state.best - state.inFlight.size <= 0)
-    return { granted: false, waitMs: state.end - plainNow, waitingFor: 'reset' };
+  if (state.left <= 0) return { granted: false, waitMs: state.end - plainNow, waitingFor: 'reset' };
+  state.left--;
   return grant(state, plainNow);
 }
 
@@ -104,10 +107,12 @@ export function reportAnswer(state: BudgetState, report: BudgetReport): void {
     if (reset > state.end && reset > plainNow) {
       // A newer window.
       state.end = reset;
-      state.best = reported ?? (state.limit > 0 ? state.limit : UNKNOWN_BUDGET);
+      state.left = (reported ?? (state.limit > 0 ? state.limit : UNKNOWN_BUDGET)) - state.inFlight.size;
       state.probeAt = 0;
     } else if (reset === state.end && reported !== undefined) {
-      state.best = Math.min(state.best, reported);
+      let grantedAfter = 0;
+      for (const other of state.inFlight.keys()) if (other > ticket) grantedAfter++;
+      state.left = Math.min(state.left, reported - grantedAfter);
     }
     // (An answer about a window already over is old news.)
   } else if (refused) {

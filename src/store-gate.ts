@@ -3,7 +3,7 @@ import type { ThreadChannel } from './generated/graphql.js';
 import { type Acquired, type Gate, type GateAnswer, type Permit, RateLimitGate } from './rate-limit.js';
 import { believable, headlineOf, rateLimitOf, retryAfterMs } from './rate-limit-headers.js';
 import type { RateLimitInfo } from './result.js';
-import type { BudgetReport, PlainStore, StoreErrorEvent } from './store.js';
+import type { BudgetDecision, BudgetReport, PlainStore, StoreErrorEvent } from './store.js';
 import { StoreCaller } from './store-call.js';
 import { waitUnlessAborted } from './wait.js';
 
@@ -49,7 +49,12 @@ export class SharedGate implements Gate {
     const started = this.#now();
     for (;;) {
       if (signal?.aborted) return { ok: false, reason: 'aborted' };
-      const asked = await this.#caller.call('takeBudget', (store) => store.takeBudget({ plainNow: this.#plainNow() }));
+      let taking: Promise<BudgetDecision> | undefined;
+      const asked = await this.#caller.call('takeBudget', (store) => {
+        taking = store.takeBudget({ plainNow: this.#plainNow() });
+        return taking;
+      });
+      if (!asked.ok) this.#returnLateGrant(taking);
       const decision = asked.ok
         ? (asked.value as Partial<{ granted: boolean; ticket: number; waitMs: number; waitingFor: string }>)
         : undefined;
@@ -65,6 +70,22 @@ export class SharedGate implements Gate {
       if (!forNews && this.#now() - started + waitMs > maxWaitMs) return { ok: false, reason: 'too_long', waitMs };
       await this.#pause(forNews ? Math.min(waitMs, NEWS_POLL_MS) : waitMs, { signal, wakeOnNews: forNews });
     }
+  }
+
+  /**
+   * A grant that arrives after this process stopped waiting for it goes unused: it is reported at once as answered by
+   * nothing, so that the store does not count it as in flight until it forgets it.
+   */
+  #returnLateGrant(taking: Promise<BudgetDecision> | undefined): void {
+    taking?.then(
+      (late) => {
+        if (late?.granted !== true || typeof late.ticket !== 'number') return;
+        const report: BudgetReport = { ticket: late.ticket, plainNow: this.#plainNow() };
+        // Straight to the store: the caller rests after the timeout, and this report must not wait for that.
+        this.#caller.store.reportAnswer(report).catch(() => {});
+      },
+      () => {},
+    );
   }
 
   /** Plain's clock now, on the early side. */

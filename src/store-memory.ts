@@ -26,6 +26,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): PlainStore 
     setThreadChannel: async (threadId, channel, ttlMs) => threads.set(threadId, channel, ttlMs),
     deleteThreadChannel: async (threadId) => threads.delete(threadId),
     hasSeen: async (eventId) => seen.get(eventId) === true,
+    forgetSeen: async (eventId) => seen.delete(eventId),
     markSeen: async (eventId, ttlMs) => {
       if (seen.get(eventId)) return false;
       seen.set(eventId, true, ttlMs);

@@ -72,6 +72,11 @@ export interface PlainStore {
   hasSeen(eventId: string): Promise<boolean>;
   /** Remembers a handled webhook event for `ttlMs`, if not already remembered (set-if-absent); true when it was new. */
   markSeen(eventId: string, ttlMs: number): Promise<boolean>;
+  /**
+   * Forgets a webhook event remembered by `markSeen` (a claim to handle it, given up when handling failed). Optional:
+   * without it a claim lasts until its ttl.
+   */
+  forgetSeen?(eventId: string): Promise<void>;
 }
 
 /** Passed to `onStoreError` when a store call failed or took longer than `storeTimeoutMs`. Holds no secret. */

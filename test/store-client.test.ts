@@ -2,6 +2,7 @@
 // Plain is the in-process fake.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createMemoryStore, PlainClient, type PlainStore, type StoreErrorEvent } from '../src/index.js';
+import type { BudgetReport } from '../src/store.js';
 import { createFakePlain } from '../src/testing/index.js';
 import { sharedSeenStore, webhookHandler } from '../src/webhooks/index.js';
 import { exampleEvent, SECRET, signed } from './webhooks-fixtures.js';
@@ -94,6 +95,36 @@ describe('a client whose store fails', () => {
     expect(errors).toMatchObject([{ operation: 'getThreadChannel', reason: 'timeout' }]);
   });
 
+  it('gives back a grant that arrives after it stopped waiting, so the store does not hold it as in flight', async () => {
+    const fake = createFakePlain();
+    const memory = createMemoryStore();
+    let late: (() => void) | undefined;
+    const reports: BudgetReport[] = [];
+    const store: PlainStore = {
+      ...memory,
+      // The first grant comes only after the client gave up on it; later ones at once.
+      takeBudget: (ask) =>
+        late === undefined
+          ? new Promise((resolve) => {
+              late = () => resolve(memory.takeBudget(ask));
+            })
+          : memory.takeBudget(ask),
+      reportAnswer: async (report) => {
+        reports.push(report);
+        await memory.reportAnswer(report);
+      },
+    };
+    const plain = new PlainClient({ apiKey: fake.apiKey, fetch: fake.fetch, store, storeTimeoutMs: 20 });
+    const thread = fake.addThread({ channel: 'EMAIL' });
+    expect((await plain.replyToThread({ threadId: thread.id, textContent: 'Hello' })).ok).toBe(true);
+    expect(reports).toEqual([]);
+    late?.();
+    await vi.waitFor(() => expect(reports).toHaveLength(1));
+    // Reported as answered by nothing: no status, nothing learnt about the window.
+    expect(Object.keys(reports[0]!).sort()).toEqual(['plainNow', 'ticket']);
+    expect(reports[0]!.ticket).toBe(1);
+  });
+
   it('refuses, when it is built, a store that is not a PlainStore', () => {
     expect(() => new PlainClient({ apiKey: 'plainApiKey_x', store: {} as PlainStore })).toThrow(TypeError);
     expect(() => new PlainClient({ apiKey: 'plainApiKey_x', storeTimeoutMs: 0 })).toThrow(RangeError);
@@ -149,5 +180,64 @@ describe('sharedSeenStore when the store fails', () => {
     expect(calls).toHaveLength(1);
     expect(errors).toMatchObject([{ operation: 'hasSeen', reason: 'error' }]);
     expect(JSON.stringify(errors)).not.toContain(SECRET);
+  });
+});
+
+describe('sharedSeenStore across instances', () => {
+  const deliverTo = (handler: (request: Request) => Promise<Response>, delivery: { body: string; signature: string }) =>
+    handler(
+      new Request('http://127.0.0.1/plain', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'plain-request-signature': delivery.signature },
+        body: delivery.body,
+      }),
+    ).then((response) => response.status);
+
+  it('handles an event delivered to 4 instances at the same moment once; the others answer 409 for a later retry', async () => {
+    const store = createMemoryStore();
+    const handled: string[] = [];
+    let finish: (() => void) | undefined;
+    const running = new Promise<void>((resolve) => {
+      finish = resolve;
+    });
+    const handlers = [1, 2, 3, 4].map((instance) =>
+      webhookHandler({
+        secret: SECRET,
+        seen: sharedSeenStore(store),
+        onEvent: async (event) => {
+          handled.push(`${instance}:${event.id}`);
+          await running;
+        },
+      }),
+    );
+    const delivery = await signed(exampleEvent('thread.email_received', new Date()));
+    const statuses = handlers.map((handler) => deliverTo(handler, delivery));
+    await vi.waitFor(() => expect(handled).toHaveLength(1));
+    finish?.();
+    expect((await Promise.all(statuses)).sort()).toEqual([200, 409, 409, 409]);
+    expect(handled).toHaveLength(1);
+    // Plain's retry, to any of them, is a duplicate.
+    expect(await deliverTo(handlers[3]!, delivery)).toBe(200);
+    expect(handled).toHaveLength(1);
+  });
+
+  it('lets the next delivery handle an event whose handling failed on another instance', async () => {
+    const store = createMemoryStore();
+    const handled: number[] = [];
+    const [failing, working] = [1, 2].map((instance) =>
+      webhookHandler({
+        secret: SECRET,
+        seen: sharedSeenStore(store),
+        onEvent: () => {
+          handled.push(instance);
+          if (instance === 1) throw new Error('database down');
+        },
+      }),
+    );
+    const delivery = await signed(exampleEvent('thread.email_received', new Date()));
+    expect(await deliverTo(failing!, delivery)).toBe(500);
+    expect(await deliverTo(working!, delivery)).toBe(200);
+    expect(await deliverTo(failing!, delivery)).toBe(200);
+    expect(handled).toEqual([1, 2]);
   });
 });

@@ -71,6 +71,22 @@ export function describeStoreContract(engine: string, make: MakeStore) {
       expect(early).toBeLessThan(answered);
     });
 
+    it('uses the whole window: an answer about it does not take off again what was granted before the answered one', async (ctx) => {
+      const store = await make(ctx);
+      await knownWindow(store, { remaining: 10, reset: T + 5000 });
+      const [a, b] = [
+        granted(await store.takeBudget({ plainNow: T + 10 })),
+        granted(await store.takeBudget({ plainNow: T + 10 })),
+      ];
+      granted(await store.takeBudget({ plainNow: T + 10 }));
+      granted(await store.takeBudget({ plainNow: T + 10 }));
+      // Plain counted a, then b (8 left); a's answer is still on its way, the last two went after b.
+      await store.reportAnswer({ ticket: b, plainNow: T + 20, status: 200, limit: 60, remaining: 8, reset: T + 5000 });
+      expect((await takeAll(store, T + 30)).tickets).toHaveLength(6);
+      await store.reportAnswer({ ticket: a, plainNow: T + 40, status: 200, limit: 60, remaining: 9, reset: T + 5000 });
+      expect((await takeAll(store, T + 50)).tickets).toHaveLength(0);
+    });
+
     it('lets only a lower estimate replace what is left', async (ctx) => {
       const store = await make(ctx);
       await knownWindow(store, { remaining: 5, reset: T + 2000 });
@@ -222,6 +238,14 @@ export function describeStoreContract(engine: string, make: MakeStore) {
       expect(await store.markSeen('ev_1', 60_000)).toBe(false);
       expect(await store.hasSeen('ev_1')).toBe(true);
       expect(await store.hasSeen('ev_2')).toBe(false);
+    });
+
+    it('forgets a webhook event, so that it can be marked again (a claim given up)', async (ctx) => {
+      const store = await make(ctx);
+      expect(await store.markSeen('claim:ev_1', 60_000)).toBe(true);
+      await store.forgetSeen?.('claim:ev_1');
+      expect(await store.hasSeen('claim:ev_1')).toBe(false);
+      expect(await store.markSeen('claim:ev_1', 60_000)).toBe(true);
     });
   });
 }

@@ -15,14 +15,14 @@ local flying = KEYS[2]
 local now = tonumber(ARGV[2])
 local patience = tonumber(ARGV[3])
 local unpaced = tonumber(ARGV[4])
-local f = redis.call('HMGET', key, 'seq', 'end', 'best', 'limit', 'probeAt', 'probeTicket', 'holdUntil', 'unpacedUntil')
+local f = redis.call('HMGET', key, 'seq', 'end', 'left', 'limit', 'probeAt', 'probeTicket', 'holdUntil', 'unpacedUntil')
 local s = {
-  seq = tonumber(f[1]) or 0, ['end'] = tonumber(f[2]) or 0, best = tonumber(f[3]) or 0, limit = tonumber(f[4]) or 0,
+  seq = tonumber(f[1]) or 0, ['end'] = tonumber(f[2]) or 0, left = tonumber(f[3]) or 0, limit = tonumber(f[4]) or 0,
   probeAt = tonumber(f[5]) or 0, probeTicket = tonumber(f[6]) or 0, holdUntil = tonumber(f[7]) or 0,
   unpacedUntil = tonumber(f[8]) or 0
 }
 local function save()
-  redis.call('HSET', key, 'seq', s.seq, 'end', s['end'], 'best', s.best, 'limit', s.limit, 'probeAt', s.probeAt,
+  redis.call('HSET', key, 'seq', s.seq, 'end', s['end'], 'left', s.left, 'limit', s.limit, 'probeAt', s.probeAt,
     'probeTicket', s.probeTicket, 'holdUntil', s.holdUntil, 'unpacedUntil', s.unpacedUntil)
   redis.call('PEXPIRE', key, ARGV[5])
   redis.call('PEXPIRE', flying, ARGV[5])
@@ -43,7 +43,7 @@ if ARGV[1] == 'take' then
   if now < s.holdUntil then return wait(s.holdUntil - now, 'hold') end
   if s['end'] > 0 and now >= s['end'] then
     s['end'] = 0
-    s.best = 0
+    s.left = 0
     s.probeAt = 0
   end
   if s['end'] == 0 then
@@ -53,7 +53,8 @@ if ARGV[1] == 'take' then
     s.probeTicket = s.seq + 1
     return grant()
   end
-  if s.best - redis.call('ZCARD', flying) <= 0 then return wait(s['end'] - now, 'reset') end
+  if s.left <= 0 then return wait(s['end'] - now, 'reset') end
+  s.left = s.left - 1
   return grant()
 end
 
@@ -80,10 +81,14 @@ if reset then
       if s.limit > 0 then base = s.limit else base = 1e9 end
     end
     s['end'] = reset
-    s.best = base
+    s.left = base - redis.call('ZCARD', flying)
     s.probeAt = 0
   elseif reset == s['end'] and reported then
-    s.best = math.min(s.best, reported)
+    local grantedAfter = 0
+    for _, other in ipairs(redis.call('ZRANGE', flying, 0, -1)) do
+      if tonumber(other) > ticket then grantedAfter = grantedAfter + 1 end
+    end
+    s.left = math.min(s.left, reported - grantedAfter)
   end
 elseif status == 429 then
   s.holdUntil = math.max(s.holdUntil, hold or now)

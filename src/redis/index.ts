@@ -82,6 +82,9 @@ export function createRedisStore(options: RedisStoreOptions): PlainStore {
     async hasSeen(eventId) {
       return Number(await command(['EXISTS', seenKey(eventId)])) === 1;
     },
+    async forgetSeen(eventId) {
+      await command(['DEL', seenKey(eventId)]);
+    },
     async markSeen(eventId, ttlMs) {
       const set = await command(['SET', seenKey(eventId), '1', 'NX', 'PX', whole(Math.max(1, ttlMs))]);
       return set !== null && set !== undefined;

@@ -22,6 +22,8 @@ export interface WebhookHandlerOptions {
 
 /** Plain retries for about five days: ids are remembered a little longer than that. */
 export const SEEN_TTL_MS = 7 * 24 * 60 * 60 * 1000;
+/** How long an instance's claim to handle an event lasts (a `seen` store with `claim`): longer than any `onEvent`. */
+const CLAIM_TTL_MS = 5 * 60 * 1000;
 const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
 
 const STATUS: Record<WebhookError['kind'], number> = {
@@ -38,6 +40,8 @@ const answer = (status: number, body: object, headers: Record<string, string> = 
 /** An error answer of the webhook endpoint (and of its Node adapter). */
 export const refuse = (status: number, error: { kind: string; message: string }) =>
   answer(status, { ok: false, error: { kind: error.kind, message: error.message } });
+/** 409: the event is being handled by an earlier delivery (to this instance or, with a claiming store, another). */
+const inProgress = () => refuse(409, { kind: 'in_progress', message: 'This event is being handled.' });
 
 /**
  * The body's bytes, or undefined when it is larger than `max` (reading stops there). Not src/read-capped.ts: the
@@ -74,7 +78,7 @@ async function readCapped(request: Request, max: number): Promise<Uint8Array<Arr
  * raw body (up to `maxBodyBytes`), verifies it, skips events already handled, and calls `onEvent`. Answers 200 once
  * `onEvent` resolved or for a duplicate (without calling it), 401 for a missing, wrong or stale signature, 400 for a
  * body that is not a webhook, 405 for a method other than POST, 409 while the same event is being handled by an
- * earlier delivery, 413 for a body over the cap, and 500 when `onEvent` or the `seen` store fails (Plain then retries).
+ * earlier delivery (to this instance, or to another one sharing a `seen` store that claims, as `sharedSeenStore`), 413 for a body over the cap, and 500 when `onEvent` or the `seen` store fails (Plain then retries).
  * Never a redirect; the returned function never rejects.
  * @example
  * export const POST = webhookHandler({ secret: process.env.PLAIN_WEBHOOK_SECRET!, onEvent: async (event) => { … } });
@@ -103,15 +107,19 @@ export function webhookHandler(options: WebhookHandlerOptions): (request: Reques
     });
     if (!verified.ok) return answer(STATUS[verified.error.kind], { ok: false, error: verified.error });
     const event = verified.data;
-    if (inFlight.has(event.id)) {
-      return refuse(409, { kind: 'in_progress', message: 'This event is being handled.' });
-    }
+    if (inFlight.has(event.id)) return inProgress();
     inFlight.add(event.id);
     try {
-      if (await seen.has(event.id)) return answer(200, { ok: true, duplicate: true });
+      // A store that claims takes the event in one step; otherwise it is only checked here and marked after onEvent.
+      const claim = (await seen.claim?.(event.id, CLAIM_TTL_MS)) ?? ((await seen.has(event.id)) ? 'seen' : 'claimed');
+      if (claim === 'seen') return answer(200, { ok: true, duplicate: true });
+      if (claim === 'busy') return inProgress();
       try {
         await options.onEvent(event, { request });
       } catch {
+        try {
+          await seen.release?.(event.id);
+        } catch {}
         return refuse(500, { kind: 'handler_failed', message: 'onEvent failed.' });
       }
       // onEvent succeeded: forgetting the id at worst lets a redelivery run onEvent again, better than a 500 that

@@ -18,7 +18,7 @@ export type { MessageAttachment, MessageAuthor, WebhookMessage } from './message
 export { isFromCustomer, messageOf } from './message.js';
 export type { NodeRequestLike, NodeResponseLike } from './node.js';
 export { toNodeHandler } from './node.js';
-export type { MemorySeenStoreOptions, SeenStore } from './seen.js';
+export type { MemorySeenStoreOptions, SeenClaim, SeenStore } from './seen.js';
 export { createMemorySeenStore } from './seen.js';
 export type { SharedSeenStoreOptions } from './shared-seen.js';
 export { sharedSeenStore } from './shared-seen.js';

@@ -7,7 +7,18 @@ export interface SeenStore {
   has(id: string): boolean | Promise<boolean>;
   /** Remembers `id` for `ttlMs` milliseconds. */
   add(id: string, ttlMs: number): void | Promise<void>;
+  /**
+   * Optional, for a store shared by several instances: takes the event for this instance to handle, for `ttlMs` at
+   * most, in one atomic step. `'claimed'`: handle it; `'seen'`: it was handled; `'busy'`: another instance is handling
+   * it. Without it the handler checks `has` before handling and calls `add` after.
+   */
+  claim?(id: string, ttlMs: number): SeenClaim | Promise<SeenClaim>;
+  /** Gives a claim up (handling failed), so that the next delivery is handled. */
+  release?(id: string): void | Promise<void>;
 }
+
+/** What `SeenStore.claim` answers. */
+export type SeenClaim = 'claimed' | 'seen' | 'busy';
 
 export interface MemorySeenStoreOptions {
   /** The most ids kept; the oldest are forgotten first. @default 10000 */
