@@ -15,7 +15,7 @@ export interface IoRedisClientLike {
 export type RedisClientLike = NodeRedisClientLike | IoRedisClientLike;
 
 export interface RedisStoreOptions {
-  /** A connected client of node-redis (tested) or ioredis. The store never connects, closes or configures it. */
+  /** A connected client of node-redis or ioredis (both tested). The store never connects, closes or configures it. */
   client: RedisClientLike;
   /** Put before every key, e.g. `plain:<workspace>`: one workspace (one API key's budget) per prefix. */
   prefix: string;
