@@ -11,7 +11,10 @@ const threadId = setting('PLAIN_THREAD_ID', fake && (() => fake.addThread({ chan
 const identifiers: [string, CustomerIdentifier][] = [
   ['email', { emailAddress: setting('PLAIN_CUSTOMER_EMAIL', customer && (() => customer.email)) }],
   ['customerId', { customerId: setting('PLAIN_CUSTOMER_ID', customer && (() => customer.id)) }],
-  ['externalId', { externalId: setting('PLAIN_CUSTOMER_EXTERNAL_ID', customer && (() => customer.externalId ?? 'user-42')) }],
+  [
+    'externalId',
+    { externalId: setting('PLAIN_CUSTOMER_EXTERNAL_ID', customer && (() => customer.externalId ?? 'user-42')) },
+  ],
 ];
 
 for (const [by, customerIdentifier] of identifiers) {
