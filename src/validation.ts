@@ -88,6 +88,9 @@ export const typeError = (expected: string) => (issue: { input?: unknown }) =>
 /** An object; anything else is `must be an object`. */
 export const anObject = { error: typeError('an object') };
 /** A string with something in it besides whitespace: the rule for ids and text, here and in the proxy. */
+/** A plain object (not an array, not null): what a GraphQL request's variables must be. */
+export const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 export const isNonBlankString = (value: unknown): value is string => typeof value === 'string' && value.trim() !== '';
 
 const count = (n: number) => n.toLocaleString('en-US');

@@ -61,7 +61,7 @@ const MAX_NAME_LENGTH = 1_000;
 /** The largest file any attachment type takes: a larger one is refused before anything else. */
 const LARGEST_LIMIT = Math.max(...Object.values(MAX_ATTACHMENT_BYTES));
 
-const CREATE_ATTACHMENT_UPLOAD_URL = /* @__PURE__ */ operation(
+export const CREATE_ATTACHMENT_UPLOAD_URL = /* @__PURE__ */ operation(
   CreateAttachmentUploadUrlDocument,
   'CreateAttachmentUploadUrl',
   // Repeating it is harmless: an attachment never uploaded is deleted by Plain after a day.

@@ -24,8 +24,8 @@ export type GetCustomerInput =
 export type GetCustomerResult = Result<Customer | null>;
 
 const BY_ID = operation<unknown, { customerId: string }>(GetCustomerDocument, 'GetCustomer');
-const BY_EMAIL = operation<unknown, { email: string }>(GetCustomerByEmailDocument, 'GetCustomerByEmail');
-const BY_EXTERNAL_ID = operation<unknown, { externalId: string }>(
+export const BY_EMAIL = operation<unknown, { email: string }>(GetCustomerByEmailDocument, 'GetCustomerByEmail');
+export const BY_EXTERNAL_ID = operation<unknown, { externalId: string }>(
   GetCustomerByExternalIdDocument,
   'GetCustomerByExternalId',
 );

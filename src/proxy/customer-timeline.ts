@@ -1,7 +1,7 @@
 import { GetCustomerTimelineDocument } from '../generated/customer-timeline.js';
 import { operation } from '../operations.js';
 import { customerTimelineAnswer } from '../timeline-entries.js';
-import { isNonBlankString } from '../validation.js';
+import { isNonBlankString, isRecord } from '../validation.js';
 
 /**
  * What the proxy sends Plain when a browser asks for GetTimeline: its own document (operations/customer-timeline.graphql),
@@ -21,7 +21,6 @@ export type TimelinePageVariables = {
 /** The largest page the proxy asks Plain for. */
 export const MAX_TIMELINE_PAGE = 100;
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isPageSize = (v: unknown) => typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= MAX_TIMELINE_PAGE;
 
 /**

@@ -3,7 +3,7 @@ import { requestBody } from '../operations.js';
 import { readCappedText, TooLarge } from '../read-capped.js';
 import { redactKey } from '../redact.js';
 import { type Exchange, postGraphQL } from '../transport.js';
-import { CustomerIdentifier, isNonBlankString, parseInput, ReplyToThreadInput } from '../validation.js';
+import { CustomerIdentifier, isNonBlankString, isRecord, parseInput, ReplyToThreadInput } from '../validation.js';
 import { USER_AGENT } from '../version.js';
 import {
   CUSTOMER_TIMELINE,
@@ -160,7 +160,6 @@ async function readBody(request: Request, limit: number): Promise<string> {
 }
 
 const badInput = (message: string) => new Refusal(refuse(400, 'BAD_USER_INPUT', message));
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Checks the variables of an operation we know, the same way PlainClient checks its input. */
 function operationOf(name: ProxiedOperationName, variables: unknown): ProxyOperation {

@@ -1,20 +1,14 @@
 import { type AttachmentType, hasBannedExtension, MAX_ATTACHMENT_BYTES } from '../attachment-rules.js';
-import { CreateAttachmentUploadUrlDocument } from '../generated/attachments.js';
-import { GetCustomerByEmailDocument, GetCustomerByExternalIdDocument } from '../generated/lookups.js';
-import { type Operation, operation } from '../operations.js';
+// Plain's customer lookups by the other two identifiers, which the proxy sends itself: getCustomer's own.
+import { BY_EMAIL, BY_EXTERNAL_ID } from '../operations/customer.js';
+import type { Operation } from '../operations.js';
 import { type CustomerIdentifier, isNonBlankString } from '../validation.js';
 
 /** The operation name of PlainClient's upload-URL mutation, which the proxy recognises by its whole text. */
 export const UPLOAD_OPERATION_NAME = 'CreateAttachmentUploadUrl';
 
-// The proxy recognises PlainClient's document for `uploadAttachment`'s first step and forwards its own copy of it.
-export const CREATE_ATTACHMENT_UPLOAD_URL = /* @__PURE__ */ operation(
-  CreateAttachmentUploadUrlDocument,
-  UPLOAD_OPERATION_NAME,
-  {
-    mutationField: 'createAttachmentUploadUrl',
-  },
-);
+// The proxy recognises PlainClient's own operation for `uploadAttachment`'s first step, and forwards it.
+export { CREATE_ATTACHMENT_UPLOAD_URL } from '../operations/attachments.js';
 
 /**
  * The attachment types a customer's reply may carry: the reply channels' own and the custom timeline entry's. Notes
@@ -87,10 +81,6 @@ export function uploadRefusal(
   }
   return undefined;
 }
-
-/** Plain's customer lookups by the other two identifiers, which the proxy sends itself. */
-const BY_EXTERNAL_ID = /* @__PURE__ */ operation(GetCustomerByExternalIdDocument, 'GetCustomerByExternalId');
-const BY_EMAIL = /* @__PURE__ */ operation(GetCustomerByEmailDocument, 'GetCustomerByEmail');
 
 /** The lookup that finds the customer's id, or the id itself when the identifier is one. */
 export function customerLookupOf(
