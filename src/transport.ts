@@ -1,6 +1,6 @@
+import { startAttempt } from './attempt.js';
 import { readCappedText, TooLarge, untilStopped } from './read-capped.js';
 import { redactKey } from './redact.js';
-import { MAX_TIMER_MS } from './wait.js';
 
 /** Everything the transport needs, normalised once by the client. */
 export interface TransportConfig {
@@ -72,28 +72,8 @@ export async function postGraphQL(
   options: { signal?: AbortSignal; timeoutMs: number },
 ): Promise<Exchange> {
   const started = Date.now();
-  const controller = new AbortController();
-  // Rejects when the attempt is stopped (deadline or caller), so that no await of the attempt outlasts it.
-  let stop = (_reason: unknown) => {};
-  const stopped = new Promise<never>((_, reject) => {
-    stop = reject;
-  });
-  stopped.catch(() => {});
-  const abort = () => {
-    controller.abort();
-    stop(new Error('stopped'));
-  };
-  let timedOut = false;
-  const timer =
-    options.timeoutMs <= MAX_TIMER_MS
-      ? setTimeout(() => {
-          timedOut = true;
-          abort();
-        }, options.timeoutMs)
-      : undefined;
+  const attempt = startAttempt(options);
   const { signal } = options;
-  if (signal?.aborted) abort();
-  else signal?.addEventListener('abort', abort);
 
   let response: Response | undefined;
   let readWhole = false;
@@ -107,20 +87,20 @@ export async function postGraphQL(
       method: 'POST',
       headers: config.headers,
       body,
-      signal: controller.signal,
+      signal: attempt.signal,
       redirect: 'manual',
     };
     if (config.credentials) init.credentials = config.credentials;
     // Called on globalThis: a browser's fetch passed unbound (`fetch: window.fetch`) throws "Illegal invocation" otherwise.
     const fetcher = config.fetch ?? globalThis.fetch;
-    response = await untilStopped(Promise.resolve(fetcher.call(globalThis, config.url, init)), stopped);
+    response = await untilStopped(Promise.resolve(fetcher.call(globalThis, config.url, init)), attempt.stopped);
     const { status, headers } = response;
     const requestId = requestIdFrom(headers, config.apiKey);
     // With `redirect: 'manual'`, a browser hides the redirect behind an opaque answer of status 0.
     if ((status >= 300 && status < 400) || response.type === 'opaqueredirect') {
       return ended({ ending: 'redirected', status, headers, requestId });
     }
-    const text = await readCappedText(response, config.maxResponseBytes, stopped);
+    const text = await readCappedText(response, config.maxResponseBytes, attempt.stopped);
     return ended({ ending: 'answered', status, headers, requestId, text: redactKey(text, config.apiKey) });
   } catch (error) {
     const answer = response
@@ -130,17 +110,15 @@ export async function postGraphQL(
           requestId: requestIdFrom(response.headers, config.apiKey),
         }
       : {};
-    if (timedOut) return ended({ ending: 'timeout', ...answer });
+    if (attempt.timedOut) return ended({ ending: 'timeout', ...answer });
     if (signal?.aborted) return ended({ ending: 'aborted', ...answer });
     if (error instanceof TooLarge) return ended({ ending: 'too_large', ...answer });
     const cause = plainCause(error, config.apiKey);
     const ending = !response && neverConnected(error) ? 'not_sent' : 'lost';
     return ended({ ending, cause, ...answer });
   } finally {
-    clearTimeout(timer);
-    signal?.removeEventListener('abort', abort);
     // Unless the whole answer was read, whatever is still running for this attempt (a request, a body) is cancelled.
-    if (!readWhole) controller.abort();
+    attempt.end({ cancel: !readWhole });
   }
 }
 

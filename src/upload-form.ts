@@ -1,7 +1,7 @@
+import { startAttempt } from './attempt.js';
 import type { AttachmentRejectedReason, PlainError } from './errors.js';
 import { readCappedText, TooLarge, untilStopped } from './read-capped.js';
 import { neverConnected, type PlainCause, plainCause, textOf } from './transport.js';
-import { MAX_TIMER_MS } from './wait.js';
 
 /** An upload form as createAttachmentUploadUrl hands it out: where to post, and the fields to post before the file. */
 export interface UploadForm {
@@ -40,27 +40,8 @@ export async function postUploadForm(
   options: { signal?: AbortSignal; timeoutMs: number; apiKey?: string },
 ): Promise<UploadExchange> {
   const started = Date.now();
-  const controller = new AbortController();
-  let stop = (_reason: unknown) => {};
-  const stopped = new Promise<never>((_, reject) => {
-    stop = reject;
-  });
-  stopped.catch(() => {});
-  const abort = () => {
-    controller.abort();
-    stop(new Error('stopped'));
-  };
-  let timedOut = false;
-  const timer =
-    options.timeoutMs <= MAX_TIMER_MS
-      ? setTimeout(() => {
-          timedOut = true;
-          abort();
-        }, options.timeoutMs)
-      : undefined;
+  const attempt = startAttempt(options);
   const { signal } = options;
-  if (signal?.aborted) abort();
-  else signal?.addEventListener('abort', abort);
 
   const ended = (exchange: Omit<UploadExchange, 'durationMs'>): UploadExchange => ({
     ...exchange,
@@ -74,13 +55,13 @@ export async function postUploadForm(
     const init: RequestInit = {
       method: 'POST',
       body,
-      signal: controller.signal,
+      signal: attempt.signal,
       redirect: 'manual',
       credentials: 'omit',
     };
     response = await untilStopped(
       Promise.resolve((fetcher ?? globalThis.fetch).call(globalThis, form.url, init)),
-      stopped,
+      attempt.stopped,
     );
     const { status } = response;
     if ((status >= 300 && status < 400) || response.type === 'opaqueredirect')
@@ -91,7 +72,7 @@ export async function postUploadForm(
     }
     let text = '';
     try {
-      text = await readCappedText(response, MAX_ERROR_BYTES, stopped);
+      text = await readCappedText(response, MAX_ERROR_BYTES, attempt.stopped);
     } catch (error) {
       // An error answer too long to be the storage's XML is judged by its status alone.
       if (!(error instanceof TooLarge)) throw error;
@@ -101,14 +82,12 @@ export async function postUploadForm(
     return ended({ ending: 'refused', status, ...(code ? { code } : {}), ...(message ? { message } : {}) });
   } catch (error) {
     const status = response ? { status: response.status } : {};
-    if (timedOut) return ended({ ending: 'timeout', ...status });
+    if (attempt.timedOut) return ended({ ending: 'timeout', ...status });
     if (signal?.aborted) return ended({ ending: 'aborted', ...status });
     const ending = !response && neverConnected(error) ? 'not_sent' : 'lost';
     return ended({ ending, cause: plainCause(error, options.apiKey), ...status });
   } finally {
-    clearTimeout(timer);
-    signal?.removeEventListener('abort', abort);
-    controller.abort();
+    attempt.end({ cancel: true });
   }
 }
 
