@@ -19,7 +19,7 @@ import { build } from 'esbuild';
 /**
  * The issues' budget is 15 KB (15,000 bytes). It is not met: until this script measured the page's own entry (it used
  * to pick whichever lazily loaded chunk esbuild listed first), the page was already 16,807 bytes at start, and the
- * timeline, files, exactly-once and shared-store work brought it to 17,605. This ceiling is a ratchet that stops it
+ * timeline, files, exactly-once and shared-store work brought it to 17,664. This ceiling is a ratchet that stops it
  * growing further while the 15 KB budget stays open (CHANGELOG, "Known gaps"); lower it as the page shrinks.
  */
 const ISSUE_BUDGET_BYTES = 15_000;
