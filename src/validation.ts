@@ -145,12 +145,12 @@ const recipients = z.nullish(listOf(EmailParticipant, MAX_RECIPIENTS, 'recipient
 export const EmailChannelOptions = z
   .object({ additionalRecipients: recipients, hiddenRecipients: recipients }, anObject)
   .check(
-    z.superRefine((email, ctx) => {
+    z.check(({ value: email, issues }) => {
       const cc = email.additionalRecipients ?? [];
       const bcc = email.hiddenRecipients ?? [];
       if (cc.length + bcc.length > MAX_RECIPIENTS) {
         const message = `must hold at most ${MAX_RECIPIENTS} Cc and Bcc recipients together`;
-        ctx.addIssue({ code: 'custom', input: email, message });
+        issues.push({ code: 'custom', input: email, message });
         return;
       }
       const seen = new Set<string>();
@@ -162,7 +162,7 @@ export const EmailChannelOptions = z
           const address = r.email.toLowerCase();
           if (seen.has(address)) {
             const message = 'appears more than once across Cc and Bcc';
-            ctx.addIssue({ code: 'custom', input: r.email, path: [list, i, 'email'], message });
+            issues.push({ code: 'custom', input: r.email, path: [list, i, 'email'], message });
           }
           seen.add(address);
         });

@@ -24,9 +24,9 @@ const UNASSIGN = operation<unknown, { input: UnassignThreadInput }>(UnassignThre
 const AssignInput = z
   .object({ threadId: nonBlank(), userId: z.nullish(nonBlank()), machineUserId: z.nullish(nonBlank()) }, anObject)
   .check(
-    z.superRefine((input, ctx) => {
+    z.check(({ value: input, issues }) => {
       if ((input.userId == null) === (input.machineUserId == null)) {
-        ctx.addIssue({
+        issues.push({
           code: 'custom',
           input: input.userId,
           path: ['userId'],

@@ -59,9 +59,9 @@ const Input = z
       since: z.custom<Date | string | number>(isTime, { error: typeError('a Date, an ISO 8601 time or epoch ms') }),
       author: z.nullish(
         z.object({ machineUserId: z.nullish(nonBlank()), customerId: z.nullish(nonBlank()) }, anObject).check(
-          z.superRefine((author, ctx) => {
+          z.check(({ value: author, issues }) => {
             if ((author.machineUserId == null) === (author.customerId == null))
-              ctx.addIssue({
+              issues.push({
                 code: 'custom',
                 input: author,
                 message: 'give exactly one of machineUserId or customerId',
@@ -81,9 +81,9 @@ const Input = z
     anObject,
   )
   .check(
-    z.superRefine((input, ctx) => {
+    z.check(({ value: input, issues }) => {
       if (input.textContent.length > 100_000)
-        ctx.addIssue({
+        issues.push({
           code: 'custom',
           input: input.textContent,
           path: ['textContent'],

@@ -66,10 +66,10 @@ const SnoozeInput = z
     anObject,
   )
   .check(
-    z.superRefine((input, ctx) => {
+    z.check(({ value: input, issues }) => {
       // Plain snoozes for a duration, or until the customer replies; with neither it has no way to wake the thread.
       if (input.durationSeconds == null && input.statusDetail !== 'WAITING_FOR_CUSTOMER') {
-        ctx.addIssue({
+        issues.push({
           code: 'custom',
           input: input.durationSeconds,
           path: ['durationSeconds'],

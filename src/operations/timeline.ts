@@ -55,9 +55,9 @@ const Input = z
     anObject,
   )
   .check(
-    z.superRefine((input, ctx) => {
+    z.check(({ value: input, issues }) => {
       const issue = (path: string, message: string) =>
-        ctx.addIssue({ code: 'custom', input: input[path as keyof typeof input], path: [path], message });
+        issues.push({ code: 'custom', input: input[path as keyof typeof input], path: [path], message });
       if (input.first != null && input.last != null) issue('last', 'give first or last, not both');
       else if (input.first != null && input.before != null) issue('before', 'goes with last, not first (use after)');
       else if (input.last != null && input.after != null) issue('after', 'goes with first, not last (use before)');
