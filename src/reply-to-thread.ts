@@ -75,7 +75,7 @@ export async function replyToThread(
     return (await import('./operations/reply-with-files.js')).replyWithFiles(sender, threads, request, replyToThread);
   const { policy } = request;
   // 1. Validate: nothing is sent for input Plain would refuse.
-  const parsed = parseInput(ReplyToThreadInput, request.input);
+  const parsed = await parseInput(ReplyToThreadInput, request.input);
   if (!parsed.ok) return { ok: false, error: invalidInput(parsed.issues) };
   const reply = parsed.data;
   const { threadId } = reply;

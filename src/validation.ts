@@ -225,52 +225,23 @@ function pathOf(path: readonly PropertyKey[]): string {
   return out || '(input)';
 }
 
-const UNREADABLE = 'could not be read (a getter or Proxy threw)';
-
-/**
- * The path of the property whose reading threw while `schema` read `value`: the schema runs again on a view of
- * `value` that notes each property before reading it, so the last one noted is the one that threw. `(input)` when
- * the input itself cannot be inspected, or when the second run does not throw.
- */
-function unreadablePath(schema: z.ZodMiniType, value: unknown): string {
-  let reading: PropertyKey[] = [];
-  const view = (target: unknown, path: PropertyKey[]): unknown => {
-    if (typeof target !== 'object' || target === null) return target;
-    const pathTo = (key: PropertyKey) => [...path, typeof key === 'string' && /^\d+$/.test(key) ? Number(key) : key];
-    return new Proxy(target, {
-      has(t, key) {
-        reading = pathTo(key);
-        return Reflect.has(t, key);
-      },
-      get(t, key) {
-        reading = pathTo(key);
-        const read = Reflect.get(t, key);
-        // A frozen property must read as itself (a Proxy invariant), so what lies under it is not followed.
-        const own = Reflect.getOwnPropertyDescriptor(t, key);
-        return own?.configurable === false && own.writable === false ? read : view(read, reading);
-      },
-    });
-  };
-  try {
-    schema.safeParse(view(value, []));
-    return '(input)';
-  } catch {
-    return pathOf(reading);
-  }
-}
-
 export type Parsed<T> = { ok: true; data: T } | { ok: false; issues: InputIssue[] };
 
 /**
- * Runs a zod/mini schema and turns its issues into `{ path, message }` pairs. Never throws: an input whose getters
- * or Proxy traps throw is refused with an issue naming the property that threw.
+ * Runs a zod/mini schema and turns its issues into `{ path, message }` pairs. Never rejects: an input whose getters
+ * or Proxy traps throw is refused with an issue naming the property that threw. Only such hostile input loads
+ * src/unreadable-path.ts, which finds that property.
  */
-export function parseInput<T>(schema: z.ZodMiniType<T>, value: unknown): Parsed<T> {
+export async function parseInput<T>(schema: z.ZodMiniType<T>, value: unknown): Promise<Parsed<T>> {
   try {
     const parsed = schema.safeParse(value);
     if (parsed.success) return { ok: true, data: parsed.data };
     return { ok: false, issues: parsed.error.issues.map((i) => ({ path: pathOf(i.path), message: i.message })) };
   } catch {
-    return { ok: false, issues: [{ path: unreadablePath(schema, value), message: UNREADABLE }] };
+    const { unreadablePath } = await import('./unreadable-path.js');
+    return {
+      ok: false,
+      issues: [{ path: pathOf(unreadablePath(schema, value)), message: 'could not be read (a getter or Proxy threw)' }],
+    };
   }
 }

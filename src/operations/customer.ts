@@ -54,7 +54,7 @@ const isCustomer = (value: unknown): value is Customer => {
 
 /** Looks a customer up by one of their ids. */
 export async function getCustomer(call: Call, input: unknown): Promise<GetCustomerResult> {
-  const parsed = parseInput(CustomerKey, input);
+  const parsed = await parseInput(CustomerKey, input);
   if (!parsed.ok) return failed(invalidInput(parsed.issues));
   const { customerId, email, externalId } = parsed.data;
   const out =

@@ -124,7 +124,7 @@ async function authorFor(
  * skew), the oldest entry, or the page cap. The matching rules are `isReply`'s (src/reply-match.ts).
  */
 export async function findReply(call: Call, input: unknown): Promise<FindReplyResult> {
-  const parsed = parseInput(Input, input);
+  const parsed = await parseInput(Input, input);
   if (!parsed.ok) return failed(invalidInput(parsed.issues));
   const { threadId, textContent, since } = parsed.data;
   const author = await authorFor(call, parsed.data.author);

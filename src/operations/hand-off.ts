@@ -50,7 +50,7 @@ function isNote(value: unknown): boolean {
 
 /** note → HANDED_OFF → unassign → todo, stopping at the first step that fails. */
 export async function handOff(call: Call, input: unknown): Promise<HandOffResult> {
-  const parsed = parseInput(HandOff, input);
+  const parsed = await parseInput(HandOff, input);
   if (!parsed.ok) return { ok: false, error: invalidInput(parsed.issues), completedSteps: [] };
   const { threadId, note, customerId } = parsed.data;
   const completedSteps: HandOffStep[] = [];

@@ -80,7 +80,7 @@ export async function runMutation<I, T>(
   },
 ): Promise<Result<T>> {
   const { op } = mutation;
-  const parsed = parseInput(mutation.schema, mutation.input);
+  const parsed = await parseInput(mutation.schema, mutation.input);
   if (!parsed.ok) return failed(invalidInput(parsed.issues));
   const out = await send(call.sender, op, { input: parsed.data }, call.policy);
   if (!out.ok) return out;

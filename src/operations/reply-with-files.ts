@@ -122,7 +122,7 @@ export async function replyWithFiles(
   const { attachments, rest } = parts;
 
   // 1. The reply itself and every file, before anything is sent.
-  const parsed = parseInput(ReplyToThreadInput, rest);
+  const parsed = await parseInput(ReplyToThreadInput, rest);
   const checked = checkFiles(attachments, parsed.ok ? (parsed.data.attachmentIds?.length ?? 0) : 0);
   const issues = [...(parsed.ok ? [] : parsed.issues), ...(checked.ok ? [] : checked.issues)];
   if (!parsed.ok || !checked.ok) return stoppedAt('upload', none, invalidInput(issues));

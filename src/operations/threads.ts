@@ -45,7 +45,7 @@ const ListInput = z.object(
 
 /** Looks a thread up by the customer and your own id for it; no such thread is `thread_not_found`. */
 export async function getThreadByExternalId(call: Call, input: unknown): Promise<GetThreadResult> {
-  const parsed = parseInput(ByExternalIdInput, input);
+  const parsed = await parseInput(ByExternalIdInput, input);
   if (!parsed.ok) return failed(invalidInput(parsed.issues)) as GetThreadResult;
   const out = await send(call.sender, BY_EXTERNAL_ID, parsed.data, call.policy);
   if (!out.ok) return out as GetThreadResult;
@@ -70,7 +70,7 @@ export async function getThreadByExternalId(call: Call, input: unknown): Promise
 
 /** One page of threads matching Plain's `ThreadsFilter`. Every thread on it feeds the thread cache. */
 export async function listThreads(call: Call, input: unknown): Promise<ListThreadsResult> {
-  const parsed = parseInput(ListInput, input);
+  const parsed = await parseInput(ListInput, input);
   if (!parsed.ok) return failed(invalidInput(parsed.issues));
   const out = await send(call.sender, LIST, parsed.data, call.policy);
   if (!out.ok) return out;

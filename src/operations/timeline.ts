@@ -82,13 +82,13 @@ export function timelineVariables(input: GetTimelineInput): GetTimelineVariables
 /** Checks a `getTimeline` input: the input as sent, or the issues that refuse it (nothing is sent then). */
 export function parseTimelineInput(
   input: unknown,
-): { ok: true; data: GetTimelineInput } | { ok: false; issues: InputIssue[] } {
+): Promise<{ ok: true; data: GetTimelineInput } | { ok: false; issues: InputIssue[] }> {
   return parseInput(Input, input);
 }
 
 /** One page of a thread's timeline, newest first; no such thread is `thread_not_found`. */
 export async function getTimeline(call: Call, input: unknown): Promise<GetTimelineResult> {
-  const parsed = parseTimelineInput(input);
+  const parsed = await parseTimelineInput(input);
   if (!parsed.ok) return failed(invalidInput(parsed.issues));
   const { threadId } = parsed.data;
   const out = await send(call.sender, GET_TIMELINE, timelineVariables(parsed.data), call.policy);
@@ -125,7 +125,7 @@ export async function* timelinePages(
   getPage: (input: GetTimelineInput) => Promise<GetTimelineResult>,
   input: GetTimelineInput,
 ): AsyncGenerator<GetTimelineResult, void, undefined> {
-  const parsed = parseTimelineInput(input);
+  const parsed = await parseTimelineInput(input);
   if (!parsed.ok) {
     yield failed(invalidInput(parsed.issues));
     return;

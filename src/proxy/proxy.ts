@@ -162,7 +162,7 @@ async function readBody(request: Request, limit: number): Promise<string> {
 const badInput = (message: string) => new Refusal(refuse(400, 'BAD_USER_INPUT', message));
 
 /** Checks the variables of an operation we know, the same way PlainClient checks its input. */
-function operationOf(name: ProxiedOperationName, variables: unknown): ProxyOperation {
+async function operationOf(name: ProxiedOperationName, variables: unknown): Promise<ProxyOperation> {
   const vars = isRecord(variables) ? variables : {};
   if (name === 'GetThread') {
     if (!isNonBlankString(vars.threadId)) throw badInput('GetThread needs variables.threadId, a non-empty string.');
@@ -182,7 +182,7 @@ function operationOf(name: ProxiedOperationName, variables: unknown): ProxyOpera
     if (typeof page === 'string') throw badInput(page);
     return { name, variables: page };
   }
-  const parsed = parseInput(ReplyToThreadInput, vars.input);
+  const parsed = await parseInput(ReplyToThreadInput, vars.input);
   if (!parsed.ok) {
     throw badInput(
       `Invalid ReplyToThread input: ${parsed.issues.map((i) => `input.${i.path}: ${i.message}`).join('; ')}.`,
@@ -243,9 +243,9 @@ const refusedFile = ({ status, message }: { status: 'too_large' | 'banned_extens
 };
 
 /** The customer a grant impersonates, checked; undefined for `false` or none. */
-function impersonatedCustomer(grant: ProxyGrant): CustomerIdentifier | undefined {
+async function impersonatedCustomer(grant: ProxyGrant): Promise<CustomerIdentifier | undefined> {
   if (grant.impersonate === undefined || grant.impersonate === false) return undefined;
-  const who = parseInput(CustomerIdentifier, grant.impersonate);
+  const who = await parseInput(CustomerIdentifier, grant.impersonate);
   if (!who.ok)
     throw misconfigured(
       'authorize() returned an impersonate that is not exactly one of emailAddress, customerId or externalId.',
@@ -430,7 +430,7 @@ export function createPlainProxy(options: PlainProxyOptions): (request: Request)
         `operationName ${shown} does not match the query, which is ${known.name}.`,
       );
     }
-    const operation = operationOf(known.name, body.variables);
+    const operation = await operationOf(known.name, body.variables);
 
     let decision: unknown;
     try {
@@ -455,7 +455,7 @@ export function createPlainProxy(options: PlainProxyOptions): (request: Request)
     let impersonated: CustomerIdentifier | undefined;
     let session: string | undefined;
     if (operation.name === 'ReplyToThread' || operation.name === 'CreateAttachmentUploadUrl') {
-      impersonated = impersonatedCustomer(grant);
+      impersonated = await impersonatedCustomer(grant);
       if (grant.session !== undefined && !isNonBlankString(grant.session))
         throw misconfigured('authorize() returned a session that is not a non-empty string.');
       if (grant.session !== undefined) session = `session:${grant.session}`;
