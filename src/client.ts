@@ -1,5 +1,5 @@
 import { callOptionIssues, normaliseOptions, type PlainClientOptions } from './config.js';
-import { type ConfirmSettings, readConfirmOption } from './confirm-options.js';
+import type { ConfirmSettings } from './confirm-options.js';
 import { type InputIssue, type InvalidInputError, invalidInput, type PlainError } from './errors.js';
 import type { UpdateThreadAgentStatusInput } from './operations/agent-status.js';
 import type { AssignThreadInput, UnassignThreadInput } from './operations/assignment.js';
@@ -95,8 +95,8 @@ export class PlainClient {
     return neverRejecting(this.#apiKey, async () => {
       const call = this.#callOptions(options, { withThread: true });
       if ('kind' in call) return { ok: false, error: call };
-      const { thread, policy, confirm } = call;
-      return replyToThread(this.#sender, this.#threads, { input, thread, policy, confirm });
+      const { thread, policy, confirm, confirmOption } = call;
+      return replyToThread(this.#sender, this.#threads, { input, thread, policy, confirm, confirmOption });
     });
   }
 
@@ -284,18 +284,21 @@ export class PlainClient {
   }
 
   /**
-   * The call's policy (the client's defaults with the per-call options over them) and its `thread` option, or
-   * `invalid_input` for options the client would refuse. Options are read once, here: a getter that throws is bad input.
+   * The call's policy (the client's defaults with the per-call options over them), its `thread` option and the
+   * per-call `confirm` as given (replyToThread checks it), or `invalid_input` for options the client would refuse.
+   * Options are read once, here: a getter that throws is bad input.
    */
   #callOptions(
     options: ReplyOptions | null | undefined,
     read: { withThread: boolean },
-  ): { policy: Policy; thread: KnownThread | undefined; confirm: ConfirmSettings | undefined } | InvalidInputError {
+  ):
+    | { policy: Policy; thread: KnownThread | undefined; confirm: ConfirmSettings | undefined; confirmOption?: unknown }
+    | InvalidInputError {
     const confirmByDefault = read.withThread ? this.#confirm : undefined;
     if (options === undefined || options === null)
       return { policy: this.#defaults, thread: undefined, confirm: confirmByDefault };
     let given: ReplyOptions;
-    let confirm: ReturnType<typeof readConfirmOption> = { settings: undefined };
+    let confirmOption: unknown;
     try {
       if (typeof options !== 'object') return invalidInput([{ path: 'options', message: 'must be an object' }]);
       const { signal, timeoutMs, maxRetries, thread } = options;
@@ -304,12 +307,11 @@ export class PlainClient {
         const { id, channel } = given.thread;
         given.thread = { id, channel };
       }
-      if (read.withThread) confirm = readConfirmOption(options.confirm, 'options.confirm', confirmByDefault);
+      if (read.withThread) confirmOption = options.confirm;
     } catch {
       return invalidInput([{ path: 'options', message: 'could not be read (a property threw)' }]);
     }
     const issues: InputIssue[] = callOptionIssues(given);
-    if ('issues' in confirm) issues.push(...confirm.issues);
     const { thread } = given;
     if (thread !== undefined && (typeof thread.id !== 'string' || typeof thread.channel !== 'string')) {
       issues.push({ path: 'options.thread', message: 'must be { id, channel }' });
@@ -319,7 +321,7 @@ export class PlainClient {
     if (given.signal !== undefined) policy.signal = given.signal;
     if (given.timeoutMs !== undefined) policy.timeoutMs = given.timeoutMs;
     if (given.maxRetries !== undefined) policy.maxRetries = given.maxRetries;
-    return { policy, thread, confirm: 'settings' in confirm ? confirm.settings : undefined };
+    return { policy, thread, confirm: confirmByDefault, confirmOption };
   }
 }
 

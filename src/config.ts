@@ -1,4 +1,4 @@
-import { type ConfirmReplyOptions, readConfirmOption } from './confirm-options.js';
+import type { ConfirmReplyOptions, ConfirmSettings } from './confirm-options.js';
 import type { InputIssue } from './errors.js';
 import type { RequestEvent, ResponseEvent } from './send.js';
 import type { PlainStore, StoreErrorEvent } from './store.js';
@@ -70,10 +70,39 @@ const isBrowserLike = () =>
 export const isWhole = (value: unknown, min: number) =>
   typeof value === 'number' && value >= min && (value === Infinity || Number.isInteger(value));
 
-function whole(name: string, value: number | undefined, fallback: number, min: number): number {
+function whole(name: string, value: number | undefined, fallback: number, min: number, max = Infinity): number {
   if (value === undefined) return fallback;
-  if (!isWhole(value, min)) throw new RangeError(`PlainClient: ${name} must be a whole number >= ${min}.`);
+  if (!isWhole(value, min) || value > max) {
+    throw new RangeError(
+      `PlainClient: ${name} must be a whole number >= ${min}${max < Infinity ? ` and <= ${max}` : ''}.`,
+    );
+  }
   return value;
+}
+
+/** What `confirm: true` means, and what a ConfirmReplyOptions leaves out. */
+export const CONFIRM_DEFAULTS: ConfirmSettings = { settleMs: 1500, secondLookMs: 3000, sinceToleranceMs: 5000 };
+/** Each confirm option's largest value: a timer's longest delay; the tolerance is findReply's `clockSkewMs` (5 min). */
+export const CONFIRM_MAX: ConfirmSettings = {
+  settleMs: 2 ** 31 - 1,
+  secondLookMs: 2 ** 31 - 1,
+  sinceToleranceMs: 300_000,
+};
+
+/** The client's `confirmReplies` as settings, undefined for off; a mistake throws, like every client option. */
+function confirmSettings(given: boolean | ConfirmReplyOptions | undefined): ConfirmSettings | undefined {
+  if (given === undefined || given === false) return undefined;
+  if (given === true) return CONFIRM_DEFAULTS;
+  if (typeof given !== 'object' || given === null || Array.isArray(given)) {
+    throw new TypeError(
+      'PlainClient: confirmReplies must be true, false or { settleMs?, secondLookMs?, sinceToleranceMs? }.',
+    );
+  }
+  const settings = { ...CONFIRM_DEFAULTS };
+  for (const field of Object.keys(settings) as (keyof ConfirmSettings)[]) {
+    settings[field] = whole(`confirmReplies.${field}`, given[field], settings[field], 0, CONFIRM_MAX[field]);
+  }
+  return settings;
 }
 
 /** What is wrong with per-call `timeoutMs` / `maxRetries`, by the same rule as the client options. */
@@ -135,14 +164,10 @@ export function normaliseOptions(options: PlainClientOptions) {
     if (!inBrowser) headers['user-agent'] = theirs ? `${theirs} ${USER_AGENT}` : USER_AGENT;
     headers.authorization = `Bearer ${apiKey}`;
   }
-  const confirm = readConfirmOption(options.confirmReplies, 'confirmReplies', undefined);
-  if ('issues' in confirm) {
-    throw new RangeError(`PlainClient: ${confirm.issues.map((i) => `${i.path} ${i.message}`).join('; ')}.`);
-  }
   return {
     apiKey,
     apiUrl: url,
-    confirmReplies: confirm.settings,
+    confirmReplies: confirmSettings(options.confirmReplies),
     headers,
     timeoutMs: whole('timeoutMs', options.timeoutMs, 30_000, 1),
     maxRetries: whole('maxRetries', options.maxRetries, 2, 0),

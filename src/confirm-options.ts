@@ -29,38 +29,36 @@ export interface ConfirmReplyOptions {
 /** Confirmation settings with every default filled in; `undefined` when confirmation is off. */
 export type ConfirmSettings = Required<ConfirmReplyOptions>;
 
-export const CONFIRM_DEFAULTS: ConfirmSettings = { settleMs: 1500, secondLookMs: 3000, sinceToleranceMs: 5000 };
-
-/** Each option's largest value: the tolerance is findReply's `clockSkewMs`, at most five minutes. */
-const MAX_MS: ConfirmSettings = { settleMs: 2 ** 31 - 1, secondLookMs: 2 ** 31 - 1, sinceToleranceMs: 300_000 };
-const FIELDS = ['settleMs', 'secondLookMs', 'sinceToleranceMs'] as const;
-
 /**
- * Reads a `confirm` option (`true`, `false` or a ConfirmReplyOptions) over `base`, the settings it starts from (the
- * client's, or the defaults). Resolves the settings, `undefined` for off, or the issues that make it invalid, named
- * under `path`.
+ * Reads a per-call `confirm` option (`true`, `false` or a ConfirmReplyOptions) over `base`, the client's settings (or
+ * the defaults), each field at most its `max` (config.ts's CONFIRM_MAX, which the client option is checked against).
+ * Resolves the settings, `undefined` for off, or the issues that make it invalid, named under `options.confirm`.
+ * Loaded by replyToThread only for a call that gives `confirm`.
  */
 export function readConfirmOption(
   value: unknown,
-  path: string,
-  base: ConfirmSettings | undefined,
+  limits: { base: ConfirmSettings; max: ConfirmSettings },
 ): { settings: ConfirmSettings | undefined } | { issues: InputIssue[] } {
-  if (value === undefined) return { settings: base };
+  const { base, max } = limits;
   if (value === false) return { settings: undefined };
-  if (value === true) return { settings: base ?? CONFIRM_DEFAULTS };
+  if (value === true) return { settings: base };
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    return { issues: [{ path, message: 'must be true, false or { settleMs?, secondLookMs?, sinceToleranceMs? }' }] };
+    return {
+      issues: [
+        { path: 'options.confirm', message: 'must be true, false or { settleMs?, secondLookMs?, sinceToleranceMs? }' },
+      ],
+    };
   }
-  const settings: ConfirmSettings = { ...(base ?? CONFIRM_DEFAULTS) };
+  const settings = { ...base };
   const issues: InputIssue[] = [];
-  for (const field of FIELDS) {
+  for (const field of Object.keys(settings) as (keyof ConfirmSettings)[]) {
     const given = (value as ConfirmReplyOptions)[field];
     if (given === undefined) continue;
-    if (Number.isInteger(given) && given >= 0 && given <= MAX_MS[field]) settings[field] = given;
+    if (Number.isInteger(given) && given >= 0 && given <= max[field]) settings[field] = given;
     else
       issues.push({
-        path: `${path}.${field}`,
-        message: `must be a whole number of milliseconds from 0 to ${MAX_MS[field]}`,
+        path: `options.confirm.${field}`,
+        message: `must be a whole number of milliseconds from 0 to ${max[field]}`,
       });
   }
   return issues.length > 0 ? { issues } : { settings };

@@ -1,4 +1,5 @@
 import type * as z from 'zod/mini';
+import { CONFIRM_DEFAULTS, CONFIRM_MAX } from './config.js';
 import type { ConfirmReplyOptions, ConfirmSettings } from './confirm-options.js';
 import { abortedBeforeSending, invalidInput, MAY_HAVE_BEEN_SENT, type PlainError } from './errors.js';
 import type { ThreadChannel } from './generated/graphql.js';
@@ -67,8 +68,26 @@ function carriesFiles(input: unknown): boolean {
 export async function replyToThread(
   sender: Sender,
   threads: ThreadCache,
-  request: { input: unknown; thread: KnownThread | undefined; policy: Policy; confirm?: ConfirmSettings | undefined },
+  request: {
+    input: unknown;
+    thread: KnownThread | undefined;
+    policy: Policy;
+    /** The client's `confirmReplies` settings (undefined: off). */
+    confirm?: ConfirmSettings | undefined;
+    /** The call's own `confirm` option as given, over the client's: src/confirm-options.ts reads it. */
+    confirmOption?: unknown;
+  },
 ): Promise<ReplyToThreadResult> {
+  // A call's own `confirm` is checked, like its other options, before anything else; its module is loaded only then.
+  if (request.confirmOption !== undefined) {
+    const { readConfirmOption } = await import('./confirm-options.js');
+    const read = readConfirmOption(request.confirmOption, {
+      base: request.confirm ?? CONFIRM_DEFAULTS,
+      max: CONFIRM_MAX,
+    });
+    if ('issues' in read) return { ok: false, error: invalidInput(read.issues) };
+    request = { ...request, confirm: read.settings, confirmOption: undefined };
+  }
   // 0. Files to upload first: src/operations/reply-with-files.ts checks them all, uploads them, then comes back here
   // with their ids in attachmentIds. Loaded only for a reply that carries files.
   if (carriesFiles(request.input))

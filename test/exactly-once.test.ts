@@ -223,10 +223,27 @@ describe('exactly-once replies (confirm)', () => {
     expect(fake.requests).toEqual([]);
   });
 
-  it('refuses an invalid confirmReplies when the client is built', () => {
+  it.each<[string, unknown, RegExp]>([
+    ['a negative settling window', { settleMs: -5 }, /confirmReplies\.settleMs/],
+    ['a fractional second look', { secondLookMs: 1.5 }, /confirmReplies\.secondLookMs/],
+    ['a tolerance over five minutes', { sinceToleranceMs: 300_001 }, /confirmReplies\.sinceToleranceMs .*300000/],
+    ['a settling window past a timer\'s longest delay', { settleMs: 2 ** 31 }, /confirmReplies\.settleMs/],
+    ['a string', 'yes', /confirmReplies must be true, false or/],
+    ['null', null, /confirmReplies must be true, false or/],
+    ['a list', [], /confirmReplies must be true, false or/],
+  ])('refuses %s as confirmReplies when the client is built, naming it', (_, confirmReplies, named) => {
     const fake = createFakePlain();
-    expect(() => new PlainClient({ apiKey: fake.apiKey, fetch: fake.fetch, confirmReplies: { settleMs: -5 } })).toThrow(
-      /confirmReplies\.settleMs/,
-    );
+    const options = { apiKey: fake.apiKey, fetch: fake.fetch, confirmReplies } as PlainClientOptions;
+    expect(() => new PlainClient(options)).toThrow(named);
+  });
+
+  it('confirm: true on a call confirms with the defaults when the client does not confirm by default', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const { fake, thread, plain, known, replyFault } = setup();
+    replyFault({ drop: 'after' });
+    const pending = plain.replyToThread({ threadId: thread.id, textContent: 'hi' }, { ...known, confirm: true });
+    await vi.runAllTimersAsync();
+    expect(await pending).toMatchObject({ ok: true, data: { confirmedBy: 'timeline' } });
+    expect(fake.messages(thread.id)).toHaveLength(1);
   });
 });
