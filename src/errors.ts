@@ -213,33 +213,27 @@ interface GraphQLResult {
   errors: GraphQLErrorEntry[];
 }
 
-/** At most this many of Plain's error entries are read, and each message is cut at MAX_SERVER_MESSAGE characters. */
-const MAX_SERVER_ERRORS = 10;
-const MAX_SERVER_MESSAGE = 500;
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
+/** The answer as a GraphQL result, or undefined. At most 10 of its error entries are read (messages: textOf's 500). */
 function graphQLResultIn(text: string | undefined): GraphQLResult | undefined {
-  if (text === undefined) return undefined;
   let body: unknown;
   try {
-    body = JSON.parse(text);
+    body = JSON.parse(text ?? '');
   } catch {
     return undefined;
   }
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
-  const { data, errors } = body as { data?: unknown; errors?: unknown };
-  if (errors !== undefined && !Array.isArray(errors)) return undefined;
-  if (data !== undefined && data !== null && (typeof data !== 'object' || Array.isArray(data))) return undefined;
-  if (data === undefined && errors === undefined) return undefined;
-  const entries = (errors ?? [])
-    .slice(0, MAX_SERVER_ERRORS)
-    .map((e: unknown) => (typeof e === 'object' && e !== null ? (e as GraphQLErrorEntry) : {}));
-  return { data: data as GraphQLResult['data'], errors: entries };
+  if (!isObject(body)) return undefined;
+  const { data, errors } = body;
+  if (errors === undefined ? data === undefined : !Array.isArray(errors)) return undefined;
+  if (data != null && !isObject(data)) return undefined;
+  const entries = ((errors ?? []) as unknown[]).slice(0, 10).map((e) => (isObject(e) ? e : {}));
+  return { data, errors: entries };
 }
 
 const codeOf = (entry: GraphQLErrorEntry) =>
   typeof entry.extensions?.code === 'string' ? entry.extensions.code : undefined;
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
  * Turns one exchange into the operation's data or a typed error: the one place where errors are built from what
@@ -254,7 +248,7 @@ export function interpretExchange<T>(
   op: Operation<T, unknown>,
   context: { hasKey: boolean; timeoutMs: number },
 ): AttemptResult<T> {
-  const { status, requestId } = exchange;
+  const { status, requestId, cause } = exchange;
   const mutation = op.mutationField !== undefined;
   const result = exchange.ending === 'answered' ? graphQLResultIn(exchange.text) : undefined;
   const ok2xx = status !== undefined && status >= 200 && status < 300;
@@ -267,123 +261,87 @@ export function interpretExchange<T>(
   }
 
   const uncertain = mutation ? (op.mayHaveRun ?? MAY_HAVE_RUN) : '';
+  /**
+   * The failed attempt. `outcome` says whether the request may have run: `not_sent` (it never left), `refused` (the
+   * server refused it as a whole) or, by default, `may_have_run`.
+   */
   const fail = (
     error: Record<string, unknown> & { kind: PlainErrorKind; message: string },
-    flags: { mayHaveRun: boolean; notSent?: boolean },
+    outcome: 'may_have_run' | 'refused' | 'not_sent' = 'may_have_run',
   ): AttemptResult<T> => {
-    const flagged = mutation && flags.mayHaveRun;
+    const flagged = mutation && outcome === 'may_have_run';
     const built = {
       ...error,
-      message: `${error.message}${flagged ? uncertain : ''}`,
+      message: flagged ? error.message + uncertain : error.message,
       attempts: 1,
       retryable: false,
       ...(flagged ? { mayHaveBeenSent: true as const } : {}),
       ...(status ? { status } : {}),
       ...(requestId ? { requestId } : {}),
     } as PlainError;
-    return { ok: false, error: built, notSent: flags.notSent ?? false };
+    return { ok: false, error: built, notSent: outcome === 'not_sent' };
   };
 
+  const name = op.name;
+  const why = cause?.message ?? 'fetch failed';
   switch (exchange.ending) {
     case 'not_sent':
-      return fail(
-        {
-          kind: 'network',
-          cause: exchange.cause,
-          message: `${op.name} could not reach the server (${exchange.cause?.message ?? 'fetch failed'}).`,
-        },
-        { mayHaveRun: false, notSent: true },
-      );
-    case 'lost':
-      return fail(
-        {
-          kind: 'network',
-          cause: exchange.cause,
-          message:
-            status === undefined
-              ? `${op.name} failed on the way (${exchange.cause?.message ?? 'fetch failed'}).`
-              : `${op.name} lost the connection while reading the answer (HTTP ${status}).`,
-        },
-        { mayHaveRun: true },
-      );
-    case 'timeout':
-      return fail(
-        {
-          kind: 'timeout',
-          timeoutMs: context.timeoutMs,
-          message: `${op.name} got no answer within ${context.timeoutMs} ms.`,
-        },
-        { mayHaveRun: true },
-      );
+      return fail({ kind: 'network', cause, message: `${name} could not reach the server (${why}).` }, 'not_sent');
+    case 'lost': {
+      const when = status === undefined ? why : `HTTP ${status}, while reading the answer`;
+      return fail({ kind: 'network', cause, message: `${name} lost the connection (${when}).` });
+    }
+    case 'timeout': {
+      const { timeoutMs } = context;
+      return fail({ kind: 'timeout', timeoutMs, message: `${name} got no answer within ${timeoutMs} ms.` });
+    }
     case 'aborted':
-      return fail({ kind: 'aborted', message: `${op.name} was aborted by the caller.` }, { mayHaveRun: true });
+      return fail({ kind: 'aborted', message: `${name} was aborted by the caller.` });
     case 'too_large':
-      return fail(
-        {
-          kind: 'unexpected_response',
-          message: `${op.name} got an answer larger than maxResponseBytes; it was not read.`,
-        },
-        { mayHaveRun: true },
-      );
+      return fail({ kind: 'unexpected_response', message: `${name}'s answer exceeded maxResponseBytes; not read.` });
     case 'redirected':
-      return fail(
-        {
-          kind: 'unexpected_response',
-          message: `${op.name} was answered with a redirect (HTTP ${status}), which is never followed. Is apiUrl right?`,
-        },
-        { mayHaveRun: true },
-      );
-    case 'answered':
-      break;
+      return fail({
+        kind: 'unexpected_response',
+        message: `${name} got a redirect (HTTP ${status}), which is not followed. Is apiUrl right?`,
+      });
   }
 
   const errors = result?.errors ?? [];
   const codes = errors.map(codeOf);
-  const serverSaid = errors.map((e) => textOf(e.message, MAX_SERVER_MESSAGE)).join('; ');
+  const serverSaid = errors.map((e) => textOf(e.message)).join('; ');
   const said = serverSaid ? `: ${serverSaid}` : '';
   if (status === 429 || codes.includes('RATE_LIMITED')) {
     const wait = retryAfterMs(exchange.headers, exchange.receivedAt);
-    return fail(
-      {
-        kind: 'rate_limited',
-        retryAfterMs: wait,
-        message: `The rate limit was reached. Try again in ${Math.ceil(wait / 1000)} s.`,
-      },
-      { mayHaveRun: false, notSent: true },
-    );
+    const message = `The rate limit was reached. Try again in ${Math.ceil(wait / 1000)} s.`;
+    return fail({ kind: 'rate_limited', retryAfterMs: wait, message }, 'not_sent');
   }
   if (codes.includes('FORBIDDEN') || (status === 403 && !codes.includes('UNAUTHENTICATED'))) {
     const who = context.hasKey ? 'The API key lacks a permission' : 'The server refused the request';
-    return fail(
-      { kind: 'forbidden', ...permissionNamedIn(serverSaid), message: `${who}${said || ` (HTTP ${status})`}` },
-      { mayHaveRun: false },
-    );
+    const message = `${who}${said || ` (HTTP ${status})`}`;
+    return fail({ kind: 'forbidden', ...permissionNamedIn(serverSaid), message }, 'refused');
   }
   if (status === 401 || codes.includes('UNAUTHENTICATED')) {
     const who = context.hasKey ? 'Plain rejected the API key' : 'The server refused the request as unauthenticated';
-    return fail({ kind: 'unauthenticated', message: `${who} (HTTP ${status})${said}` }, { mayHaveRun: false });
+    return fail({ kind: 'unauthenticated', message: `${who} (HTTP ${status})${said}` }, 'refused');
   }
   if ((status ?? 0) >= 500 || codes.includes('INTERNAL_SERVER_ERROR')) {
-    return fail(
-      { kind: 'server_error', message: `The server answered with an error (HTTP ${status})${said}.` },
-      { mayHaveRun: true },
-    );
+    return fail({ kind: 'server_error', message: `The server answered with an error (HTTP ${status})${said}.` });
   }
-  if (result && errors.length > 0) {
+  if (errors.length > 0) {
     const entries = errors.map((e) => {
       const code = codeOf(e);
       const path = Array.isArray(e.path)
         ? e.path.slice(0, 20).filter((p): p is string | number => typeof p === 'string' || typeof p === 'number')
         : undefined;
-      return { message: textOf(e.message, MAX_SERVER_MESSAGE), ...(code ? { code } : {}), ...(path ? { path } : {}) };
+      return { message: textOf(e.message), ...(code ? { code } : {}), ...(path ? { path } : {}) };
     });
     return fail(
       { kind: 'graphql_error', errors: entries, message: `The server returned GraphQL errors${said}` },
-      { mayHaveRun: false },
+      'refused',
     );
   }
-  return fail(
-    { kind: 'unexpected_response', message: `The answer (HTTP ${status}) was not a GraphQL result. Is apiUrl right?` },
-    { mayHaveRun: true },
-  );
+  return fail({
+    kind: 'unexpected_response',
+    message: `The answer (HTTP ${status}) was not a GraphQL result. Is apiUrl right?`,
+  });
 }
