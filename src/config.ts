@@ -130,7 +130,7 @@ export function normaliseOptions(options: PlainClientOptions) {
   }
   if (apiKey === undefined && apiUrl === PLAIN_API_URL) {
     throw new TypeError(
-      'PlainClient: apiKey is required to call Plain directly (create one under Settings → Machine users). Leave it out only when apiUrl is your own backend proxy.',
+      'PlainClient: apiKey is required to call Plain directly (create one under Settings → Machine users), unless apiUrl is your own backend proxy.',
     );
   }
   if (options.store !== undefined && typeof options.store?.takeBudget !== 'function') {
@@ -140,7 +140,7 @@ export function normaliseOptions(options: PlainClientOptions) {
   if (apiKey !== undefined && !options.dangerouslyAllowBrowser && inBrowser) {
     throw new Error(
       'PlainClient: refusing to use an apiKey in a browser: anyone who opens the page could read it and act as your workspace. ' +
-        'Send requests to your own backend instead (createPlainProxy from plain-client/proxy), or pass dangerouslyAllowBrowser: true if this page is not public.',
+        'Use your own backend (createPlainProxy from plain-client/proxy), or dangerouslyAllowBrowser: true if the page is not public.',
     );
   }
   // A relative apiUrl (your own backend, '/api/plain') is resolved against the page's address, where there is one.
@@ -148,9 +148,7 @@ export function normaliseOptions(options: PlainClientOptions) {
   try {
     url = new URL(apiUrl, (globalThis as { location?: { href?: string } }).location?.href).href;
   } catch {
-    throw new TypeError(
-      "PlainClient: apiUrl must be an absolute URL, or a path on the page's own origin in a browser.",
-    );
+    throw new TypeError("PlainClient: apiUrl must be an absolute URL, or in a browser a path on the page's origin.");
   }
   // Names folded to lower case, so that a caller's `Content-Type` replaces ours instead of joining it ("a, b"). Answers
   // are asked for uncompressed (fetch still inflates one that comes compressed, and the size cap counts inflated bytes).

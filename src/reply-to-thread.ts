@@ -12,8 +12,11 @@ import type { ThreadCache } from './thread-cache.js';
 import {
   type CannotReplyReason,
   channelRefusal,
+  EMAIL_OPTION_CHANNELS,
+  IMPERSONATION_CHANNELS,
   type KnownThread,
   parseInput,
+  REPLY_CHANNELS,
   ReplyToThreadInput,
 } from './validation.js';
 
@@ -164,16 +167,15 @@ async function sendReply(
   return { ok: false, error, requestId, rateLimit };
 }
 
-const REFUSALS: Record<Exclude<CannotReplyReason, 'server'>, (channel: ThreadChannel) => string> = {
-  channel_not_supported: (channel) =>
-    `Plain does not reply on ${channel} threads (only API, CHAT, EMAIL, SLACK and MS_TEAMS).`,
-  impersonation_not_supported: (channel) =>
-    `Plain cannot reply as a customer on ${channel} threads (only API, CHAT, EMAIL and SLACK).`,
-  channel_specific_options_not_supported: (channel) =>
-    `Cc and Bcc (channelSpecificOptions) apply only on EMAIL and API threads, not on ${channel} threads.`,
+/** What each local refusal concerns, and the channels that allow it. */
+const REFUSALS: Record<Exclude<CannotReplyReason, 'server'>, [string, readonly ThreadChannel[]]> = {
+  channel_not_supported: ['replies', REPLY_CHANNELS],
+  impersonation_not_supported: ['replies as a customer', IMPERSONATION_CHANNELS],
+  channel_specific_options_not_supported: ['Cc and Bcc (channelSpecificOptions)', EMAIL_OPTION_CHANNELS],
 };
 
 function refusedLocally(channel: ThreadChannel, reason: Exclude<CannotReplyReason, 'server'>): PlainError {
-  const message = `${REFUSALS[reason](channel)} Nothing was sent.`;
+  const [what, allowed] = REFUSALS[reason];
+  const message = `Plain takes ${what} only on ${allowed.join(', ')} threads, not ${channel}. Nothing was sent.`;
   return { kind: 'cannot_reply_to_thread', channel, reason, source: 'local', attempts: 0, retryable: false, message };
 }
