@@ -131,7 +131,12 @@ export const CustomerIdentifier = z
       (who) => [who.emailAddress, who.customerId, who.externalId].filter(isGiven).length === 1,
       'give exactly one of emailAddress, customerId or externalId',
     ),
-    z.overwrite((who) => Object.fromEntries(Object.entries(who).filter(([, value]) => isGiven(value))) as typeof who),
+    // Only the identifier given is sent: the others, null or absent, are dropped. This check rewrites the value as
+    // z.overwrite would, with z.check, which the Cc/Bcc rule loads anyway.
+    z.check((payload) => {
+      const who = payload.value;
+      payload.value = Object.fromEntries(Object.entries(who).filter(([, value]) => isGiven(value))) as typeof who;
+    }),
   );
 export type CustomerIdentifier =
   | { emailAddress: string; customerId?: null; externalId?: null }
