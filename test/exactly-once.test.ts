@@ -227,7 +227,7 @@ describe('exactly-once replies (confirm)', () => {
     ['a negative settling window', { settleMs: -5 }, /confirmReplies\.settleMs/],
     ['a fractional second look', { secondLookMs: 1.5 }, /confirmReplies\.secondLookMs/],
     ['a tolerance over five minutes', { sinceToleranceMs: 300_001 }, /confirmReplies\.sinceToleranceMs .*300000/],
-    ['a settling window past a timer\'s longest delay', { settleMs: 2 ** 31 }, /confirmReplies\.settleMs/],
+    ["a settling window past a timer's longest delay", { settleMs: 2 ** 31 }, /confirmReplies\.settleMs/],
     ['a string', 'yes', /confirmReplies must be true, false or/],
     ['null', null, /confirmReplies must be true, false or/],
     ['a list', [], /confirmReplies must be true, false or/],
