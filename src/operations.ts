@@ -8,7 +8,7 @@ import { isNonBlankString } from './validation.js';
 export interface Operation<TData, TVariables> {
   /** The operation's name, sent as `operationName`. */
   name: string;
-  /** The document, whitespace folded. */
+  /** The document, as codegen wrote it: without insignificant whitespace (scripts/codegen-string-documents.mjs). */
   query: string;
   /**
    * For a mutation, the root field it selects (`replyToThread`). A mutation is retried only when it certainly did not
@@ -28,12 +28,11 @@ export interface Operation<TData, TVariables> {
 
 /** An operation from a codegen document; a mutation says which root field it selects, and how it may be repeated. */
 export function operation<TData, TVariables>(
-  document: { toString(): string; __apiType?: (variables: TVariables) => TData },
+  document: string & { __apiType?: (variables: TVariables) => TData },
   name: string,
   mutation?: Pick<Operation<TData, TVariables>, 'mutationField' | 'idempotent' | 'mayHaveRun'>,
 ): Operation<TData, TVariables> {
-  const query = String(document).replace(/\s+/g, ' ').trim();
-  return { name, query, ...mutation };
+  return { name, query: document, ...mutation };
 }
 
 /** The JSON body that posts `operation` with `variables`. */
