@@ -304,7 +304,6 @@ export class PlainClient {
       sender: this.#sender,
       threads: this.#threads,
       policy: defaults,
-      thread: undefined,
       confirm: read.withThread ? this.#confirm : undefined,
     };
     if (options === undefined || options === null) return call;
@@ -335,7 +334,7 @@ export class PlainClient {
 }
 
 /** One call's sender, thread cache and policy, and a reply's `thread` and `confirm` options. */
-type ReplyCall = Call & { thread: KnownThread | undefined; confirm: ConfirmSettings | undefined };
+type ReplyCall = Call & { thread?: KnownThread; confirm: ConfirmSettings | undefined };
 
 /**
  * Runs a method's body so that the method never rejects: a failure nobody foresaw (a bug, a hostile value no check
