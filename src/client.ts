@@ -33,8 +33,9 @@ export type CallOptions = Omit<ReplyOptions, 'thread' | 'confirm'>;
 
 // What follows a reply, the lookups and the timeline. Each of these methods loads its operation's module when first
 // called (see CONTRIBUTING.md), so that a page using only replyToThread and getThread does not load them. They are
-// declared here, with their documentation, and defined once in the class below from FORWARDS: a table of each
-// method's module, as twenty method bodies would each repeat their name and their import in what every page loads.
+// declared here, with their documentation, and defined in the class's static block from FORWARDS, a table of each
+// method's module: one body for all of them, as a body each would repeat the method's name and its module's path in
+// the code every page loads.
 export interface PlainClient {
   /** Looks a thread up by its reference, such as `T-123`. */
   getThreadByRef(ref: string, options?: CallOptions | null): Promise<GetThreadResult>;
@@ -114,6 +115,9 @@ const threadStatus = () => import('./operations/thread-status.js');
 const assignment = () => import('./operations/assignment.js');
 const labels = () => import('./operations/labels.js');
 const threads = () => import('./operations/threads.js');
+
+/** What a module exports for a method of the interface above: `(call, input)` to the method's result. */
+type Forward = (call: Call, input: unknown) => Promise<Result<unknown>>;
 
 /** Each method the class forwards to an operation's module, and the module. */
 const FORWARDS: { [M in Forwarded]: ModuleOf<M> } = {
@@ -217,17 +221,17 @@ export class PlainClient {
   }
 
   // The methods of the interface above: `plain.markThreadAsDone(input, options)` runs `markThreadAsDone(call, input)`
-  // of './operations/thread-status.js' with the call's policy, as `#run` runs every operation.
+  // of './operations/thread-status.js' with the call's policy, as `#run` runs every operation. Defined as the class
+  // body defines a method: on the prototype, not enumerable.
   static {
     for (const [name, load] of Object.entries(FORWARDS)) {
       Object.defineProperty(PlainClient.prototype, name, {
         writable: true,
         configurable: true,
         value(this: PlainClient, input: unknown, options?: CallOptions | null) {
-          return this.#run(options, async (call) => {
-            const module = (await load()) as Record<string, (call: Call, input: unknown) => Promise<Result<unknown>>>;
-            return (module[name] as (call: Call, input: unknown) => Promise<Result<unknown>>)(call, input);
-          });
+          return this.#run(options, async (call) =>
+            (((await load()) as Record<string, unknown>)[name] as Forward)(call, input),
+          );
         },
       });
     }
