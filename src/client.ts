@@ -111,10 +111,9 @@ type ModuleOf<M extends Forwarded> = () => Promise<{
   [K in M]: (call: Call, input: Parameters<PlainClient[K]>[0]) => ReturnType<PlainClient[K]>;
 }>;
 
-const threadStatus = () => import('./operations/thread-status.js');
-const assignment = () => import('./operations/assignment.js');
-const labels = () => import('./operations/labels.js');
 const threads = () => import('./operations/threads.js');
+// The methods for a backend go through one module that names theirs (src/operations/backend.ts).
+const backend = () => import('./operations/backend.js');
 
 /** What a module exports for a method of the interface above: `(call, input)` to the method's result. */
 type Forward = (call: Call, input: unknown) => Promise<Result<unknown>>;
@@ -122,19 +121,19 @@ type Forward = (call: Call, input: unknown) => Promise<Result<unknown>>;
 /** Each method the class forwards to an operation's module, and the module. */
 const FORWARDS: { [M in Forwarded]: ModuleOf<M> } = {
   getThreadByRef: threads,
-  markThreadAsDone: threadStatus,
-  markThreadAsTodo: threadStatus,
-  snoozeThread: threadStatus,
-  assignThread: assignment,
-  unassignThread: assignment,
-  addLabels: labels,
-  removeLabels: labels,
-  updateThreadAgentStatus: () => import('./operations/agent-status.js'),
-  createNote: () => import('./operations/note.js'),
-  handOff: () => import('./operations/hand-off.js'),
+  markThreadAsDone: backend,
+  markThreadAsTodo: backend,
+  snoozeThread: backend,
+  assignThread: backend,
+  unassignThread: backend,
+  addLabels: backend,
+  removeLabels: backend,
+  updateThreadAgentStatus: backend,
+  createNote: backend,
+  handOff: backend,
   uploadAttachment: () => import('./operations/attachments.js'),
   getThreadByExternalId: threads,
-  getCustomer: () => import('./operations/customer.js'),
+  getCustomer: backend,
   listThreads: threads,
   getTimeline: () => import('./operations/timeline.js'),
   findReply: () => import('./operations/find-reply.js'),
@@ -247,7 +246,7 @@ export class PlainClient {
 
   /** The machine user this API key acts as (so a bot can skip its own messages); `data` is `null` for other keys. */
   getMyMachineUser(options?: CallOptions | null): Promise<GetMyMachineUserResult> {
-    return this.#run(options, async (call) => (await import('./operations/machine-user.js')).getMyMachineUser(call));
+    return this.#run(options, async (call) => (await backend()).getMyMachineUser(call));
   }
 
   /** Every page of a thread's timeline from the input's cursor on, one request at a time; a failed page ends it. */
