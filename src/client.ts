@@ -273,9 +273,7 @@ export class PlainClient {
     options?: RequestOptions | null,
   ): Promise<Result<Record<string, unknown>>>;
   request(document: RequestDocument, variables?: unknown, options?: RequestOptions | null): Promise<Result<unknown>> {
-    return this.#run(options, async (call) =>
-      (await import('./request.js')).request(call, document, variables, options),
-    );
+    return this.#run(options, async (call) => (await backend()).request(call, document, variables, options));
   }
 
   /**
