@@ -219,9 +219,9 @@ export class PlainClient {
     });
   }
 
-  // The methods of the interface above: `plain.markThreadAsDone(input, options)` runs `markThreadAsDone(call, input)`
-  // of './operations/thread-status.js' with the call's policy, as `#run` runs every operation. Defined as the class
-  // body defines a method: on the prototype, not enumerable.
+  // The methods of the interface above: `plain.getTimeline(input, options)` runs `getTimeline(call, input)` of
+  // './operations/timeline.js' with the call's policy, as `#run` runs every operation. Defined as the class body
+  // defines a method: on the prototype, not enumerable.
   static {
     for (const [name, load] of Object.entries(FORWARDS)) {
       Object.defineProperty(PlainClient.prototype, name, {
