@@ -1,10 +1,5 @@
 import { type GetThreadError, invalidInput, MAY_HAVE_BEEN_SENT } from './errors.js';
-import {
-  GetThreadByRefDocument,
-  GetThreadDocument,
-  ReplyToThreadDocument,
-  type ThreadSummaryFragment,
-} from './generated/graphql.js';
+import { GetThreadDocument, ReplyToThreadDocument, type ThreadSummaryFragment } from './generated/graphql.js';
 import type { Result } from './result.js';
 import { type Outcome, type Policy, type Sender, send } from './send.js';
 import { isNonBlankString } from './validation.js';
@@ -13,7 +8,7 @@ import { isNonBlankString } from './validation.js';
 export interface Operation<TData, TVariables> {
   /** The operation's name, sent as `operationName`. */
   name: string;
-  /** The document, whitespace folded. */
+  /** The document, as codegen wrote it: without insignificant whitespace (scripts/codegen-string-documents.mjs). */
   query: string;
   /**
    * For a mutation, the root field it selects (`replyToThread`). A mutation is retried only when it certainly did not
@@ -33,12 +28,11 @@ export interface Operation<TData, TVariables> {
 
 /** An operation from a codegen document; a mutation says which root field it selects, and how it may be repeated. */
 export function operation<TData, TVariables>(
-  document: { toString(): string; __apiType?: (variables: TVariables) => TData },
+  document: string & { __apiType?: (variables: TVariables) => TData },
   name: string,
   mutation?: Pick<Operation<TData, TVariables>, 'mutationField' | 'idempotent' | 'mayHaveRun'>,
 ): Operation<TData, TVariables> {
-  const query = String(document).replace(/\s+/g, ' ').trim();
-  return { name, query, ...mutation };
+  return { name, query: document, ...mutation };
 }
 
 /** The JSON body that posts `operation` with `variables`. */
@@ -46,14 +40,14 @@ export const requestBody = <T, V>(op: Operation<T, V>, variables: V): string =>
   JSON.stringify({ query: op.query, operationName: op.name, variables: variables ?? {} });
 
 export const GET_THREAD = /* @__PURE__ */ operation(GetThreadDocument, 'GetThread');
-export const GET_THREAD_BY_REF = /* @__PURE__ */ operation(GetThreadByRefDocument, 'GetThreadByRef');
 export const REPLY_TO_THREAD = /* @__PURE__ */ operation(ReplyToThreadDocument, 'ReplyToThread', {
   mutationField: 'replyToThread',
   mayHaveRun: MAY_HAVE_BEEN_SENT,
 });
 
-// The thread lookup: GET_THREAD's and GET_THREAD_BY_REF's answers read as a thread. It lives with the operations
-// every module shares, as the page's getThread, the thread cache and several operations all use it.
+// The thread lookup: GET_THREAD's answer (and GET_THREAD_BY_REF's, in src/operations/threads.ts) read as a thread. It
+// lives with the operations every module shares, as the page's getThread, the thread cache and several operations
+// all use it.
 
 /** A thread as plain-client reads it: id, ref, title, channel, status and its customer's id. */
 export type Thread = ThreadSummaryFragment;
@@ -78,16 +72,12 @@ export function isThread(value: unknown): value is Thread {
   );
 }
 
-/** Looks a thread up by id or by ref; "no such thread" is `thread_not_found`. */
-export async function getThread(sender: Sender, key: ThreadKey, policy: Policy): Promise<GetThreadResult> {
-  const [field, value] = 'ref' in key ? (['ref', key.ref] as const) : (['threadId', key.threadId] as const);
-  if (!isNonBlankString(value))
-    return { ok: false, error: invalidInput([{ path: field, message: 'must be a non-empty string' }]) };
-  const out =
-    field === 'ref'
-      ? await send(sender, GET_THREAD_BY_REF, { ref: value }, policy)
-      : await send(sender, GET_THREAD, { threadId: value }, policy);
-  return threadResultFrom(out, key);
+/** Looks a thread up by id; "no such thread" is `thread_not_found`. */
+export async function getThread(sender: Sender, key: { threadId: string }, policy: Policy): Promise<GetThreadResult> {
+  const { threadId } = key;
+  if (!isNonBlankString(threadId))
+    return { ok: false, error: invalidInput([{ path: 'threadId', message: 'must be a non-empty string' }]) };
+  return threadResultFrom(await send(sender, GET_THREAD, { threadId }, policy), key);
 }
 
 /** The lookup's outcome as a result: the thread, `thread_not_found` for Plain's `null`, or the failure. */

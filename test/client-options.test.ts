@@ -128,3 +128,97 @@ describe('review fixes: what must never reject, leak or lose a field', () => {
     expect(result.error).toMatchObject({ kind: 'thread_not_found', threadId: 'th_gone' });
   });
 });
+
+describe('per-call options', () => {
+  const boom = () => {
+    throw new Error('boom');
+  };
+
+  it('a signal whose addEventListener cannot be read is invalid_input naming options, nothing sent', async () => {
+    const fake = createFakePlain();
+    const thread = fake.addThread();
+    const plain = new PlainClient({ apiKey: fake.apiKey, fetch: fake.fetch });
+    const signal = new Proxy({}, { get: boom }) as AbortSignal;
+    for (const result of [
+      await plain.getThread(thread.id, { signal }),
+      await plain.replyToThread({ threadId: thread.id, textContent: 'x' }, { signal }),
+      await plain.markThreadAsDone({ threadId: thread.id }, { signal }),
+    ]) {
+      expect(result.error).toMatchObject({ kind: 'invalid_input', issues: [{ path: 'options' }] });
+    }
+    expect(fake.requests).toHaveLength(0);
+  });
+
+  it('options that are not an object are invalid_input naming options, nothing sent', async () => {
+    const fake = createFakePlain();
+    const thread = fake.addThread();
+    const plain = new PlainClient({ apiKey: fake.apiKey, fetch: fake.fetch });
+    const result = await plain.replyToThread({ threadId: thread.id, textContent: 'x' }, 'fast' as never);
+    expect(result.error).toMatchObject({
+      kind: 'invalid_input',
+      issues: [{ path: 'options', message: 'must be an object' }],
+    });
+    expect(fake.requests).toHaveLength(0);
+  });
+
+  it('an option left out keeps the client default; one given applies to that call only', async () => {
+    const fake = createFakePlain();
+    const thread = fake.addThread();
+    const plain = new PlainClient({ apiKey: fake.apiKey, fetch: fake.fetch, maxRetries: 0 });
+    fake.failNext({ status: 500 });
+    expect((await plain.getThread(thread.id, { timeoutMs: 5_000 })).error).toMatchObject({ kind: 'server_error' });
+    fake.failNext({ status: 500 });
+    expect(await plain.getThread(thread.id, { maxRetries: 1 })).toMatchObject({ ok: true });
+    expect(fake.requests.map((r) => r.operationName)).toEqual(['GetThread', 'GetThread', 'GetThread']);
+  });
+});
+
+describe('the methods that load their module when first called', () => {
+  // Defined from a table in src/client.ts, not by class syntax: they must still look and act like class methods.
+  const methods = [
+    'getThreadByRef',
+    'markThreadAsDone',
+    'markThreadAsTodo',
+    'snoozeThread',
+    'assignThread',
+    'unassignThread',
+    'addLabels',
+    'removeLabels',
+    'updateThreadAgentStatus',
+    'createNote',
+    'handOff',
+    'uploadAttachment',
+    'getThreadByExternalId',
+    'getCustomer',
+    'listThreads',
+    'getTimeline',
+    'findReply',
+  ] as const;
+
+  it('are methods of the class, as not enumerable as the others', () => {
+    const plain = new PlainClient({ apiKey: 'test-key-for-the-shape', fetch: (() => {}) as never });
+    for (const name of methods) {
+      expect(typeof plain[name]).toBe('function');
+      expect(Object.getOwnPropertyDescriptor(PlainClient.prototype, name)).toMatchObject({
+        enumerable: false,
+        writable: true,
+        configurable: true,
+      });
+    }
+    expect(Object.keys(plain)).toEqual([]);
+    const listed: string[] = [];
+    for (const key in plain) listed.push(key);
+    expect(listed).toEqual([]);
+  });
+
+  it('each takes its per-call options: invalid ones are refused with nothing sent', async () => {
+    const fake = createFakePlain();
+    const plain = new PlainClient({ apiKey: fake.apiKey, fetch: fake.fetch });
+    for (const name of methods) {
+      const call = plain[name] as (input: unknown, options: unknown) => Promise<{ ok: boolean; error?: unknown }>;
+      const result = await call.call(plain, {}, { maxRetries: -1 });
+      expect(result.error, name).toMatchObject({ kind: 'invalid_input', issues: [{ path: 'options.maxRetries' }] });
+    }
+    expect(fake.requests).toHaveLength(0);
+  });
+});

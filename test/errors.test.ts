@@ -62,7 +62,7 @@ describe('every error kind from the wire', () => {
     });
     const body = await sent[0]!.json();
     expect(body).toEqual({
-      query: expect.stringMatching(/^mutation ReplyToThread\(\$input: ReplyToThreadInput!\) \{ replyToThread/),
+      query: expect.stringMatching(/^mutation ReplyToThread\(\$input:ReplyToThreadInput!\)\{replyToThread/),
       variables: { input: { threadId: 'th_1', textContent: 'Hello there' } },
       operationName: 'ReplyToThread',
     });

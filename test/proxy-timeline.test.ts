@@ -1,7 +1,7 @@
 // The proxy serving a thread's timeline to a customer's browser: authorized per thread like GetThread, sent to Plain
 // with the proxy's own document (its filter fixed to customer-visible messages), and answered with the customer view
 // only, whatever the browser sends and whatever comes back.
-import { Kind, parse, type SelectionSetNode, visit } from 'graphql';
+import { Kind, parse, print, type SelectionSetNode, visit } from 'graphql';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { GetCustomerTimelineDocument } from '../src/generated/customer-timeline.js';
 import { GetTimelineDocument } from '../src/generated/timeline.js';
@@ -166,7 +166,8 @@ describe('whatever the browser sends, it gets messages only', () => {
 
   it('refuses its own query text with extra fields (llmText, hiddenRecipients, notes), even named GetTimeline', async () => {
     const before = fake.requests.length;
-    const ours = folded(GetTimelineDocument);
+    // Our document laid out as a person writes it (`node { … }`), on one line.
+    const ours = folded(print(parse(String(GetTimelineDocument))));
     const widened = [
       ours.replace('node {', 'node { llmText customerId threadId'),
       ours.replace('... on ChatEntry {', '... on NoteEntry { text } ... on ChatEntry {'),

@@ -1,5 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { parse, print } from 'graphql';
 import { afterEach, describe, expect, it } from 'vitest';
 import { GetThreadByRefDocument, GetThreadDocument, ReplyToThreadDocument } from '../src/generated/graphql.js';
 import { PlainClient } from '../src/index.js';
@@ -9,6 +10,8 @@ import { createFakePlain } from '../src/testing/index.js';
 const KEY = 'plainApiKey_proxy_test_0123456789';
 const PLAIN = 'https://plain.example.test/graphql/v1';
 const folded = (document: unknown) => String(document).replace(/\s+/g, ' ').trim();
+/** The document laid out as a person writes it (`customer { id }`), on one line. */
+const laidOut = (document: unknown) => folded(print(parse(String(document))));
 const THREADS: Record<string, { id: string; ref: string; channel: string }> = {
   th_mine: { id: 'th_mine', ref: 'T-1', channel: 'CHAT' },
   th_other: { id: 'th_other', ref: 'T-2', channel: 'EMAIL' },
@@ -214,7 +217,7 @@ describe('createPlainProxy: what it refuses', () => {
       400,
       'OPERATION_NOT_ALLOWED',
     );
-    const widened = folded(GetThreadDocument).replace('customer { id }', 'customer { id email { email } }');
+    const widened = laidOut(GetThreadDocument).replace('customer { id }', 'customer { id email { email } }');
     await refusedWithNothingSent(
       post({ query: widened, variables: { threadId: 'th_mine' } }),
       400,

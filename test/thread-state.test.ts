@@ -165,7 +165,7 @@ describe("each state change sends its operation with Plain's input and resolves 
       expect(plain.requests).toEqual([
         {
           operationName: c.operationName,
-          query: expect.stringContaining(`${c.field}(input: $input)`),
+          query: expect.stringContaining(`${c.field}(input:$input)`),
           variables: { input: c.input },
         },
       ]);

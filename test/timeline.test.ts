@@ -169,7 +169,7 @@ describe('getTimeline maps each kind of entry', () => {
     expect(document).not.toContain('llmText');
     expect(validate(schema, parse(document))).toEqual([]);
     // Without the aliases, ChatEntry.text (String) and NoteEntry.text (String!) collide: Plain would refuse the query.
-    const unaliased = document.replace(/\b(chatText|slackText|msTeamsText|noteText): text\b/g, 'text');
+    const unaliased = document.replace(/\b(chatText|slackText|msTeamsText|noteText): ?text\b/g, 'text');
     expect(
       validate(schema, parse(unaliased))
         .map((e) => e.message)

@@ -1,11 +1,16 @@
 import * as z from 'zod/mini';
 import type { GetThreadError } from '../errors.js';
 import { invalidInput } from '../errors.js';
-import { GetThreadByExternalIdDocument, ListThreadsDocument, type ThreadsFilter } from '../generated/lookups.js';
-import { type GetThreadResult, isThread, operation, type Thread } from '../operations.js';
+import {
+  GetThreadByExternalIdDocument,
+  GetThreadByRefDocument,
+  ListThreadsDocument,
+  type ThreadsFilter,
+} from '../generated/lookups.js';
+import { type GetThreadResult, isThread, operation, type Thread, threadResultFrom } from '../operations.js';
 import type { Result } from '../result.js';
 import { send } from '../send.js';
-import { parseInput } from '../validation.js';
+import { isNonBlankString, parseInput } from '../validation.js';
 import { anObject, anyObject, nonBlank, positiveWhole } from './fields.js';
 import { answerWithout, type Call, failed } from './pipeline.js';
 
@@ -20,6 +25,8 @@ export interface ThreadPage {
 }
 export type ListThreadsResult = Result<ThreadPage>;
 
+/** The lookup by reference (`T-123`), which a page that replies by thread id never needs at start. */
+export const GET_THREAD_BY_REF = /* @__PURE__ */ operation(GetThreadByRefDocument, 'GetThreadByRef');
 const BY_EXTERNAL_ID = operation<unknown, GetThreadByExternalIdInput>(
   GetThreadByExternalIdDocument,
   'GetThreadByExternalId',
@@ -42,6 +49,15 @@ const ListInput = z.object(
       issue.input === undefined ? 'is required (give {} for the first page of all threads)' : 'must be an object',
   },
 ) as z.ZodMiniType<ListThreadsInput>;
+
+/** Looks a thread up by its reference; no such thread is `thread_not_found` naming the `ref`. Feeds the thread cache. */
+export async function getThreadByRef(call: Call, ref: unknown): Promise<GetThreadResult> {
+  if (!isNonBlankString(ref))
+    return { ok: false, error: invalidInput([{ path: 'ref', message: 'must be a non-empty string' }]) };
+  const result = threadResultFrom(await send(call.sender, GET_THREAD_BY_REF, { ref }, call.policy), { ref });
+  if (result.ok) call.threads.set(result.data.id, result.data.channel);
+  return result;
+}
 
 /** Looks a thread up by the customer and your own id for it; no such thread is `thread_not_found`. */
 export async function getThreadByExternalId(call: Call, input: unknown): Promise<GetThreadResult> {

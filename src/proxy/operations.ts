@@ -1,5 +1,6 @@
+import { GET_THREAD_BY_REF } from '../operations/threads.js';
 import { GET_TIMELINE } from '../operations/timeline.js';
-import { GET_THREAD, GET_THREAD_BY_REF, type Operation, REPLY_TO_THREAD } from '../operations.js';
+import { GET_THREAD, type Operation, REPLY_TO_THREAD } from '../operations.js';
 import { CREATE_ATTACHMENT_UPLOAD_URL } from './uploads.js';
 
 export type ProxiedOperationName =
