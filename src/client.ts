@@ -20,12 +20,12 @@ import type {
 import type { GetThreadByExternalIdInput, ListThreadsInput, ListThreadsResult } from './operations/threads.js';
 import type { GetTimelineInput, GetTimelineResult } from './operations/timeline.js';
 import { type GetThreadResult, getThread, type ThreadKey } from './operations.js';
-import { redactResult } from './redact.js';
 import { type ReplyOptions, type ReplyToThreadResult, replyToThread } from './reply-to-thread.js';
 import type { RequestDocument, RequestOptions, TypedDocument } from './request.js';
 import type { Result } from './result.js';
 import type { Policy, Sender } from './send.js';
 import { ThreadCache } from './thread-cache.js';
+import { loadRedaction } from './transport.js';
 import type { KnownThread, ReplyToThreadInput } from './validation.js';
 
 /** Per-call options of the lookups. */
@@ -332,7 +332,8 @@ async function neverRejecting<R extends Result<unknown>>(
   body: () => Promise<R>,
 ): Promise<R> {
   try {
-    return redactResult(await body(), apiKey);
+    const result = await body();
+    return apiKey === undefined ? result : (await loadRedaction()).redactResult(result, apiKey);
   } catch {
     const error: PlainError = {
       kind: 'unexpected_response',

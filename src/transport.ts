@@ -1,6 +1,5 @@
 import { startAttempt } from './attempt.js';
 import { readCappedText, TooLarge, untilStopped } from './read-capped.js';
-import { redactKey } from './redact.js';
 
 /** Everything the transport needs, normalised once by the client. */
 export interface TransportConfig {
@@ -51,6 +50,18 @@ export interface Exchange {
   durationMs: number;
 }
 
+/** The key's redaction (src/redact.ts), once loaded. */
+let redaction: typeof import('./redact.js') | undefined;
+
+/**
+ * Loads the key's redaction. A client with a key loads it before it sends anything; a client without one (a page that
+ * talks to its own backend) never does. A load that failed is tried again on the next call.
+ */
+export async function loadRedaction(): Promise<typeof import('./redact.js')> {
+  redaction ??= await import('./redact.js');
+  return redaction;
+}
+
 /** Socket error codes that mean the connection was never opened, so nothing reached the server. */
 const NOT_SENT_CODES = new Set([
   'ECONNREFUSED',
@@ -74,15 +85,18 @@ export async function postGraphQL(
   const started = Date.now();
   const attempt = startAttempt(options);
   const { signal } = options;
+  const { apiKey } = config;
 
   let response: Response | undefined;
   let readWhole = false;
   const ended = (exchange: Omit<Exchange, 'receivedAt' | 'durationMs'>): Exchange => {
     const receivedAt = Date.now();
     readWhole = exchange.ending === 'answered';
-    return { ...exchange, receivedAt, durationMs: receivedAt - started };
+    const out = { ...exchange, receivedAt, durationMs: receivedAt - started };
+    return redaction?.redactExchange(out, apiKey) ?? out;
   };
   try {
+    if (apiKey !== undefined) await untilStopped(loadRedaction(), attempt.stopped);
     const init: RequestInit = {
       method: 'POST',
       headers: config.headers,
@@ -95,37 +109,37 @@ export async function postGraphQL(
     const fetcher = config.fetch ?? globalThis.fetch;
     response = await untilStopped(Promise.resolve(fetcher.call(globalThis, config.url, init)), attempt.stopped);
     const { status, headers } = response;
-    const requestId = requestIdFrom(headers, config.apiKey);
+    const requestId = requestIdFrom(headers);
     // With `redirect: 'manual'`, a browser hides the redirect behind an opaque answer of status 0.
     if ((status >= 300 && status < 400) || response.type === 'opaqueredirect') {
       return ended({ ending: 'redirected', status, headers, requestId });
     }
     const text = await readCappedText(response, config.maxResponseBytes, attempt.stopped);
-    return ended({ ending: 'answered', status, headers, requestId, text: redactKey(text, config.apiKey) });
+    return ended({ ending: 'answered', status, headers, requestId, text });
   } catch (error) {
     const answer = response
       ? {
           status: response.status,
           headers: response.headers,
-          requestId: requestIdFrom(response.headers, config.apiKey),
+          requestId: requestIdFrom(response.headers),
         }
       : {};
     if (attempt.timedOut) return ended({ ending: 'timeout', ...answer });
     if (signal?.aborted) return ended({ ending: 'aborted', ...answer });
     if (error instanceof TooLarge) return ended({ ending: 'too_large', ...answer });
-    const cause = plainCause(error, config.apiKey);
-    const ending = !response && neverConnected(error) ? 'not_sent' : 'lost';
-    return ended({ ending, cause, ...answer });
+    // Without its key's redaction loaded, a client with a key has sent nothing.
+    const notSent = !response && (neverConnected(error) || (apiKey !== undefined && !redaction));
+    return ended({ ending: notSent ? 'not_sent' : 'lost', cause: plainCause(error), ...answer });
   } finally {
     // Unless the whole answer was read, whatever is still running for this attempt (a request, a body) is cancelled.
     attempt.end({ cancel: !readWhole });
   }
 }
 
-function requestIdFrom(headers: Headers, apiKey: string | undefined): string | undefined {
+function requestIdFrom(headers: Headers): string | undefined {
   try {
     const id = headers.get('apigw-requestid') ?? headers.get('x-request-id');
-    return id === null ? undefined : redactKey(id.slice(0, 200), apiKey);
+    return id === null ? undefined : id.slice(0, 200);
   } catch {
     return undefined;
   }
@@ -153,8 +167,11 @@ export function textOf(value: unknown, maxLength = 500): string {
   return text.length > maxLength ? `${text.slice(0, maxLength)}…` : text;
 }
 
-/** A plain, key-free copy of a fetch error: name, message, code, and its causes a few levels deep. Never throws. */
-export function plainCause(error: unknown, apiKey: string | undefined, depth = 0): PlainCause {
+/**
+ * A plain copy of a fetch error: name, message, code, and its causes a few levels deep. Never throws. Its text is
+ * as the error said it: a caller with a key removes the key from it (`redactExchange`, `redactResult`).
+ */
+export function plainCause(error: unknown, depth = 0): PlainCause {
   const read = (key: string): unknown => {
     try {
       return (error as Record<string, unknown>)[key];
@@ -164,14 +181,14 @@ export function plainCause(error: unknown, apiKey: string | undefined, depth = 0
   };
   const isObject = typeof error === 'object' && error !== null;
   const copy: PlainCause = {
-    name: redactKey(textOf(isObject ? (read('name') ?? 'Error') : 'Error', 100), apiKey),
-    message: redactKey(textOf(isObject ? (read('message') ?? '') : error), apiKey),
+    name: textOf(isObject ? (read('name') ?? 'Error') : 'Error', 100),
+    message: textOf(isObject ? (read('message') ?? '') : error),
   };
   if (!isObject) return copy;
   const code = read('code');
-  if (typeof code === 'string') copy.code = redactKey(code.slice(0, 100), apiKey);
+  if (typeof code === 'string') copy.code = code.slice(0, 100);
   const cause = read('cause') ?? firstOf(read('errors'));
-  if (depth < 3 && cause !== undefined) copy.cause = plainCause(cause, apiKey, depth + 1);
+  if (depth < 3 && cause !== undefined) copy.cause = plainCause(cause, depth + 1);
   return copy;
 }
 
