@@ -88,6 +88,8 @@ export async function postGraphQL(
   const { apiKey } = config;
 
   let response: Response | undefined;
+  /** What the answer's head said, once it came. */
+  let answer: Pick<Exchange, 'status' | 'headers' | 'requestId'> = {};
   let readWhole = false;
   const ended = (exchange: Omit<Exchange, 'receivedAt' | 'durationMs'>): Exchange => {
     const receivedAt = Date.now();
@@ -109,21 +111,14 @@ export async function postGraphQL(
     const fetcher = config.fetch ?? globalThis.fetch;
     response = await untilStopped(Promise.resolve(fetcher.call(globalThis, config.url, init)), attempt.stopped);
     const { status, headers } = response;
-    const requestId = requestIdFrom(headers);
+    answer = { status, headers, requestId: requestIdFrom(headers) };
     // With `redirect: 'manual'`, a browser hides the redirect behind an opaque answer of status 0.
     if ((status >= 300 && status < 400) || response.type === 'opaqueredirect') {
-      return ended({ ending: 'redirected', status, headers, requestId });
+      return ended({ ending: 'redirected', ...answer });
     }
     const text = await readCappedText(response, config.maxResponseBytes, attempt.stopped);
-    return ended({ ending: 'answered', status, headers, requestId, text });
+    return ended({ ending: 'answered', ...answer, text });
   } catch (error) {
-    const answer = response
-      ? {
-          status: response.status,
-          headers: response.headers,
-          requestId: requestIdFrom(response.headers),
-        }
-      : {};
     if (attempt.timedOut) return ended({ ending: 'timeout', ...answer });
     if (signal?.aborted) return ended({ ending: 'aborted', ...answer });
     if (error instanceof TooLarge) return ended({ ending: 'too_large', ...answer });
@@ -172,6 +167,7 @@ export function textOf(value: unknown, maxLength = 500): string {
  * as the error said it: a caller with a key removes the key from it (`redactExchange`, `redactResult`).
  */
 export function plainCause(error: unknown, depth = 0): PlainCause {
+  // Reading a property of anything (a string, undefined, an object whose getter throws) gives a value or undefined.
   const read = (key: string): unknown => {
     try {
       return (error as Record<string, unknown>)[key];
@@ -179,12 +175,12 @@ export function plainCause(error: unknown, depth = 0): PlainCause {
       return undefined;
     }
   };
+  // A rejection that is not an object (a string) is its own message.
   const isObject = typeof error === 'object' && error !== null;
   const copy: PlainCause = {
     name: textOf(isObject ? (read('name') ?? 'Error') : 'Error', 100),
     message: textOf(isObject ? (read('message') ?? '') : error),
   };
-  if (!isObject) return copy;
   const code = read('code');
   if (typeof code === 'string') copy.code = code.slice(0, 100);
   const cause = read('cause') ?? firstOf(read('errors'));
