@@ -61,7 +61,7 @@ export class PlainClient {
         apiKey: config.apiKey,
         maxResponseBytes: config.maxResponseBytes,
       },
-      gate: undefined,
+      pacing: undefined,
       onRequest: options.onRequest,
       onResponse: options.onResponse,
     };
@@ -75,9 +75,9 @@ export class PlainClient {
         ),
       );
     if (options.paceRequests ?? config.apiKey !== undefined) {
-      this.#sender.gate = shared
-        ? async () => (await shared()).gate
-        : loadOnce(() => import('./rate-limit.js').then((module) => new module.RateLimitGate()));
+      this.#sender.pacing = shared
+        ? async () => (await shared()).pacing
+        : loadOnce(() => import('./pacing.js').then((module) => module.ownPacing()));
     }
     if (shared) this.#sender.channels = async () => (await shared()).channels;
     this.#threads = new ThreadCache(this.#sender, config.threadCacheSize);

@@ -1,5 +1,6 @@
 import { type ClockBounds, narrowedClock } from './clock-bounds.js';
 import type { ThreadChannel } from './generated/graphql.js';
+import { type Pacing, pacingBy } from './pacing.js';
 import { type Acquired, type Gate, type GateAnswer, type Permit, RateLimitGate } from './rate-limit.js';
 import { believable, headlineOf, rateLimitOf, retryAfterMs } from './rate-limit-headers.js';
 import type { RateLimitInfo } from './result.js';
@@ -186,7 +187,7 @@ function channelsOf(caller: StoreCaller): SharedChannels {
 }
 
 export interface SharedState {
-  gate: SharedGate;
+  pacing: Pacing;
   channels: SharedChannels;
 }
 
@@ -196,5 +197,5 @@ export function sharedState(
   options: { timeoutMs: number; onStoreError?: (event: StoreErrorEvent) => void },
 ): SharedState {
   const caller = new StoreCaller(store, options);
-  return { gate: new SharedGate(caller), channels: channelsOf(caller) };
+  return { pacing: pacingBy(new SharedGate(caller)), channels: channelsOf(caller) };
 }

@@ -29,10 +29,7 @@ export class ThreadCache {
   /** The thread's channel if it is cached, which makes it the most recently used. */
   get(threadId: string): ThreadChannel | undefined {
     const channel = this.#channels.get(threadId);
-    if (channel !== undefined) {
-      this.#channels.delete(threadId);
-      this.#channels.set(threadId, channel);
-    }
+    if (channel !== undefined) this.#keep(threadId, channel);
     return channel;
   }
 
