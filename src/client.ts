@@ -339,7 +339,7 @@ async function neverRejecting<R extends Result<unknown>>(
       kind: 'unexpected_response',
       attempts: 0,
       retryable: false,
-      message: 'plain-client failed unexpectedly while handling this call; please report it.',
+      message: 'plain-client failed unexpectedly; please report it.',
     };
     return { ok: false, error } as R;
   }

@@ -54,11 +54,6 @@ export class ThreadCache {
     void this.#sender.channels?.().then((shared) => shared.delete(threadId));
   }
 
-  /** How many threads are cached. */
-  get size(): number {
-    return this.#channels.size;
-  }
-
   /**
    * Looks the thread up and caches its channel; joins a lookup of the same thread already under way. Resolves with
    * the channel, or the failed lookup's result. The lookup is shared, so one caller's signal does not end it: it is

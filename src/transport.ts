@@ -91,11 +91,12 @@ export async function postGraphQL(
   /** What the answer's head said, once it came. */
   let answer: Pick<Exchange, 'status' | 'headers' | 'requestId'> = {};
   let readWhole = false;
-  const ended = (exchange: Omit<Exchange, 'receivedAt' | 'durationMs'>): Exchange => {
+  /** The exchange, ended as `ending` with what the answer's head said and `more` (the text, or a fetch error). */
+  const ended = (ending: Ending, more?: Pick<Exchange, 'text' | 'cause'>): Exchange => {
     const receivedAt = Date.now();
-    readWhole = exchange.ending === 'answered';
-    const out = { ...exchange, receivedAt, durationMs: receivedAt - started };
-    return redaction?.redactExchange(out, apiKey) ?? out;
+    readWhole = ending === 'answered';
+    const exchange = { ending, ...answer, ...more, receivedAt, durationMs: receivedAt - started };
+    return redaction?.redactExchange(exchange, apiKey) ?? exchange;
   };
   try {
     if (apiKey !== undefined) await untilStopped(loadRedaction(), attempt.stopped);
@@ -114,17 +115,17 @@ export async function postGraphQL(
     answer = { status, headers, requestId: requestIdFrom(headers) };
     // With `redirect: 'manual'`, a browser hides the redirect behind an opaque answer of status 0.
     if ((status >= 300 && status < 400) || response.type === 'opaqueredirect') {
-      return ended({ ending: 'redirected', ...answer });
+      return ended('redirected');
     }
     const text = await readCappedText(response, config.maxResponseBytes, attempt.stopped);
-    return ended({ ending: 'answered', ...answer, text });
+    return ended('answered', { text });
   } catch (error) {
-    if (attempt.timedOut) return ended({ ending: 'timeout', ...answer });
-    if (signal?.aborted) return ended({ ending: 'aborted', ...answer });
-    if (error instanceof TooLarge) return ended({ ending: 'too_large', ...answer });
+    if (attempt.timedOut) return ended('timeout');
+    if (signal?.aborted) return ended('aborted');
+    if (error instanceof TooLarge) return ended('too_large');
     // Without its key's redaction loaded, a client with a key has sent nothing.
     const notSent = !response && (neverConnected(error) || (apiKey !== undefined && !redaction));
-    return ended({ ending: notSent ? 'not_sent' : 'lost', cause: plainCause(error), ...answer });
+    return ended(notSent ? 'not_sent' : 'lost', { cause: plainCause(error) });
   } finally {
     // Unless the whole answer was read, whatever is still running for this attempt (a request, a body) is cancelled.
     attempt.end({ cancel: !readWhole });
