@@ -134,8 +134,7 @@ export async function postGraphQL(
 
 function requestIdFrom(headers: Headers): string | undefined {
   try {
-    const id = headers.get('apigw-requestid') ?? headers.get('x-request-id');
-    return id === null ? undefined : id.slice(0, 200);
+    return (headers.get('apigw-requestid') ?? headers.get('x-request-id'))?.slice(0, 200);
   } catch {
     return undefined;
   }
@@ -156,7 +155,7 @@ export function neverConnected(error: unknown): boolean {
 export function textOf(value: unknown, maxLength = 500): string {
   let text: string;
   try {
-    text = typeof value === 'string' ? value : String(value);
+    text = String(value);
   } catch {
     text = Object.prototype.toString.call(value);
   }
@@ -184,9 +183,9 @@ export function plainCause(error: unknown, depth = 0): PlainCause {
   };
   const code = read('code');
   if (typeof code === 'string') copy.code = code.slice(0, 100);
-  const cause = read('cause') ?? firstOf(read('errors'));
+  // An AggregateError's first error stands for them all.
+  const errors = read('errors');
+  const cause = read('cause') ?? (Array.isArray(errors) ? errors[0] : undefined);
   if (depth < 3 && cause !== undefined) copy.cause = plainCause(cause, depth + 1);
   return copy;
 }
-
-const firstOf = (list: unknown) => (Array.isArray(list) ? list[0] : undefined);
