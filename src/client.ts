@@ -61,7 +61,6 @@ export class PlainClient {
         apiKey: config.apiKey,
         maxResponseBytes: config.maxResponseBytes,
       },
-      pacing: undefined,
       onRequest: options.onRequest,
       onResponse: options.onResponse,
     };

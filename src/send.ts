@@ -34,7 +34,7 @@ export interface ResponseEvent extends RequestEvent {
 export interface Sender {
   transport: TransportConfig;
   /** Pacing against the rate limit (src/pacing.ts), loaded when first needed; absent when the client does not pace. */
-  pacing: (() => Promise<Pacing>) | undefined;
+  pacing?: () => Promise<Pacing>;
   /** The shared store's channel memory, loaded when first needed; absent without a store. */
   channels?: () => Promise<SharedChannels>;
   onRequest?: (event: RequestEvent) => void;

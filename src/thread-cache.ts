@@ -60,7 +60,12 @@ export class ThreadCache {
    * cancelled when every caller waiting for it has aborted. Never rejects.
    */
   lookUp(threadId: string, policy: Policy): Promise<ThreadChannel | FailedLookup | 'aborted'> {
-    const lookup = this.#lookups.get(threadId) ?? this.#start(threadId, policy);
+    let lookup = this.#lookups.get(threadId);
+    if (!lookup) {
+      const controller = new AbortController();
+      lookup = { controller, callers: 0, result: this.#fetchChannel(threadId, policy, controller) };
+      this.#lookups.set(threadId, lookup);
+    }
     lookup.callers++;
     const { signal } = policy;
     if (!signal) return lookup.result;
@@ -72,19 +77,12 @@ export class ThreadCache {
         lookup.controller.abort();
       };
       if (signal.aborted) return leave();
-      signal.addEventListener('abort', leave, { once: true });
+      signal.addEventListener('abort', leave);
       void lookup.result.then((result) => {
         signal.removeEventListener('abort', leave);
         resolve(result);
       });
     });
-  }
-
-  #start(threadId: string, policy: Policy): SharedLookup {
-    const controller = new AbortController();
-    const lookup = { controller, callers: 0, result: this.#fetchChannel(threadId, policy, controller) };
-    this.#lookups.set(threadId, lookup);
-    return lookup;
   }
 
   async #fetchChannel(
