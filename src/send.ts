@@ -63,9 +63,8 @@ const failure = (error: PlainError, rateLimit: RateLimitInfo | undefined): Outco
 
 /** Calls a user's hook; neither its exception nor its rejected promise reaches the call. */
 export function callHook<E>(hook: ((event: E) => void) | undefined, event: E): void {
-  if (!hook) return;
   try {
-    const returned: unknown = hook(event);
+    const returned: unknown = hook?.(event);
     if (returned instanceof Promise) returned.catch(() => {});
   } catch {
     // A throwing hook must not turn a reply into a failure.
