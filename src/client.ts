@@ -74,9 +74,7 @@ export class PlainClient {
         ),
       );
     if (options.paceRequests ?? config.apiKey !== undefined) {
-      this.#sender.pacing = shared
-        ? async () => (await shared()).pacing
-        : loadOnce(() => import('./pacing.js').then((module) => module.ownPacing()));
+      this.#sender.pacing = loadOnce(() => import('./pacing.js').then((module) => module.pacingOf(shared)));
     }
     if (shared) this.#sender.channels = async () => (await shared()).channels;
     this.#threads = new ThreadCache(this.#sender, config.threadCacheSize);

@@ -1,6 +1,7 @@
 import type { AttemptResult, PlainError } from './errors.js';
 import { type Gate, RateLimitGate } from './rate-limit.js';
 import type { RateLimitInfo } from './result.js';
+import type { SharedState } from './store-gate.js';
 import type { Exchange } from './transport.js';
 
 /**
@@ -56,8 +57,10 @@ export function pacingBy(gate: Gate): Pacing {
   };
 }
 
-/** Pacing by a gate of the client's own (src/rate-limit.ts), for a client without a store. */
-export const ownPacing = (): Pacing => pacingBy(new RateLimitGate());
+/** Pacing over the client's store if it has one (src/store-gate.ts), else by a gate of its own (src/rate-limit.ts). */
+export async function pacingOf(shared: (() => Promise<SharedState>) | undefined): Promise<Pacing> {
+  return shared ? (await shared()).pacing : pacingBy(new RateLimitGate());
+}
 
 /** `rate_limited` without sending: the budget comes back later than the call may wait. */
 function budgetSpent(attempts: number, waitMs: number): PlainError {
