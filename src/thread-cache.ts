@@ -43,10 +43,8 @@ export class ThreadCache {
   #keep(threadId: string, channel: ThreadChannel): void {
     this.#channels.delete(threadId);
     this.#channels.set(threadId, channel);
-    if (this.#channels.size > this.#size) {
-      const oldest = this.#channels.keys().next();
-      if (!oldest.done) this.#channels.delete(oldest.value);
-    }
+    // Over the size, the map holds at least one thread: the first is the least recently used.
+    if (this.#channels.size > this.#size) this.#channels.delete(this.#channels.keys().next().value as string);
   }
 
   delete(threadId: string): void {
