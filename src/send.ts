@@ -84,7 +84,6 @@ export async function send<T, V>(
   const { transport } = sender;
   const pacing = sender.pacing ? await sender.pacing() : undefined;
   const { signal } = policy;
-  const mutation = op.mutationField !== undefined;
   const body = requestBody(op, variables);
   let rateLimit: RateLimitInfo | undefined;
 
@@ -122,7 +121,8 @@ export async function send<T, V>(
 
     const { error } = result;
     error.attempts = attempt;
-    error.retryable = isSafeToRetry(error, { mutation, notSent: result.notSent, idempotent: op.idempotent === true });
+    const mutation = op.mutationField !== undefined;
+    error.retryable = isSafeToRetry(error, { mutation, notSent: result.notSent, idempotent: op.idempotent });
     if (!error.retryable || attempt > policy.maxRetries) return failure(error, rateLimit);
     const delay = error.kind === 'rate_limited' ? (error.retryAfterMs ?? backoffMs(attempt)) : backoffMs(attempt);
     if (delay > policy.maxRetryDelayMs) return failure(error, rateLimit);
