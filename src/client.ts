@@ -67,12 +67,7 @@ export class PlainClient {
     const { store } = options;
     // With a store shared by the backend's processes, its budget and channel memory (src/store-gate.ts).
     const shared =
-      store &&
-      loadOnce(() =>
-        import('./store-gate.js').then((module) =>
-          module.sharedState(store, { timeoutMs: config.storeTimeoutMs, onStoreError: options.onStoreError }),
-        ),
-      );
+      store && loadOnce(() => import('./store-gate.js').then((module) => module.sharedState(store, config, options)));
     if (options.paceRequests ?? config.apiKey !== undefined) {
       this.#sender.pacing = loadOnce(() => import('./pacing.js').then((module) => module.pacingOf(shared)));
     }

@@ -191,11 +191,15 @@ export interface SharedState {
   channels: SharedChannels;
 }
 
-/** A client's gate and channel memory over one store, sharing one bounded caller. */
+/**
+ * A client's gate and channel memory over its store, sharing one bounded caller: each call to the store waits at most
+ * `storeTimeoutMs` (the client's normalised setting); `onStoreError` hears of the failures.
+ */
 export function sharedState(
   store: PlainStore,
-  options: { timeoutMs: number; onStoreError?: (event: StoreErrorEvent) => void },
+  config: { storeTimeoutMs: number },
+  options: { onStoreError?: (event: StoreErrorEvent) => void },
 ): SharedState {
-  const caller = new StoreCaller(store, options);
+  const caller = new StoreCaller(store, { timeoutMs: config.storeTimeoutMs, onStoreError: options.onStoreError });
   return { pacing: pacingBy(new SharedGate(caller)), channels: channelsOf(caller) };
 }
