@@ -144,8 +144,8 @@ function requestIdFrom(headers: Headers): string | undefined {
 export function neverConnected(error: unknown): boolean {
   try {
     const cause = (error as { cause?: { code?: unknown; errors?: { code?: unknown }[] } } | undefined)?.cause;
-    const code = cause?.code ?? cause?.errors?.[0]?.code;
-    return typeof code === 'string' && NOT_SENT_CODES.has(code);
+    // A code that is not a string is in no set of strings.
+    return NOT_SENT_CODES.has((cause?.code ?? cause?.errors?.[0]?.code) as string);
   } catch {
     return false;
   }
