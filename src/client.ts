@@ -20,12 +20,12 @@ import type {
 import type { GetThreadByExternalIdInput, ListThreadsInput, ListThreadsResult } from './operations/threads.js';
 import type { GetTimelineInput, GetTimelineResult } from './operations/timeline.js';
 import { type GetThreadResult, getThread } from './operations.js';
-import { redactResult } from './redact.js';
 import { type ReplyOptions, type ReplyToThreadResult, replyToThread } from './reply-to-thread.js';
 import type { RequestDocument, RequestOptions, TypedDocument } from './request.js';
 import type { Result } from './result.js';
 import type { Policy, Sender } from './send.js';
 import { ThreadCache } from './thread-cache.js';
+import { loadRedaction } from './transport.js';
 import type { KnownThread, ReplyToThreadInput } from './validation.js';
 
 /** Per-call options of the lookups. */
@@ -170,23 +170,15 @@ export class PlainClient {
         apiKey: config.apiKey,
         maxResponseBytes: config.maxResponseBytes,
       },
-      gate: undefined,
       onRequest: options.onRequest,
       onResponse: options.onResponse,
     };
     const { store } = options;
     // With a store shared by the backend's processes, its budget and channel memory (src/store-gate.ts).
     const shared =
-      store &&
-      loadOnce(() =>
-        import('./store-gate.js').then((module) =>
-          module.sharedState(store, { timeoutMs: config.storeTimeoutMs, onStoreError: options.onStoreError }),
-        ),
-      );
+      store && loadOnce(() => import('./store-gate.js').then((module) => module.sharedState(store, config, options)));
     if (options.paceRequests ?? config.apiKey !== undefined) {
-      this.#sender.gate = shared
-        ? async () => (await shared()).gate
-        : loadOnce(() => import('./rate-limit.js').then((module) => new module.RateLimitGate()));
+      this.#sender.pacing = loadOnce(() => import('./pacing.js').then((module) => module.pacingOf(shared)));
     }
     if (shared) this.#sender.channels = async () => (await shared()).channels;
     this.#threads = new ThreadCache(this.#sender, config.threadCacheSize);
@@ -345,13 +337,14 @@ async function neverRejecting<R extends Result<unknown>>(
   body: () => Promise<R>,
 ): Promise<R> {
   try {
-    return redactResult(await body(), apiKey);
+    const result = await body();
+    return apiKey === undefined ? result : (await loadRedaction()).redactResult(result, apiKey);
   } catch {
     const error: PlainError = {
       kind: 'unexpected_response',
       attempts: 0,
       retryable: false,
-      message: 'plain-client failed unexpectedly while handling this call; please report it.',
+      message: 'plain-client failed unexpectedly; please report it.',
     };
     return { ok: false, error } as R;
   }

@@ -8,6 +8,7 @@
  * what people use in tests) is not searched for at all, so ids, field names and messages stay as they are. A real key
  * is long and random: wherever its characters appear in a row, they are the key, even inside a longer word.
  */
+import type { Exchange } from './transport.js';
 
 /** Plain's keys are far longer (`plainApiKey_` and a long random part); anything shorter is not treated as a secret. */
 export const MIN_SECRET_LENGTH = 12;
@@ -59,6 +60,15 @@ export function redactResult<T>(result: T, key: string | undefined): T {
     // A value that cannot be rewritten keeps its text; nothing in a result the client built is such a value.
   }
   return result;
+}
+
+/** The exchange, with the key removed in place from all it brought in: the answer's text, the request id, the cause. */
+export function redactExchange(exchange: Exchange, key: string | undefined): Exchange {
+  const { text, requestId } = exchange;
+  if (text !== undefined) exchange.text = redactKey(text, key);
+  if (requestId !== undefined) exchange.requestId = redactKey(requestId, key);
+  redactResult(exchange.cause, key);
+  return exchange;
 }
 
 const MAX_DEPTH = 8;

@@ -6,7 +6,7 @@ import {
   type PlainErrorKind,
 } from './errors.js';
 import { type Operation, requestBody } from './operations.js';
-import type { Gate } from './rate-limit.js';
+import type { Pacing } from './pacing.js';
 import { readRateLimit } from './rate-limit-headers.js';
 import type { RateLimitInfo } from './result.js';
 import { backoffMs, isSafeToRetry } from './retry.js';
@@ -33,8 +33,8 @@ export interface ResponseEvent extends RequestEvent {
 /** Everything a request needs from its client, normalised once. */
 export interface Sender {
   transport: TransportConfig;
-  /** The rate-limit gate, loaded when first needed; absent when the client does not pace itself. */
-  gate: (() => Promise<Gate>) | undefined;
+  /** Pacing against the rate limit (src/pacing.ts), loaded when first needed; absent when the client does not pace. */
+  pacing?: () => Promise<Pacing>;
   /** The shared store's channel memory, loaded when first needed; absent without a store. */
   channels?: () => Promise<SharedChannels>;
   onRequest?: (event: RequestEvent) => void;
@@ -63,9 +63,8 @@ const failure = (error: PlainError, rateLimit: RateLimitInfo | undefined): Outco
 
 /** Calls a user's hook; neither its exception nor its rejected promise reaches the call. */
 export function callHook<E>(hook: ((event: E) => void) | undefined, event: E): void {
-  if (!hook) return;
   try {
-    const returned: unknown = hook(event);
+    const returned: unknown = hook?.(event);
     if (returned instanceof Promise) returned.catch(() => {});
   } catch {
     // A throwing hook must not turn a reply into a failure.
@@ -83,18 +82,18 @@ export async function send<T, V>(
   policy: Policy,
 ): Promise<Outcome<T>> {
   const { transport } = sender;
-  const gate = sender.gate ? await sender.gate() : undefined;
+  const pacing = sender.pacing ? await sender.pacing() : undefined;
   const { signal } = policy;
-  const mutation = op.mutationField !== undefined;
   const body = requestBody(op, variables);
   let rateLimit: RateLimitInfo | undefined;
 
   for (let attempt = 1; ; attempt++) {
     if (signal?.aborted) return failure(abortedBeforeSending(op.name, attempt - 1), rateLimit);
-    const acquired = gate ? await gate.acquire({ signal, maxWaitMs: policy.maxRetryDelayMs }) : undefined;
-    if (acquired && !acquired.ok) {
-      if (acquired.reason === 'aborted') return failure(abortedBeforeSending(op.name, attempt - 1), rateLimit);
-      return failure(budgetSpent(attempt - 1, acquired.waitMs), gate?.last ?? rateLimit);
+    const turn = pacing
+      ? await pacing.turn({ sent: attempt - 1, signal, maxWaitMs: policy.maxRetryDelayMs })
+      : undefined;
+    if (turn && !turn.ok) {
+      return failure(turn.error ?? abortedBeforeSending(op.name, attempt - 1), turn.rateLimit ?? rateLimit);
     }
 
     callHook(sender.onRequest, { operationName: op.name, attempt });
@@ -104,19 +103,11 @@ export async function send<T, V>(
       exchange = await postGraphQL(transport, body, { signal, timeoutMs: policy.timeoutMs });
       result = interpretExchange(exchange, op, { hasKey: transport.apiKey !== undefined, timeoutMs: policy.timeoutMs });
     } finally {
-      // The gate hears back from every request it let through, whatever happened to it. It knows a refusal by its
-      // status, so a RATE_LIMITED answer is reported as a 429 whatever its status was.
-      const refused = result?.ok === false && result.error.kind === 'rate_limited';
-      acquired?.permit.release(
-        exchange && {
-          status: refused ? 429 : exchange.status,
-          headers: exchange.headers,
-          receivedAt: exchange.receivedAt,
-        },
-      );
+      // The gate hears back from every request it let through, whatever happened to it.
+      turn?.ended(exchange, result);
     }
     // A pacing client's gate has just read this answer's budget (or keeps the last one known); without one, read it here.
-    rateLimit = (gate ? gate.last : readRateLimit(exchange.headers, exchange.receivedAt)) ?? rateLimit;
+    rateLimit = (pacing ? pacing.last : readRateLimit(exchange.headers, exchange.receivedAt)) ?? rateLimit;
 
     callHook(sender.onResponse, {
       operationName: op.name,
@@ -130,21 +121,11 @@ export async function send<T, V>(
 
     const { error } = result;
     error.attempts = attempt;
-    error.retryable = isSafeToRetry(error, { mutation, notSent: result.notSent, idempotent: op.idempotent === true });
+    const mutation = op.mutationField !== undefined;
+    error.retryable = isSafeToRetry(error, { mutation, notSent: result.notSent, idempotent: op.idempotent });
     if (!error.retryable || attempt > policy.maxRetries) return failure(error, rateLimit);
     const delay = error.kind === 'rate_limited' ? (error.retryAfterMs ?? backoffMs(attempt)) : backoffMs(attempt);
     if (delay > policy.maxRetryDelayMs) return failure(error, rateLimit);
     if (!(await waitUnlessAborted(delay, signal))) return failure(abortedBeforeSending(op.name, attempt), rateLimit);
   }
-}
-
-/** `rate_limited` without sending: the budget comes back later than the call may wait. */
-function budgetSpent(attempts: number, waitMs: number): PlainError {
-  return {
-    kind: 'rate_limited',
-    attempts,
-    retryable: true,
-    retryAfterMs: waitMs,
-    message: `The rate limit is spent for another ${Math.ceil(waitMs / 1000)} s, longer than maxRetryDelayMs allows; nothing was sent.`,
-  };
 }

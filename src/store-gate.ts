@@ -1,5 +1,6 @@
 import { type ClockBounds, narrowedClock } from './clock-bounds.js';
 import type { ThreadChannel } from './generated/graphql.js';
+import { type Pacing, pacingBy } from './pacing.js';
 import { type Acquired, type Gate, type GateAnswer, type Permit, RateLimitGate } from './rate-limit.js';
 import { believable, headlineOf, rateLimitOf, retryAfterMs } from './rate-limit-headers.js';
 import type { RateLimitInfo } from './result.js';
@@ -186,15 +187,19 @@ function channelsOf(caller: StoreCaller): SharedChannels {
 }
 
 export interface SharedState {
-  gate: SharedGate;
+  pacing: Pacing;
   channels: SharedChannels;
 }
 
-/** A client's gate and channel memory over one store, sharing one bounded caller. */
+/**
+ * A client's gate and channel memory over its store, sharing one bounded caller: each call to the store waits at most
+ * `storeTimeoutMs` (the client's normalised setting); `onStoreError` hears of the failures.
+ */
 export function sharedState(
   store: PlainStore,
-  options: { timeoutMs: number; onStoreError?: (event: StoreErrorEvent) => void },
+  config: { storeTimeoutMs: number },
+  options: { onStoreError?: (event: StoreErrorEvent) => void },
 ): SharedState {
-  const caller = new StoreCaller(store, options);
-  return { gate: new SharedGate(caller), channels: channelsOf(caller) };
+  const caller = new StoreCaller(store, { timeoutMs: config.storeTimeoutMs, onStoreError: options.onStoreError });
+  return { pacing: pacingBy(new SharedGate(caller)), channels: channelsOf(caller) };
 }

@@ -29,10 +29,7 @@ export class ThreadCache {
   /** The thread's channel if it is cached, which makes it the most recently used. */
   get(threadId: string): ThreadChannel | undefined {
     const channel = this.#channels.get(threadId);
-    if (channel !== undefined) {
-      this.#channels.delete(threadId);
-      this.#channels.set(threadId, channel);
-    }
+    if (channel !== undefined) this.#keep(threadId, channel);
     return channel;
   }
 
@@ -46,20 +43,13 @@ export class ThreadCache {
   #keep(threadId: string, channel: ThreadChannel): void {
     this.#channels.delete(threadId);
     this.#channels.set(threadId, channel);
-    if (this.#channels.size > this.#size) {
-      const oldest = this.#channels.keys().next();
-      if (!oldest.done) this.#channels.delete(oldest.value);
-    }
+    // Over the size, the map holds at least one thread: the first is the least recently used.
+    if (this.#channels.size > this.#size) this.#channels.delete(this.#channels.keys().next().value as string);
   }
 
   delete(threadId: string): void {
     this.#channels.delete(threadId);
     void this.#sender.channels?.().then((shared) => shared.delete(threadId));
-  }
-
-  /** How many threads are cached. */
-  get size(): number {
-    return this.#channels.size;
   }
 
   /**
@@ -68,7 +58,12 @@ export class ThreadCache {
    * cancelled when every caller waiting for it has aborted. Never rejects.
    */
   lookUp(threadId: string, policy: Policy): Promise<ThreadChannel | FailedLookup | 'aborted'> {
-    const lookup = this.#lookups.get(threadId) ?? this.#start(threadId, policy);
+    let lookup = this.#lookups.get(threadId);
+    if (!lookup) {
+      const controller = new AbortController();
+      lookup = { controller, callers: 0, result: this.#fetchChannel(threadId, policy, controller) };
+      this.#lookups.set(threadId, lookup);
+    }
     lookup.callers++;
     const { signal } = policy;
     if (!signal) return lookup.result;
@@ -80,19 +75,12 @@ export class ThreadCache {
         lookup.controller.abort();
       };
       if (signal.aborted) return leave();
-      signal.addEventListener('abort', leave, { once: true });
+      signal.addEventListener('abort', leave);
       void lookup.result.then((result) => {
         signal.removeEventListener('abort', leave);
         resolve(result);
       });
     });
-  }
-
-  #start(threadId: string, policy: Policy): SharedLookup {
-    const controller = new AbortController();
-    const lookup = { controller, callers: 0, result: this.#fetchChannel(threadId, policy, controller) };
-    this.#lookups.set(threadId, lookup);
-    return lookup;
   }
 
   async #fetchChannel(

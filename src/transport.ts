@@ -1,6 +1,5 @@
 import { startAttempt } from './attempt.js';
 import { readCappedText, TooLarge, untilStopped } from './read-capped.js';
-import { redactKey } from './redact.js';
 
 /** Everything the transport needs, normalised once by the client. */
 export interface TransportConfig {
@@ -51,6 +50,18 @@ export interface Exchange {
   durationMs: number;
 }
 
+/** The key's redaction (src/redact.ts), once loaded. */
+let redaction: typeof import('./redact.js') | undefined;
+
+/**
+ * Loads the key's redaction. A client with a key loads it before it sends anything; a client without one (a page that
+ * talks to its own backend) never does. A load that failed is tried again on the next call.
+ */
+export async function loadRedaction(): Promise<typeof import('./redact.js')> {
+  redaction ??= await import('./redact.js');
+  return redaction;
+}
+
 /** Socket error codes that mean the connection was never opened, so nothing reached the server. */
 const NOT_SENT_CODES = new Set([
   'ECONNREFUSED',
@@ -74,15 +85,21 @@ export async function postGraphQL(
   const started = Date.now();
   const attempt = startAttempt(options);
   const { signal } = options;
+  const { apiKey } = config;
 
   let response: Response | undefined;
+  /** What the answer's head said, once it came. */
+  let answer: Pick<Exchange, 'status' | 'headers' | 'requestId'> = {};
   let readWhole = false;
-  const ended = (exchange: Omit<Exchange, 'receivedAt' | 'durationMs'>): Exchange => {
+  /** The exchange, ended as `ending` with what the answer's head said and `more` (the text, or a fetch error). */
+  const ended = (ending: Ending, more?: Pick<Exchange, 'text' | 'cause'>): Exchange => {
     const receivedAt = Date.now();
-    readWhole = exchange.ending === 'answered';
-    return { ...exchange, receivedAt, durationMs: receivedAt - started };
+    readWhole = ending === 'answered';
+    const exchange = { ending, ...answer, ...more, receivedAt, durationMs: receivedAt - started };
+    return redaction?.redactExchange(exchange, apiKey) ?? exchange;
   };
   try {
+    if (apiKey !== undefined) await untilStopped(loadRedaction(), attempt.stopped);
     const init: RequestInit = {
       method: 'POST',
       headers: config.headers,
@@ -95,37 +112,29 @@ export async function postGraphQL(
     const fetcher = config.fetch ?? globalThis.fetch;
     response = await untilStopped(Promise.resolve(fetcher.call(globalThis, config.url, init)), attempt.stopped);
     const { status, headers } = response;
-    const requestId = requestIdFrom(headers, config.apiKey);
+    answer = { status, headers, requestId: requestIdFrom(headers) };
     // With `redirect: 'manual'`, a browser hides the redirect behind an opaque answer of status 0.
     if ((status >= 300 && status < 400) || response.type === 'opaqueredirect') {
-      return ended({ ending: 'redirected', status, headers, requestId });
+      return ended('redirected');
     }
     const text = await readCappedText(response, config.maxResponseBytes, attempt.stopped);
-    return ended({ ending: 'answered', status, headers, requestId, text: redactKey(text, config.apiKey) });
+    return ended('answered', { text });
   } catch (error) {
-    const answer = response
-      ? {
-          status: response.status,
-          headers: response.headers,
-          requestId: requestIdFrom(response.headers, config.apiKey),
-        }
-      : {};
-    if (attempt.timedOut) return ended({ ending: 'timeout', ...answer });
-    if (signal?.aborted) return ended({ ending: 'aborted', ...answer });
-    if (error instanceof TooLarge) return ended({ ending: 'too_large', ...answer });
-    const cause = plainCause(error, config.apiKey);
-    const ending = !response && neverConnected(error) ? 'not_sent' : 'lost';
-    return ended({ ending, cause, ...answer });
+    if (attempt.timedOut) return ended('timeout');
+    if (signal?.aborted) return ended('aborted');
+    if (error instanceof TooLarge) return ended('too_large');
+    // Without its key's redaction loaded, a client with a key has sent nothing.
+    const notSent = !response && (neverConnected(error) || (apiKey !== undefined && !redaction));
+    return ended(notSent ? 'not_sent' : 'lost', { cause: plainCause(error) });
   } finally {
     // Unless the whole answer was read, whatever is still running for this attempt (a request, a body) is cancelled.
     attempt.end({ cancel: !readWhole });
   }
 }
 
-function requestIdFrom(headers: Headers, apiKey: string | undefined): string | undefined {
+function requestIdFrom(headers: Headers): string | undefined {
   try {
-    const id = headers.get('apigw-requestid') ?? headers.get('x-request-id');
-    return id === null ? undefined : redactKey(id.slice(0, 200), apiKey);
+    return (headers.get('apigw-requestid') ?? headers.get('x-request-id'))?.slice(0, 200);
   } catch {
     return undefined;
   }
@@ -135,8 +144,8 @@ function requestIdFrom(headers: Headers, apiKey: string | undefined): string | u
 export function neverConnected(error: unknown): boolean {
   try {
     const cause = (error as { cause?: { code?: unknown; errors?: { code?: unknown }[] } } | undefined)?.cause;
-    const code = cause?.code ?? cause?.errors?.[0]?.code;
-    return typeof code === 'string' && NOT_SENT_CODES.has(code);
+    // A code that is not a string is in no set of strings.
+    return NOT_SENT_CODES.has((cause?.code ?? cause?.errors?.[0]?.code) as string);
   } catch {
     return false;
   }
@@ -146,15 +155,19 @@ export function neverConnected(error: unknown): boolean {
 export function textOf(value: unknown, maxLength = 500): string {
   let text: string;
   try {
-    text = typeof value === 'string' ? value : String(value);
+    text = String(value);
   } catch {
     text = Object.prototype.toString.call(value);
   }
   return text.length > maxLength ? `${text.slice(0, maxLength)}…` : text;
 }
 
-/** A plain, key-free copy of a fetch error: name, message, code, and its causes a few levels deep. Never throws. */
-export function plainCause(error: unknown, apiKey: string | undefined, depth = 0): PlainCause {
+/**
+ * A plain copy of a fetch error: name, message, code, and its causes a few levels deep. Never throws. Its text is
+ * as the error said it: a caller with a key removes the key from it (`redactExchange`, `redactResult`).
+ */
+export function plainCause(error: unknown, depth = 0): PlainCause {
+  // Reading a property of anything (a string, undefined, an object whose getter throws) gives a value or undefined.
   const read = (key: string): unknown => {
     try {
       return (error as Record<string, unknown>)[key];
@@ -162,17 +175,17 @@ export function plainCause(error: unknown, apiKey: string | undefined, depth = 0
       return undefined;
     }
   };
+  // A rejection that is not an object (a string) is its own message.
   const isObject = typeof error === 'object' && error !== null;
   const copy: PlainCause = {
-    name: redactKey(textOf(isObject ? (read('name') ?? 'Error') : 'Error', 100), apiKey),
-    message: redactKey(textOf(isObject ? (read('message') ?? '') : error), apiKey),
+    name: textOf(isObject ? (read('name') ?? 'Error') : 'Error', 100),
+    message: textOf(isObject ? (read('message') ?? '') : error),
   };
-  if (!isObject) return copy;
   const code = read('code');
-  if (typeof code === 'string') copy.code = redactKey(code.slice(0, 100), apiKey);
-  const cause = read('cause') ?? firstOf(read('errors'));
-  if (depth < 3 && cause !== undefined) copy.cause = plainCause(cause, apiKey, depth + 1);
+  if (typeof code === 'string') copy.code = code.slice(0, 100);
+  // An AggregateError's first error stands for them all.
+  const errors = read('errors');
+  const cause = read('cause') ?? (Array.isArray(errors) ? errors[0] : undefined);
+  if (depth < 3 && cause !== undefined) copy.cause = plainCause(cause, depth + 1);
   return copy;
 }
-
-const firstOf = (list: unknown) => (Array.isArray(list) ? list[0] : undefined);

@@ -1,6 +1,7 @@
 import { startAttempt } from './attempt.js';
 import type { AttachmentRejectedReason, PlainError } from './errors.js';
 import { readCappedText, TooLarge, untilStopped } from './read-capped.js';
+import { redactResult } from './redact.js';
 import { neverConnected, type PlainCause, plainCause, textOf } from './transport.js';
 
 /** An upload form as createAttachmentUploadUrl hands it out: where to post, and the fields to post before the file. */
@@ -85,7 +86,7 @@ export async function postUploadForm(
     if (attempt.timedOut) return ended({ ending: 'timeout', ...status });
     if (signal?.aborted) return ended({ ending: 'aborted', ...status });
     const ending = !response && neverConnected(error) ? 'not_sent' : 'lost';
-    return ended({ ending, cause: plainCause(error, options.apiKey), ...status });
+    return ended({ ending, cause: redactResult(plainCause(error), options.apiKey), ...status });
   } finally {
     attempt.end({ cancel: true });
   }

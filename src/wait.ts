@@ -5,9 +5,9 @@ export const MAX_TIMER_MS = 2 ** 31 - 1;
  * Waits `ms` milliseconds, or less if `signal` fires. Resolves `true` when the whole time passed and `false` when
  * the signal fired. Never rejects, and leaves no timer or listener behind either way.
  */
-export function waitUnlessAborted(ms: number, signal?: AbortSignal): Promise<boolean> {
-  if (signal?.aborted) return Promise.resolve(false);
-  if (ms <= 0) return Promise.resolve(true);
+export async function waitUnlessAborted(ms: number, signal?: AbortSignal): Promise<boolean> {
+  if (signal?.aborted) return false;
+  if (ms <= 0) return true;
   return new Promise((resolve) => {
     const finish = (waited: boolean) => {
       clearTimeout(timer);
