@@ -17,13 +17,12 @@ import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 
 /**
- * The issues' budget is 15 KB (15,000 bytes). It is not met: until this script measured the page's own entry (it used
- * to pick whichever lazily loaded chunk esbuild listed first), the page was already 16,807 bytes at start, and the
- * timeline, files, exactly-once and shared-store work brought it to 17,664. This ceiling is a ratchet that stops it
- * growing further while the 15 KB budget stays open (CHANGELOG, "Known gaps"); lower it as the page shrinks.
+ * The issues' budget is 15 KB (15,000 bytes). It is not met: the page loads 16,335 bytes at start (17,664 before a
+ * trimming pass; about 5 KB of it is zod/mini, the reply's input validation). This ceiling is a ratchet that stops it
+ * growing while the 15 KB budget stays open (CHANGELOG, "Known gaps"); lower it as the page shrinks.
  */
 const ISSUE_BUDGET_BYTES = 15_000;
-const BUDGET_BYTES = 18_000;
+const BUDGET_BYTES = 16_500;
 const JSON_OUTPUT = process.argv.includes('--json');
 
 /** What the page does with plain-client: build a client for a backend proxy, reply to a thread, read a thread. */

@@ -118,6 +118,35 @@ describe('createPlainProxy: what it forwards', () => {
     });
   });
 
+  it('recognises the query texts a page built with plain-client 0.1.0 sends (pretty-printed documents, folded)', async () => {
+    // 0.1.0 sent codegen's pretty-printed documents with whitespace folded; this version sends them compact. A backend
+    // upgraded before its pages must still forward those pages' lookups and replies.
+    const sent010 = {
+      GetThread:
+        'query GetThread($threadId: ID!) { thread(threadId: $threadId) { ...ThreadSummary } } fragment ThreadSummary on Thread { id ref title channel status customer { id } }',
+      GetThreadByRef:
+        'query GetThreadByRef($ref: String!) { threadByRef(ref: $ref) { ...ThreadSummary } } fragment ThreadSummary on Thread { id ref title channel status customer { id } }',
+      ReplyToThread:
+        'mutation ReplyToThread($input: ReplyToThreadInput!) { replyToThread(input: $input) { error { ...MutationErrorParts } } } fragment MutationErrorParts on MutationError { message type code fields { field message type } }',
+    };
+    const { proxy, forwarded } = proxyWith();
+    const variables = {
+      GetThread: { threadId: 'th_mine' },
+      GetThreadByRef: { ref: 'T-1' },
+      ReplyToThread: { input: { threadId: 'th_mine', textContent: 'Hi' } },
+    };
+    for (const [name, query] of Object.entries(sent010)) {
+      const response = await proxy(post({ query, variables: variables[name as keyof typeof variables] }));
+      expect(response.status, name).toBe(200);
+      expect(forwarded.at(-1)?.body.operationName).toBe(name);
+    }
+    expect(forwarded.map((f) => f.body.query)).toEqual([
+      folded(GetThreadDocument),
+      folded(GetThreadByRefDocument),
+      folded(ReplyToThreadDocument),
+    ]);
+  });
+
   it('recognises our documents however their whitespace is laid out, and forwards its own copy', async () => {
     const { proxy, forwarded } = proxyWith();
     const response = await proxy(post({ query: String(GetThreadByRefDocument), variables: { ref: 'T-1' } }));
