@@ -39,6 +39,31 @@ export interface GateAnswer {
   /** When the answer came, on this machine's clock (the gate's `now`). */
   receivedAt: number;
 }
+/** What an answer says of Plain's clock and budget, read once for either gate. */
+export interface Heard {
+  read: Headline;
+  /** The clock bounds narrowed with the answer's `Date`. */
+  clock: ClockBounds | undefined;
+  /** The budget to report in results, when the answer names one. */
+  info: RateLimitInfo | undefined;
+  /** Plain's clock when it answered: its `Date`, else ours moved by the bounds (on the early side). */
+  plainThen: number;
+  /** The end of the answer's window (`x-ratelimit-reset`), when believable. */
+  end: number | undefined;
+}
+
+/** Reads `answer` to a request sent at `sentAt` (this machine's clock), with the clock bounds known so far. */
+export function heardFrom(
+  { headers, receivedAt }: GateAnswer,
+  known: { clock: ClockBounds | undefined; sentAt: number },
+): Heard {
+  const read = headlineOf(headers);
+  const clock = narrowedClock(known.clock, { date: read.date, sentAt: known.sentAt, receivedAt });
+  const plainThen = read.date ?? receivedAt + (clock?.lo ?? 0);
+  const end = read.reset !== undefined && believable(read.reset - plainThen) ? read.reset : undefined;
+  return { read, clock, info: rateLimitOf(read, receivedAt), plainThen, end };
+}
+
 /** Leave to send one request. Release it exactly once, with what came back; a second release does nothing. */
 export interface Permit {
   release(answer: GateAnswer | undefined): void;
@@ -187,10 +212,10 @@ export class RateLimitGate implements Gate {
 
   /** What an HTTP answer to request `number` tells about the clock and the budget. */
   #learn({ status, headers, receivedAt }: GateAnswer, request: { number: number; grantedAt: number }): void {
-    const read = headlineOf(headers);
-    this.#narrowClock(read, receivedAt, request.grantedAt);
-    const info = rateLimitOf(read, receivedAt);
-    if (info) this.#last = info;
+    const heard = heardFrom({ headers, receivedAt }, { clock: this.#clock, sentAt: request.grantedAt });
+    const { read, end } = heard;
+    this.#clock = heard.clock;
+    if (heard.info) this.#last = heard.info;
     if (read.limit !== undefined) this.#limit = read.limit;
 
     const refused = status === 429;
@@ -198,13 +223,10 @@ export class RateLimitGate implements Gate {
     const sentSince = this.#granted - request.number;
     const reported = refused ? 0 : read.remaining;
     const now = this.#now();
-    const plainNow = read.date ?? receivedAt + (this.#clock?.lo ?? 0);
-    const end = read.reset !== undefined && believable(read.reset - plainNow) ? read.reset : undefined;
     if (refused && end !== undefined && request.grantedAt >= this.#onOurClock(end)) {
       // Refused in a window that had already ended on our clock when the request went: a clock moved. Start the
       // clock over from this answer, and hold for the wait it implies.
-      this.#clock = undefined;
-      this.#narrowClock(read, receivedAt, request.grantedAt);
+      this.#clock = narrowedClock(undefined, { date: read.date, sentAt: request.grantedAt, receivedAt });
       this.#holdAfter429(headers, receivedAt);
     }
     if (!refused) this.#reportsWindows = end !== undefined;
@@ -233,10 +255,6 @@ export class RateLimitGate implements Gate {
       this.#credit = 0;
       if (window) window.refused = true;
     }
-  }
-
-  #narrowClock({ date }: Headline, receivedAt: number, sentAt: number): void {
-    this.#clock = narrowedClock(this.#clock, { date, sentAt, receivedAt });
   }
 
   #holdAfter429(headers: Headers | undefined, receivedAt: number): void {

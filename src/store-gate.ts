@@ -1,8 +1,8 @@
-import { type ClockBounds, narrowedClock } from './clock-bounds.js';
+import type { ClockBounds } from './clock-bounds.js';
 import type { ThreadChannel } from './generated/graphql.js';
 import { type Pacing, pacingBy } from './pacing.js';
-import { type Acquired, type Gate, type GateAnswer, type Permit, RateLimitGate } from './rate-limit.js';
-import { believable, headlineOf, rateLimitOf, retryAfterMs } from './rate-limit-headers.js';
+import { type Acquired, type Gate, type GateAnswer, heardFrom, type Permit, RateLimitGate } from './rate-limit.js';
+import { retryAfterMs } from './rate-limit-headers.js';
 import type { RateLimitInfo } from './result.js';
 import type { BudgetDecision, BudgetReport, PlainStore, StoreErrorEvent } from './store.js';
 import { StoreCaller } from './store-call.js';
@@ -129,17 +129,15 @@ export class SharedGate implements Gate {
     if (answer?.status === undefined) return {};
     const { status, headers, receivedAt } = answer;
     try {
-      const read = headlineOf(headers);
-      this.#clock = narrowedClock(this.#clock, { date: read.date, sentAt, receivedAt });
-      const info = rateLimitOf(read, receivedAt);
-      if (info) this.#last = info;
-      const plainThen = read.date ?? receivedAt + (this.#clock?.lo ?? 0);
-      const reset = read.reset !== undefined && believable(read.reset - plainThen) ? read.reset : undefined;
+      const heard = heardFrom(answer, { clock: this.#clock, sentAt });
+      const { read, end } = heard;
+      this.#clock = heard.clock;
+      if (heard.info) this.#last = heard.info;
       const report: Omit<BudgetReport, 'ticket' | 'plainNow'> = { status };
       if (read.limit !== undefined) report.limit = read.limit;
       if (read.remaining !== undefined) report.remaining = read.remaining;
-      if (reset !== undefined) report.reset = reset;
-      else if (status === 429) report.holdUntil = plainThen + retryAfterMs(headers, receivedAt);
+      if (end !== undefined) report.reset = end;
+      else if (status === 429) report.holdUntil = heard.plainThen + retryAfterMs(headers, receivedAt);
       return report;
     } catch {
       // Nothing an answer holds may keep the store from hearing back.
