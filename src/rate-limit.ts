@@ -146,7 +146,7 @@ export class RateLimitGate implements Gate {
       const { waitMs, forBudget } = this.#waitBefore(now);
       if (waitMs <= 0) return { ok: true, permit: this.#grant(now) };
       if (forBudget && now - started + waitMs > maxWaitMs) return { ok: false, reason: 'too_long', waitMs };
-      await this.#pause(waitMs, signal);
+      await pauseForNews(waitMs, { signal, sleepers: this.#sleepers });
     }
   }
 
@@ -260,18 +260,25 @@ export class RateLimitGate implements Gate {
   #holdAfter429(headers: Headers | undefined, receivedAt: number): void {
     this.#pausedUntil = Math.max(this.#pausedUntil, receivedAt + retryAfterMs(headers, receivedAt, this.#random));
   }
+}
 
-  /** Waits `ms`, or less: until an answer comes or `signal` fires. */
-  async #pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
-    const news = new AbortController();
-    const wake = () => news.abort();
-    signal?.addEventListener('abort', wake);
-    this.#sleepers.add(news);
-    try {
-      await waitUnlessAborted(ms, news.signal);
-    } finally {
-      signal?.removeEventListener('abort', wake);
-      this.#sleepers.delete(news);
-    }
+/**
+ * Waits `ms`, or less: until `signal` fires or, when `sleepers` is given, a gate wakes them (an answer came). Leaves no
+ * timer or listener behind.
+ */
+export async function pauseForNews(
+  ms: number,
+  options: { signal: AbortSignal | undefined; sleepers: Set<AbortController> | undefined },
+): Promise<void> {
+  const { signal, sleepers } = options;
+  const news = new AbortController();
+  const wake = () => news.abort();
+  signal?.addEventListener('abort', wake);
+  sleepers?.add(news);
+  try {
+    await waitUnlessAborted(ms, news.signal);
+  } finally {
+    signal?.removeEventListener('abort', wake);
+    sleepers?.delete(news);
   }
 }

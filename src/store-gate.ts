@@ -1,12 +1,19 @@
 import type { ClockBounds } from './clock-bounds.js';
 import type { ThreadChannel } from './generated/graphql.js';
 import { type Pacing, pacingBy } from './pacing.js';
-import { type Acquired, type Gate, type GateAnswer, heardFrom, type Permit, RateLimitGate } from './rate-limit.js';
+import {
+  type Acquired,
+  type Gate,
+  type GateAnswer,
+  heardFrom,
+  type Permit,
+  pauseForNews,
+  RateLimitGate,
+} from './rate-limit.js';
 import { retryAfterMs } from './rate-limit-headers.js';
 import type { RateLimitInfo } from './result.js';
 import type { BudgetDecision, BudgetReport, PlainStore, StoreErrorEvent } from './store.js';
 import { StoreCaller } from './store-call.js';
-import { waitUnlessAborted } from './wait.js';
 
 /*
  * What a client with a `store` uses instead of its own gate and cache (loaded when the client first needs it, so that
@@ -69,7 +76,10 @@ export class SharedGate implements Gate {
       const waitMs = Math.max(1, Math.ceil(Number(decision.waitMs) || 0));
       const forNews = decision.waitingFor === 'news';
       if (!forNews && this.#now() - started + waitMs > maxWaitMs) return { ok: false, reason: 'too_long', waitMs };
-      await this.#pause(forNews ? Math.min(waitMs, NEWS_POLL_MS) : waitMs, { signal, wakeOnNews: forNews });
+      await pauseForNews(forNews ? Math.min(waitMs, NEWS_POLL_MS) : waitMs, {
+        signal,
+        sleepers: forNews ? this.#sleepers : undefined,
+      });
     }
   }
 
@@ -142,21 +152,6 @@ export class SharedGate implements Gate {
     } catch {
       // Nothing an answer holds may keep the store from hearing back.
       return { status };
-    }
-  }
-
-  /** Waits `ms`, or less: until `signal` fires or, when waiting for news, an answer comes. */
-  async #pause(ms: number, options: { signal: AbortSignal | undefined; wakeOnNews: boolean }): Promise<void> {
-    const { signal, wakeOnNews } = options;
-    const wake = new AbortController();
-    const onAbort = () => wake.abort();
-    signal?.addEventListener('abort', onAbort);
-    if (wakeOnNews) this.#sleepers.add(wake);
-    try {
-      await waitUnlessAborted(ms, wake.signal);
-    } finally {
-      signal?.removeEventListener('abort', onAbort);
-      this.#sleepers.delete(wake);
     }
   }
 }
