@@ -3,13 +3,13 @@
 // node-redis. Plain is the in-process fake (createFakePlain), with its rate limiter where pacing is tested.
 import { createClient } from 'redis';
 import { afterAll, describe, expect, it, type TestContext } from 'vitest';
-import { PlainClient, type StoreErrorEvent } from '../src/index.js';
+import { PlainClient, type PlainStore, type StoreErrorEvent } from '../src/index.js';
 import { createRedisStore } from '../src/redis/index.js';
 import { createFakePlain } from '../src/testing/index.js';
 import { sharedSeenStore, webhookHandler } from '../src/webhooks/index.js';
 import { type RedisServer, useRedisServer } from './redis-server.js';
 import { describeStoreContract } from './store-contract.js';
-import { exampleEvent, SECRET, signed } from './webhooks-fixtures.js';
+import { deliveryRequest, exampleEvent, SECRET, signed } from './webhooks-fixtures.js';
 
 const redis = useRedisServer();
 
@@ -35,6 +35,20 @@ const newPrefix = () => `plain-test:${process.pid}:${++prefixes}`;
 async function storeFor(ctx: TestContext, prefix = newPrefix()) {
   const server = redis.server(ctx);
   return { server, prefix, store: createRedisStore({ client: await connect(server), prefix }) };
+}
+
+/** A client of a fake Plain over `store`, waiting at most 100 ms for it, and the store errors it reports. */
+function clientOver(store: PlainStore) {
+  const fake = createFakePlain();
+  const errors: StoreErrorEvent[] = [];
+  const plain = new PlainClient({
+    apiKey: fake.apiKey,
+    fetch: fake.fetch,
+    store,
+    storeTimeoutMs: 100,
+    onStoreError: (event) => void errors.push(event),
+  });
+  return { fake, plain, errors };
 }
 
 /** Waits (a bounded number of short pauses) until `check` is true; false when it never was. */
@@ -151,13 +165,10 @@ describe('webhook handlers sharing a Redis store', () => {
     const [one, two] = [await handlerOf('one'), await handlerOf('two')];
     const { body, signature } = await signed(exampleEvent('thread.email_received', new Date()));
     const post = (handler: (r: Request) => Promise<Response>) =>
-      handler(
-        new Request('http://127.0.0.1/plain', {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', 'plain-request-signature': signature },
-          body,
-        }),
-      ).then(async (response) => ({ status: response.status, json: await response.json() }));
+      handler(deliveryRequest({ body, signature })).then(async (response) => ({
+        status: response.status,
+        json: await response.json(),
+      }));
     expect(await post(one)).toEqual({ status: 200, json: { ok: true } });
     expect(await post(two)).toEqual({ status: 200, json: { ok: true, duplicate: true } });
     expect(calls).toEqual(['one']);
@@ -167,15 +178,7 @@ describe('webhook handlers sharing a Redis store', () => {
 describe('when Redis fails, replies still go', () => {
   it('falls back to the per-process gate and cache while the server is stopped, and uses Redis again once it is back', async (ctx) => {
     const { server, prefix, store } = await storeFor(ctx);
-    const fake = createFakePlain();
-    const errors: StoreErrorEvent[] = [];
-    const plain = new PlainClient({
-      apiKey: fake.apiKey,
-      fetch: fake.fetch,
-      store,
-      storeTimeoutMs: 100,
-      onStoreError: (event) => void errors.push(event),
-    });
+    const { fake, plain, errors } = clientOver(store);
     const thread = fake.addThread({ channel: 'EMAIL' });
     const reply = (text: string) => plain.replyToThread({ threadId: thread.id, textContent: text });
     expect((await reply('Before')).ok).toBe(true);
@@ -206,15 +209,7 @@ describe('when Redis fails, replies still go', () => {
 
   it('does not wait past storeTimeoutMs for a server that hangs, and reports it as a timeout', async (ctx) => {
     const { server, store } = await storeFor(ctx);
-    const fake = createFakePlain();
-    const errors: StoreErrorEvent[] = [];
-    const plain = new PlainClient({
-      apiKey: fake.apiKey,
-      fetch: fake.fetch,
-      store,
-      storeTimeoutMs: 100,
-      onStoreError: (event) => void errors.push(event),
-    });
+    const { fake, plain, errors } = clientOver(store);
     const thread = fake.addThread({ channel: 'SLACK' });
     server.pause();
     try {
@@ -245,14 +240,7 @@ describe('what the Redis store holds', () => {
     });
     expect(note.ok).toBe(true);
     const handler = webhookHandler({ secret: SECRET, seen: sharedSeenStore(store), onEvent: () => {} });
-    const { body, signature } = await signed(exampleEvent('thread.email_received', new Date()));
-    const answer = await handler(
-      new Request('http://127.0.0.1/plain', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'plain-request-signature': signature },
-        body,
-      }),
-    );
+    const answer = await handler(deliveryRequest(await signed(exampleEvent('thread.email_received', new Date()))));
     expect(answer.status).toBe(200);
     await eventually(async () => ((await server.command(['KEYS', `${prefix}:thread:*`])) as string[]).length === 2);
 

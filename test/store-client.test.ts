@@ -5,7 +5,7 @@ import { createMemoryStore, PlainClient, type PlainStore, type StoreErrorEvent }
 import type { BudgetReport } from '../src/store.js';
 import { createFakePlain } from '../src/testing/index.js';
 import { sharedSeenStore, webhookHandler } from '../src/webhooks/index.js';
-import { exampleEvent, SECRET, signed } from './webhooks-fixtures.js';
+import { deliveryRequest, exampleEvent, SECRET, signed } from './webhooks-fixtures.js';
 
 /** A store whose every method rejects with an error carrying `secret` in its message and a code. */
 function failingStore(secret: string): PlainStore & { calls: number } {
@@ -168,13 +168,10 @@ describe('sharedSeenStore when the store fails', () => {
     });
     const { body, signature } = await signed(exampleEvent('thread.email_received', new Date()));
     const post = () =>
-      handler(
-        new Request('http://127.0.0.1/plain', {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', 'plain-request-signature': signature },
-          body,
-        }),
-      ).then(async (response) => ({ status: response.status, json: await response.json() }));
+      handler(deliveryRequest({ body, signature })).then(async (response) => ({
+        status: response.status,
+        json: await response.json(),
+      }));
     expect(await post()).toEqual({ status: 200, json: { ok: true } });
     expect(await post()).toEqual({ status: 200, json: { ok: true, duplicate: true } });
     expect(calls).toHaveLength(1);

@@ -107,3 +107,12 @@ export async function signed(event: unknown, secret = SECRET): Promise<{ body: s
   const body = JSON.stringify(event);
   return { body, signature: await signWebhook({ body, secret }) };
 }
+
+/** A signed delivery as Plain posts it to a webhook handler. */
+export function deliveryRequest({ body, signature }: { body: string; signature: string }): Request {
+  return new Request('http://127.0.0.1/plain', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'plain-request-signature': signature },
+    body,
+  });
+}
