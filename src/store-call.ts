@@ -1,14 +1,12 @@
 import type { PlainStore, StoreErrorEvent } from './store.js';
 
 /** After a store call failed or timed out, how long the client does without the store before trying it again. */
-export const STORE_RETRY_MS = 1_000;
+const STORE_RETRY_MS = 1_000;
 
 export interface StoreCallOptions {
   /** Longest wait for one call. */
   timeoutMs: number;
   onStoreError?: (event: StoreErrorEvent) => void;
-  /** For tests. @default Date.now */
-  now?: () => number;
 }
 
 export type StoreAnswer<T> = { ok: true; value: T } | { ok: false };
@@ -22,18 +20,16 @@ export type StoreAnswer<T> = { ok: true; value: T } | { ok: false };
 export class StoreCaller {
   readonly store: PlainStore;
   readonly #options: StoreCallOptions;
-  readonly #now: () => number;
   #restingUntil = Number.NEGATIVE_INFINITY;
 
   constructor(store: PlainStore, options: StoreCallOptions) {
     this.store = store;
     this.#options = options;
-    this.#now = options.now ?? Date.now;
   }
 
   /** Whether the store is being tried (not resting after a failure). */
   get available(): boolean {
-    return this.#now() >= this.#restingUntil;
+    return Date.now() >= this.#restingUntil;
   }
 
   /**
@@ -74,7 +70,7 @@ export class StoreCaller {
   #failed(operation: keyof PlainStore, reason: StoreErrorEvent['reason'], error: unknown): void {
     // Calls that were already under way when the store started failing are not reported again.
     if (!this.available) return;
-    this.#restingUntil = this.#now() + STORE_RETRY_MS;
+    this.#restingUntil = Date.now() + STORE_RETRY_MS;
     const hook = this.#options.onStoreError;
     if (!hook) return;
     const event: StoreErrorEvent = { operation, reason, retryInMs: STORE_RETRY_MS };

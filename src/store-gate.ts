@@ -31,21 +31,19 @@ import { StoreCaller } from './store-call.js';
 /** While another request is finding out the window, how often a waiting request asks the store again. */
 const NEWS_POLL_MS = 25;
 /** How long the store remembers a thread's channel. */
-export const THREAD_TTL_MS = 24 * 60 * 60 * 1000;
+const THREAD_TTL_MS = 24 * 60 * 60 * 1000;
 
 /** The gate over a shared store, with the per-process gate as its fallback. */
-export class SharedGate implements Gate {
+class SharedGate implements Gate {
   readonly #caller: StoreCaller;
-  readonly #now: () => number;
   #local: RateLimitGate | undefined;
   #clock: ClockBounds | undefined;
   #last: RateLimitInfo | undefined;
   /** Requests waiting for news of the window, woken when an answer comes. */
   readonly #sleepers = new Set<AbortController>();
 
-  constructor(caller: StoreCaller, options: { now?: () => number } = {}) {
+  constructor(caller: StoreCaller) {
     this.#caller = caller;
-    this.#now = options.now ?? Date.now;
   }
 
   get last(): RateLimitInfo | undefined {
@@ -54,7 +52,7 @@ export class SharedGate implements Gate {
 
   async acquire(options: { signal?: AbortSignal; maxWaitMs: number }): Promise<Acquired> {
     const { signal, maxWaitMs } = options;
-    const started = this.#now();
+    const started = Date.now();
     for (;;) {
       if (signal?.aborted) return { ok: false, reason: 'aborted' };
       let taking: Promise<BudgetDecision> | undefined;
@@ -71,11 +69,11 @@ export class SharedGate implements Gate {
       }
       if (decision?.granted !== false) {
         // The store failed, is resting, or answered nonsense: this request goes by the per-process gate.
-        return this.#acquireLocally({ signal, maxWaitMs: Math.max(0, maxWaitMs - (this.#now() - started)) });
+        return this.#acquireLocally({ signal, maxWaitMs: Math.max(0, maxWaitMs - (Date.now() - started)) });
       }
       const waitMs = Math.max(1, Math.ceil(Number(decision.waitMs) || 0));
       const forNews = decision.waitingFor === 'news';
-      if (!forNews && this.#now() - started + waitMs > maxWaitMs) return { ok: false, reason: 'too_long', waitMs };
+      if (!forNews && Date.now() - started + waitMs > maxWaitMs) return { ok: false, reason: 'too_long', waitMs };
       await pauseForNews(forNews ? Math.min(waitMs, NEWS_POLL_MS) : waitMs, {
         signal,
         sleepers: forNews ? this.#sleepers : undefined,
@@ -101,11 +99,11 @@ export class SharedGate implements Gate {
 
   /** Plain's clock now, on the early side. */
   #plainNow(): number {
-    return this.#now() + (this.#clock?.lo ?? 0);
+    return Date.now() + (this.#clock?.lo ?? 0);
   }
 
   #permit(ticket: number): Permit {
-    const grantedAt = this.#now();
+    const grantedAt = Date.now();
     let released = false;
     return {
       release: (answer) => {
@@ -119,10 +117,10 @@ export class SharedGate implements Gate {
   }
 
   async #acquireLocally(options: { signal?: AbortSignal; maxWaitMs: number }): Promise<Acquired> {
-    this.#local ??= new RateLimitGate({ now: this.#now });
+    this.#local ??= new RateLimitGate();
     const acquired = await this.#local.acquire(options);
     if (!acquired.ok) return acquired;
-    const grantedAt = this.#now();
+    const grantedAt = Date.now();
     return {
       ok: true,
       permit: {
