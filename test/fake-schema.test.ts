@@ -330,7 +330,7 @@ describe('refusals carry Plain’s MutationError shapes, and change nothing', ()
 describe('state changes are reported by webhooks, as Plain sends them', () => {
   it('status, assignment, labels and notes each send their event, valid against the webhook schema', async () => {
     const { fake, plain, thread, customer } = setUp();
-    const bodies: { type: string; payload: Record<string, unknown> }[] = [];
+    const bodies: { id: string; type: string; payload: Record<string, unknown> }[] = [];
     fake.webhooks.subscribe(
       async (request) => {
         bodies.push(await request.json());
@@ -349,6 +349,9 @@ describe('state changes are reported by webhooks, as Plain sends them', () => {
     await plain.createNote({ customerId: customer.id, threadId: thread.id, text: 'For the humans' });
     await plain.unassignThread({ threadId: thread.id });
     await fake.webhooks.settled();
+    // Deliveries run concurrently (a mutation does not wait for its webhook), so they may arrive out of order, as
+    // Plain's may: put them back in the order the events were recorded (the fake's event ids count up).
+    bodies.sort((a, b) => a.id.localeCompare(b.id));
 
     // Marking a done thread as done again changes nothing and sends nothing.
     expect(bodies.map((b) => b.type)).toEqual([
