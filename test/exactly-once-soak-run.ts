@@ -1,6 +1,6 @@
-import { PlainClient, type ReplyToThreadResult, type ThreadChannel } from '../src/index.js';
+import { PlainClient, type ThreadChannel } from '../src/index.js';
 import { createFakePlain, type FakeFault } from '../src/testing/index.js';
-import { seeded } from './soak-run.js';
+import { runConcurrently, seeded } from './soak-run.js';
 
 export interface ConfirmedSoakOptions {
   replies: number;
@@ -84,17 +84,10 @@ export async function runConfirmedSoak({ replies, concurrency, seed, lookupFault
   });
 
   const texts = Array.from({ length: replies }, (_, n) => `exactly-once soak reply ${n}`);
-  const results: ReplyToThreadResult[] = new Array(replies);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < replies) {
-        const n = next++;
-        const { id, channel } = threads[n % threads.length]!;
-        // The thread is given, so that every call makes exactly one first send: the rest are the confirmation's resends.
-        results[n] = await plain.replyToThread({ threadId: id, textContent: texts[n]! }, { thread: { id, channel } });
-      }
-    }),
-  );
+  const results = await runConcurrently(replies, concurrency, (n) => {
+    const { id, channel } = threads[n % threads.length]!;
+    // The thread is given, so that every call makes exactly one first send: the rest are the confirmation's resends.
+    return plain.replyToThread({ threadId: id, textContent: texts[n]! }, { thread: { id, channel } });
+  });
   return { fake, texts, results, injected, sent, resends: replySends - replies };
 }

@@ -1,4 +1,4 @@
-import { PlainClient, type ReplyToThreadResult, type ResponseEvent, type ThreadChannel } from '../src/index.js';
+import { PlainClient, type ResponseEvent, type ThreadChannel } from '../src/index.js';
 import { createFakePlain, type FakeFault } from '../src/testing/index.js';
 
 /** A small seeded generator (xorshift32), so that a failing soak can be replayed with its seed. */
@@ -10,6 +10,25 @@ export function seeded(seed: number): () => number {
     x ^= x << 5;
     return (x >>> 0) / 2 ** 32;
   };
+}
+
+/** Calls `call(0)` … `call(count - 1)`, `concurrency` at a time, in order of start; resolves to their results by index. */
+export async function runConcurrently<T>(
+  count: number,
+  concurrency: number,
+  call: (n: number) => Promise<T>,
+): Promise<T[]> {
+  const results: T[] = new Array(count);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) {
+        const n = next++;
+        results[n] = await call(n);
+      }
+    }),
+  );
+  return results;
 }
 
 export interface SoakOptions {
@@ -66,15 +85,8 @@ export async function runSoak({ replies, concurrency, seed, timeoutMs, slowMs = 
     ...(timeoutMs ? { timeoutMs } : {}),
   });
   const texts = Array.from({ length: replies }, (_, n) => `soak reply ${n}`);
-  const results: ReplyToThreadResult[] = new Array(replies);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < replies) {
-        const n = next++;
-        results[n] = await plain.replyToThread({ threadId: threads[n % threads.length]!.id, textContent: texts[n]! });
-      }
-    }),
+  const results = await runConcurrently(replies, concurrency, (n) =>
+    plain.replyToThread({ threadId: threads[n % threads.length]!.id, textContent: texts[n]! }),
   );
   return { fake, texts, results, injected, statuses };
 }

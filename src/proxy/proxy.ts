@@ -17,9 +17,9 @@ import {
   DEFAULT_UPLOAD_MEMORY,
   identifierKey,
   mintedAttachmentOf,
-  type ReplyAttachmentType,
   UploadMemory,
   type UploadMemoryLimits,
+  type UploadRequest,
   uploadRefusal,
   uploadRequestOf,
 } from './uploads.js';
@@ -32,10 +32,7 @@ export type ProxyOperation =
   /** A page of a thread's timeline: answered with the customer's view only (see docs/frontend.md). */
   | { name: 'GetTimeline'; variables: TimelinePageVariables }
   // The first step of PlainClient's uploadAttachment. The customer is the grant's, so it is not shown here.
-  | {
-      name: 'CreateAttachmentUploadUrl';
-      variables: { input: { fileName: string; fileSizeBytes: number; attachmentType: ReplyAttachmentType } };
-    };
+  | { name: 'CreateAttachmentUploadUrl'; variables: { input: UploadRequest } };
 
 /** Thread ids this request may read or reply to: a list, a check, or `'any'` (for staff-only tools). */
 export type ThreadRule = 'any' | readonly string[] | ((threadId: string) => boolean | Promise<boolean>);

@@ -4,9 +4,6 @@ import { BY_EMAIL, BY_EXTERNAL_ID } from '../operations/customer.js';
 import type { Operation } from '../operations.js';
 import { type CustomerIdentifier, isNonBlankString } from '../validation.js';
 
-/** The operation name of PlainClient's upload-URL mutation, which the proxy recognises by its whole text. */
-export const UPLOAD_OPERATION_NAME = 'CreateAttachmentUploadUrl';
-
 // The proxy recognises PlainClient's own operation for `uploadAttachment`'s first step, and forwards it.
 export { CREATE_ATTACHMENT_UPLOAD_URL } from '../operations/attachments.js';
 
@@ -165,13 +162,6 @@ export class UploadMemory {
     this.#customers.delete(identifier);
     this.#customers.set(identifier, { customerId, until: Date.now() + CUSTOMER_TTL_MS });
     trim(this.#customers, this.limits.sessions);
-  }
-
-  /** How many sessions and ids are remembered (for tests of the bounds). */
-  get size(): { sessions: number; ids: number; customers: number } {
-    let ids = 0;
-    for (const minted of this.#minted.values()) ids += minted.size;
-    return { sessions: this.#minted.size, ids, customers: this.#customers.size };
   }
 
   /** The entry under `key`, moved to the most recently used end. */

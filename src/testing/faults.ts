@@ -75,15 +75,17 @@ export class FaultQueue {
 
   take(operationName: FakeOperationName | undefined, index: number): FakeFault | undefined {
     const entry = this.queue.find((e) => !e.fault.operation || e.fault.operation === operationName);
-    if (!entry) return this.policy?.({ operationName, index });
-    if (--entry.left <= 0) this.queue.splice(this.queue.indexOf(entry), 1);
-    return entry.fault;
+    return entry ? this.use(entry) : this.policy?.({ operationName, index });
   }
 
   /** The next fault queued for exactly this operation name (no catch-all fault, no policy): for the storage endpoint. */
   takeNamed(operationName: FakeOperationName): FakeFault | undefined {
     const entry = this.queue.find((e) => e.fault.operation === operationName);
-    if (!entry) return undefined;
+    return entry && this.use(entry);
+  }
+
+  /** A queued fault, applied once more: it leaves the queue when it has applied `times` times. */
+  private use(entry: { fault: FakeFault; left: number }): FakeFault {
     if (--entry.left <= 0) this.queue.splice(this.queue.indexOf(entry), 1);
     return entry.fault;
   }

@@ -410,22 +410,17 @@ export function createFakePlain(options: FakePlainOptions = {}) {
       sizeBytes?: number;
       attachmentType?: FakeAttachment['attachmentType'];
     }): FakeAttachment {
-      const id = workspace.nextId('att_');
-      const now = new Date();
-      const attachment: FakeAttachment = {
-        id,
-        customerId: init.customerId,
-        fileName: init.fileName ?? `${id}.txt`,
-        sizeBytes: init.sizeBytes ?? 1,
-        attachmentType: init.attachmentType ?? 'EMAIL',
-        key: `fake-workspace/${init.customerId}/${id}`,
-        formData: [],
-        expiresAt: new Date(now.getTime() + UPLOAD_URL_LIFETIME_MS),
-        createdAt: now,
-        uploadedAt: now,
-        mimeType: 'text/plain',
-      };
-      workspace.attachments.set(id, attachment);
+      const attachment = workspace.addAttachment(
+        {
+          customerId: init.customerId,
+          fileName: init.fileName,
+          sizeBytes: init.sizeBytes ?? 1,
+          attachmentType: init.attachmentType ?? 'EMAIL',
+        },
+        UPLOAD_URL_LIFETIME_MS,
+      );
+      attachment.uploadedAt = attachment.createdAt;
+      attachment.mimeType = 'text/plain';
       return { ...attachment };
     },
     /** Expires every upload form handed out so far, as if two hours had passed: the storage endpoint refuses them. */

@@ -12,6 +12,7 @@ import {
   type FakeStatusDetail,
   type FakeThread,
   type FakeWorkspace,
+  fileExtensionOf,
   missing,
 } from './workspace.js';
 
@@ -226,7 +227,6 @@ export function rootFor(
   };
 
   const attachmentView = (attachment: FakeAttachment) => {
-    const dot = attachment.fileName.lastIndexOf('.');
     return {
       __typename: 'Attachment',
       id: attachment.id,
@@ -236,7 +236,7 @@ export function rootFor(
         kiloBytes: attachment.sizeBytes / 1024,
         megaBytes: attachment.sizeBytes / (1024 * 1024),
       },
-      fileExtension: dot < 0 ? null : attachment.fileName.slice(dot + 1),
+      fileExtension: fileExtensionOf(attachment.fileName),
       fileMimeType: attachment.mimeType ?? 'application/octet-stream',
       type: attachment.attachmentType,
       createdAt: dateTime(attachment.createdAt),

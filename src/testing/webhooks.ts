@@ -3,15 +3,16 @@
 import type { ThreadChannel } from '../generated/graphql.js';
 import { WEBHOOK_SCHEMA_VERSION } from '../generated/webhooks.js';
 import { signWebhook } from '../webhooks/signature.js';
-import type {
-  FakeAssignee,
-  FakeCustomer,
-  FakeLabel,
-  FakeMessage,
-  FakeParticipant,
-  FakeThread,
-  FakeThreadChange,
-  FakeWorkspace,
+import {
+  type FakeAssignee,
+  type FakeCustomer,
+  type FakeLabel,
+  type FakeMessage,
+  type FakeParticipant,
+  type FakeThread,
+  type FakeThreadChange,
+  type FakeWorkspace,
+  fileExtensionOf,
 } from './workspace.js';
 
 const SUPPORT_EMAIL = 'support@fake-plain.example';
@@ -218,13 +219,12 @@ export function createFakeWebhooks(deps: { workspace: () => FakeWorkspace; addTh
     return ids.map((attachmentId) => {
       const file = ws().attachments.get(attachmentId);
       const fileName = file?.fileName ?? `${attachmentId}.bin`;
-      const dot = fileName.lastIndexOf('.');
       return {
         id: attachmentId,
         fileName,
         fileSizeBytes: file?.sizeBytes ?? 0,
         fileMimeType: file?.mimeType ?? 'application/octet-stream',
-        fileExtension: dot < 0 ? null : fileName.slice(dot + 1),
+        fileExtension: fileExtensionOf(fileName),
         createdAt: at,
         createdBy: actor,
         updatedAt: at,

@@ -121,6 +121,12 @@ export interface FakeMessage {
   sentAt: Date;
 }
 
+/** A file name's extension as the fake shows it (`fileExtension`): after the last dot, as written; null without one. */
+export function fileExtensionOf(fileName: string): string | null {
+  const dot = fileName.lastIndexOf('.');
+  return dot < 0 ? null : fileName.slice(dot + 1);
+}
+
 /** An attachment `createAttachmentUploadUrl` created: its upload form's key and expiry, and whether it arrived. */
 export interface FakeAttachment {
   id: string;
@@ -279,6 +285,31 @@ export class FakeWorkspace {
   }
 
   /**
+   * Adds an attachment whose file has not arrived: its storage key, and an upload form (no fields yet) that expires
+   * `lifetimeMs` from now. Without a file name, it is named after its id (`att_1.txt`).
+   */
+  addAttachment(
+    init: { customerId: string; fileName?: string; sizeBytes: number; attachmentType: AttachmentType },
+    lifetimeMs: number,
+  ): FakeAttachment {
+    const id = this.nextId('att_');
+    const now = new Date();
+    const attachment: FakeAttachment = {
+      id,
+      customerId: init.customerId,
+      fileName: init.fileName ?? `${id}.txt`,
+      sizeBytes: init.sizeBytes,
+      attachmentType: init.attachmentType,
+      key: `fake-workspace/${init.customerId}/${id}`,
+      formData: [],
+      expiresAt: new Date(now.getTime() + lifetimeMs),
+      createdAt: now,
+    };
+    this.attachments.set(id, attachment);
+    return attachment;
+  }
+
+  /**
    * Creates an attachment and its upload form: the form posts to `storageUrl`, and its policy
    * demands exactly `fileSizeBytes` bytes before `expiresAt` (`lifetimeMs` from now).
    */
@@ -307,10 +338,16 @@ export class FakeWorkspace {
         [{ field: 'fileSizeBytes', message: 'File size too large', type: 'VALIDATION' }],
       );
     }
-    const id = this.nextId('att_');
-    const now = new Date();
-    const expiresAt = new Date(now.getTime() + storage.lifetimeMs);
-    const key = `fake-workspace/${input.customerId}/${id}`;
+    const attachment = this.addAttachment(
+      {
+        customerId: input.customerId,
+        fileName: input.fileName,
+        sizeBytes: input.fileSizeBytes,
+        attachmentType: input.attachmentType,
+      },
+      storage.lifetimeMs,
+    );
+    const { id, key, createdAt: now, expiresAt } = attachment;
     const credential = `FAKEACCESSKEY/${now.toISOString().slice(0, 10).replaceAll('-', '')}/eu-west-2/s3/aws4_request`;
     const policy = btoa(
       JSON.stringify({
@@ -324,26 +361,15 @@ export class FakeWorkspace {
         ],
       }),
     );
-    const attachment: FakeAttachment = {
-      id,
-      customerId: input.customerId,
-      fileName: input.fileName,
-      sizeBytes: input.fileSizeBytes,
-      attachmentType: input.attachmentType,
-      key,
-      formData: [
-        { key: 'bucket', value: 'fake-plain-attachments' },
-        { key: 'X-Amz-Algorithm', value: 'AWS4-HMAC-SHA256' },
-        { key: 'X-Amz-Credential', value: credential },
-        { key: 'X-Amz-Date', value: now.toISOString().replace(/[-:]|\.\d+/g, '') },
-        { key: 'key', value: key },
-        { key: 'Policy', value: policy },
-        { key: 'X-Amz-Signature', value: `fakesignature${id.slice(4)}` },
-      ],
-      expiresAt,
-      createdAt: now,
-    };
-    this.attachments.set(id, attachment);
+    attachment.formData = [
+      { key: 'bucket', value: 'fake-plain-attachments' },
+      { key: 'X-Amz-Algorithm', value: 'AWS4-HMAC-SHA256' },
+      { key: 'X-Amz-Credential', value: credential },
+      { key: 'X-Amz-Date', value: now.toISOString().replace(/[-:]|\.\d+/g, '') },
+      { key: 'key', value: key },
+      { key: 'Policy', value: policy },
+      { key: 'X-Amz-Signature', value: `fakesignature${id.slice(4)}` },
+    ];
     return { error: null, attachment, uploadFormUrl: storage.url };
   }
 

@@ -4,29 +4,11 @@
 //       -> the fake Plain (plain-client/testing) over HTTP on 127.0.0.1.
 // Every request the page makes and every answer it gets is recorded from Chromium's network events, to show that the
 // API key never reaches the browser.
-import { existsSync, mkdirSync, rmSync, symlinkSync } from 'node:fs';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPlainProxy, toNodeHandler } from '../../src/proxy/index.js';
 import { createFakePlain, type FakePlain } from '../../src/testing/index.js';
-
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-// toolchain.md §5: without the background-networking flags Chromium keeps dialling Google on this closed network.
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
+import { bundlePage, launchChromium, type PageBackend, requireChromiumAndBuild, startPageBackend } from './chromium.js';
 
 /** What the page's network events showed. */
 interface Seen {
@@ -41,7 +23,7 @@ interface Seen {
 
 let fake: FakePlain;
 let plainServer: { url: string; close: () => Promise<void> };
-let backend: { origin: string; close: () => Promise<void> };
+let backend: PageBackend;
 let browser: Browser;
 let page: Page;
 const seen: Seen[] = [];
@@ -53,50 +35,9 @@ let mine: { id: string };
 let theirs: { id: string };
 let bundle: string;
 
-/** The page's code: the built package, resolved through package.json `exports` as a consumer's bundler would. */
-async function bundlePage(): Promise<string> {
-  if (!existsSync(join(root, 'dist/index.js')))
-    throw new Error('dist/ is missing: run `npm run build` (npm run test:browser does).');
-  const work = join(root, '.tmp', 'browser-test');
-  rmSync(work, { recursive: true, force: true });
-  mkdirSync(join(work, 'node_modules'), { recursive: true });
-  symlinkSync(root, join(work, 'node_modules', 'plain-client'), 'dir');
-  const result = await build({
-    stdin: { contents: `export { PlainClient } from 'plain-client';`, resolveDir: work, sourcefile: 'page.js' },
-    absWorkingDir: work,
-    bundle: true,
-    minify: true,
-    format: 'esm',
-    platform: 'browser',
-    metafile: true,
-    write: false,
-    outfile: join(work, 'app.js'),
-    logLevel: 'error',
-  });
-  const inputs = Object.keys(result.metafile.inputs);
-  if (!inputs.some((p) => p.endsWith('dist/index.js')))
-    throw new Error(`the page did not get dist/index.js: ${inputs.join(', ')}`);
-  return result.outputFiles[0]!.text;
-}
-
-async function listen(handler: (req: IncomingMessage, res: ServerResponse) => void) {
-  const server = createServer(handler);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    origin: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
-
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM))
-    throw new Error(`No Chromium at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH).`);
-  bundle = await bundlePage();
+  requireChromiumAndBuild();
+  bundle = await bundlePage('browser-test');
 
   fake = createFakePlain();
   customer = fake.addCustomer({ externalId: 'user-42', email: 'ada@customer.example' });
@@ -118,35 +59,17 @@ beforeAll(async () => {
       },
     }),
   );
-  backend = await listen((req, res) => {
-    if (req.url === '/api/plain') {
-      // Recorded on the server side too: Playwright cannot always read a body back once the page has moved on.
-      const end = res.end.bind(res) as (chunk?: unknown) => typeof res;
-      res.end = ((chunk?: unknown) => {
-        proxyAnswers.push(chunk === undefined ? '' : Buffer.from(chunk as Uint8Array).toString('utf8'));
-        return end(chunk);
-      }) as typeof res.end;
-      return void proxy(req, res);
-    }
-    if (req.url === '/app.js') {
-      res.writeHead(200, { 'content-type': 'text/javascript' }).end(bundle);
-      return;
-    }
-    if (req.url === '/') {
-      res
-        .writeHead(200, {
-          'content-type': 'text/html',
-          'set-cookie': 'session=sess-ada; HttpOnly; SameSite=Strict; Path=/',
-        })
-        .end(
-          '<!doctype html><title>portal</title><script type="module">import { PlainClient } from "/app.js"; window.PlainClient = PlainClient;</script>',
-        );
-      return;
-    }
-    res.writeHead(404).end();
+  backend = await startPageBackend(bundle, (req, res) => {
+    // Recorded on the server side too: Playwright cannot always read a body back once the page has moved on.
+    const end = res.end.bind(res) as (chunk?: unknown) => typeof res;
+    res.end = ((chunk?: unknown) => {
+      proxyAnswers.push(chunk === undefined ? '' : Buffer.from(chunk as Uint8Array).toString('utf8'));
+      return end(chunk);
+    }) as typeof res.end;
+    proxy(req, res);
   });
 
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  browser = await launchChromium();
   page = await browser.newPage();
   page.on('request', (request) => {
     const entry: Seen = {

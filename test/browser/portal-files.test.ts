@@ -1,23 +1,10 @@
 // The support portal's file picker (`npm run example -- portal`) in headless Chromium: the customer picks files,
 // replies, and sees them in the conversation. The files go from the page straight to the fake's storage endpoint;
 // the portal's backend (createPlainProxy) only asks for the upload forms, for the signed-in customer.
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Portal, startPortal } from '../../examples/portal/server.js';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-// toolchain.md §5: without the background-networking flags Chromium keeps dialling Google on this closed network.
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
+import { launchChromium, requireChromiumAndBuild } from './chromium.js';
 
 let portal: Portal;
 let browser: Browser;
@@ -29,12 +16,9 @@ const toBackend: string[] = [];
 const bytesOf = (size: number) => Buffer.alloc(size, 'PORTAL-FILE-BYTES-');
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM))
-    throw new Error(`No Chromium at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH).`);
-  if (!existsSync(join(process.cwd(), 'dist', 'index.js')))
-    throw new Error('dist/ is missing: run `npm run build` (npm run test:browser does).');
+  requireChromiumAndBuild();
   portal = await startPortal({ client: 'build' });
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  browser = await launchChromium();
   page = await browser.newPage();
   page.on('request', (request) => {
     if (new URL(request.url()).pathname === '/api/plain') toBackend.push(request.postData() ?? '');

@@ -2,24 +2,11 @@
 // package's browser build, reads the signed-in customer's conversation through createPlainProxy and replies in it.
 // Every response the page receives is recorded, to show that the note and the Bcc recipient the fake holds never
 // reach the browser.
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Portal, startPortal } from '../../examples/portal/server.js';
 import { PlainClient } from '../../src/index.js';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-// toolchain.md §5: without the background-networking flags Chromium keeps dialling Google on this closed network.
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
+import { launchChromium, requireChromiumAndBuild } from './chromium.js';
 
 /** A response the page received, with its body. */
 interface Received {
@@ -38,12 +25,9 @@ const messageAuthors = async () =>
   (await page.locator('#messages li .meta').allTextContents()).map((meta) => meta.split(' · ')[0]);
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM))
-    throw new Error(`No Chromium at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH).`);
-  if (!existsSync(join(process.cwd(), 'dist', 'index.js')))
-    throw new Error('dist/ is missing: run `npm run build` (npm run test:browser does).');
+  requireChromiumAndBuild();
   portal = await startPortal({ client: 'build' });
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  browser = await launchChromium();
   page = await browser.newPage();
   // Every request the page makes goes out through Playwright and comes back as it was answered: what the page
   // receives is exactly what is recorded here, bodies included.

@@ -3,30 +3,12 @@
 //     -> the page's own backend (createPlainProxy behind toNodeHandler, cookie session): the upload form only
 //       -> the fake Plain over HTTP on 127.0.0.1, which hands out a form for its own storage endpoint
 //   page -> the fake's storage endpoint, cross-origin: the file itself, never through the backend.
-import { existsSync, mkdirSync, rmSync, symlinkSync } from 'node:fs';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PlainClient } from '../../src/index.js';
 import { createPlainProxy, toNodeHandler } from '../../src/proxy/index.js';
 import { createFakePlain, type FakePlain } from '../../src/testing/index.js';
-
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-// toolchain.md §5: without the background-networking flags Chromium keeps dialling Google on this closed network.
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
+import { bundlePage, launchChromium, type PageBackend, requireChromiumAndBuild, startPageBackend } from './chromium.js';
 
 /** The file the page uploads: 300 KB of a pattern that appears nowhere else, so its bytes can be looked for. */
 const FILE_BYTES = 300_000;
@@ -34,7 +16,7 @@ const MARKER = 'PLAIN-CLIENT-UPLOAD-MARKER-';
 
 let fake: FakePlain;
 let plainServer: { url: string; close: () => Promise<void> };
-let backend: { origin: string; close: () => Promise<void> };
+let backend: PageBackend;
 let browser: Browser;
 let page: Page;
 let customer: { id: string };
@@ -47,47 +29,9 @@ const proxyBodies: Buffer[] = [];
 const pageRequests: { url: string; method: string; bytes: number }[] = [];
 const pending: Promise<unknown>[] = [];
 
-/** The page's code: the built package, resolved through package.json `exports` as a consumer's bundler would. */
-async function bundlePage(): Promise<string> {
-  if (!existsSync(join(root, 'dist/index.js')))
-    throw new Error('dist/ is missing: run `npm run build` (npm run test:browser does).');
-  // Its own directory: the other browser test bundles its page at the same time.
-  const work = join(root, '.tmp', 'browser-uploads');
-  rmSync(work, { recursive: true, force: true });
-  mkdirSync(join(work, 'node_modules'), { recursive: true });
-  symlinkSync(root, join(work, 'node_modules', 'plain-client'), 'dir');
-  const result = await build({
-    stdin: { contents: `export { PlainClient } from 'plain-client';`, resolveDir: work, sourcefile: 'page.js' },
-    absWorkingDir: work,
-    bundle: true,
-    minify: true,
-    format: 'esm',
-    platform: 'browser',
-    write: false,
-    outfile: join(work, 'app.js'),
-    logLevel: 'error',
-  });
-  return result.outputFiles[0]?.text ?? '';
-}
-
-async function listen(handler: (req: IncomingMessage, res: ServerResponse) => void) {
-  const server = createServer(handler);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    origin: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
-
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM))
-    throw new Error(`No Chromium at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH).`);
-  bundle = await bundlePage();
+  requireChromiumAndBuild();
+  bundle = await bundlePage('browser-uploads');
 
   fake = createFakePlain();
   customer = fake.addCustomer({ externalId: 'user-42', email: 'ada@customer.example' });
@@ -108,27 +52,9 @@ beforeAll(async () => {
     proxyBodies.push(Buffer.from(await request.clone().arrayBuffer()));
     return handler(request);
   });
-  backend = await listen((req, res) => {
-    if (req.url === '/api/plain') return void proxy(req, res);
-    if (req.url === '/app.js') {
-      res.writeHead(200, { 'content-type': 'text/javascript' }).end(bundle);
-      return;
-    }
-    if (req.url === '/') {
-      res
-        .writeHead(200, {
-          'content-type': 'text/html',
-          'set-cookie': 'session=sess-ada; HttpOnly; SameSite=Strict; Path=/',
-        })
-        .end(
-          '<!doctype html><title>portal</title><script type="module">import { PlainClient } from "/app.js"; window.PlainClient = PlainClient;</script>',
-        );
-      return;
-    }
-    res.writeHead(404).end();
-  });
+  backend = await startPageBackend(bundle, proxy);
 
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  browser = await launchChromium();
   page = await browser.newPage();
   // Chromium does not show a file's bytes as post data: the body's size is read from the headers it sent.
   page.on('request', (request) => {
