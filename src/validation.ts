@@ -103,6 +103,8 @@ const stringOfAtMost = (max: number) =>
     );
 const nonBlank = (max: number) => stringOfAtMost(max).check(z.refine(isNonBlankString, 'must not be empty'));
 const id = nonBlank(MAX_SHORT_TEXT_LENGTH);
+/** A reply's text: not blank, at most 100,000 characters (the length checked first). findReply's `textContent` too. */
+export const replyText = nonBlank(MAX_CONTENT_LENGTH);
 const emailAddress = stringOfAtMost(MAX_EMAIL_LENGTH).check(
   z.refine(isDeliverableEmail, 'must be a valid email address'),
 );
@@ -189,7 +191,7 @@ export const EmailChannelOptions = z
 export const ReplyToThreadInput = z.object(
   {
     threadId: id,
-    textContent: nonBlank(MAX_CONTENT_LENGTH),
+    textContent: replyText,
     markdownContent: z.nullish(stringOfAtMost(MAX_CONTENT_LENGTH)),
     attachmentIds: z.nullish(listOf(id, MAX_ATTACHMENTS, 'ids')),
     impersonation: z.nullish(
