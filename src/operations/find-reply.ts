@@ -40,9 +40,9 @@ export type ReplyLookup =
 export type FindReplyResult = Result<ReplyLookup>;
 
 /** Entries per page read. */
-export const FIND_REPLY_PAGE_SIZE = 50;
+const FIND_REPLY_PAGE_SIZE = 50;
 /** Pages read by default, and at most. */
-export const FIND_REPLY_DEFAULT_PAGES = 5;
+const FIND_REPLY_DEFAULT_PAGES = 5;
 const MAX_PAGES = 20;
 /** The largest clock skew allowed: five minutes. */
 const MAX_CLOCK_SKEW_MS = 300_000;

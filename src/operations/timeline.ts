@@ -66,7 +66,7 @@ const Input = z
   ) as unknown as z.ZodMiniType<GetTimelineInput>;
 
 /** The variables for a valid input: one direction, its count (the default when none was given) and its cursor. */
-export function timelineVariables(input: GetTimelineInput): GetTimelineVariables {
+function timelineVariables(input: GetTimelineInput): GetTimelineVariables {
   const filters = input.messagesOnly ? { isMessage: true } : null;
   const vars: GetTimelineVariables = { threadId: input.threadId, filters };
   if (input.last != null || input.before != null) {
