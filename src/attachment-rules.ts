@@ -24,8 +24,8 @@ export const ATTACHMENT_TYPES: readonly AttachmentType[] = [
   'NOTE',
 ];
 
-/** Plain attaches at most this many files to one message. */
-export const MAX_ATTACHMENTS_PER_MESSAGE = 100;
+// Plain attaches at most this many files to one message: the reply's input checks its attachmentIds against it.
+export { MAX_ATTACHMENTS_PER_MESSAGE } from './validation.js';
 
 /** One megabyte as plain-client reads Plain's "MB": 1,048,576 bytes, the larger reading (docs/limits.md). */
 const MB = 1024 * 1024;

@@ -13,8 +13,8 @@ const MAX_SHORT_TEXT_LENGTH = 1_000;
 const MAX_EMAIL_LENGTH = 254;
 const MAX_LOCAL_PART_LENGTH = 64;
 const MAX_LABEL_LENGTH = 63;
-/** Plain takes at most 100 attachments per message. */
-const MAX_ATTACHMENTS = 100;
+/** Plain attaches at most this many files to one message (src/attachment-rules.ts names it with the other rules). */
+export const MAX_ATTACHMENTS_PER_MESSAGE = 100;
 /** Cc and Bcc together. */
 const MAX_RECIPIENTS = 100;
 
@@ -193,7 +193,7 @@ export const ReplyToThreadInput = z.object(
     threadId: id,
     textContent: replyText,
     markdownContent: z.nullish(stringOfAtMost(MAX_CONTENT_LENGTH)),
-    attachmentIds: z.nullish(listOf(id, MAX_ATTACHMENTS, 'ids')),
+    attachmentIds: z.nullish(listOf(id, MAX_ATTACHMENTS_PER_MESSAGE, 'ids')),
     impersonation: z.nullish(
       z.object({ asCustomer: z.object({ customerIdentifier: CustomerIdentifier }, anObject) }, anObject),
     ),
