@@ -24,8 +24,8 @@ export const ATTACHMENT_TYPES: readonly AttachmentType[] = [
   'NOTE',
 ];
 
-/** Plain attaches at most this many files to one message. */
-export const MAX_ATTACHMENTS_PER_MESSAGE = 100;
+// Plain attaches at most this many files to one message: the reply's input checks its attachmentIds against it.
+export { MAX_ATTACHMENTS_PER_MESSAGE } from './validation.js';
 
 /** One megabyte as plain-client reads Plain's "MB": 1,048,576 bytes, the larger reading (docs/limits.md). */
 const MB = 1024 * 1024;
@@ -46,14 +46,14 @@ export const MAX_ATTACHMENT_BYTES: Readonly<Record<AttachmentType, number>> = {
 };
 
 /** Extensions Plain refuses, compared in lower case with a file name's last extension. */
-export const BANNED_EXTENSIONS: ReadonlySet<string> = new Set(
+const BANNED_EXTENSIONS: ReadonlySet<string> = new Set(
   'bat bin chm com cpl crt exe hlp hta inf ins isp jse lnk mdb msc msi msp mst pcd pif reg scr sct shs vba vbe vbs wsf wsh wsl'.split(
     ' ',
   ),
 );
 
 /** A file name's last extension in lower case (`report.tar.GZ` → `gz`), or '' when it has none. */
-export function extensionOf(fileName: string): string {
+function extensionOf(fileName: string): string {
   const dot = fileName.lastIndexOf('.');
   return dot < 0 ? '' : fileName.slice(dot + 1).toLowerCase();
 }

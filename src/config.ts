@@ -105,16 +105,19 @@ function confirmSettings(given: boolean | ConfirmReplyOptions | undefined): Conf
   return settings;
 }
 
-/** What is wrong with per-call `timeoutMs` / `maxRetries`, by the same rule as the client options. */
-export function callOptionIssues(options: { timeoutMs?: number; maxRetries?: number; signal?: unknown }): InputIssue[] {
+/**
+ * What is wrong with a call's `signal`, `timeoutMs` and `maxRetries` (the client's defaults filled in where the call
+ * left them out), by the same rule as the client options.
+ */
+export function callOptionIssues(options: { timeoutMs: number; maxRetries: number; signal?: unknown }): InputIssue[] {
   const issues: InputIssue[] = [];
   const { signal } = options;
   if (signal !== undefined && typeof (signal as AbortSignal | null)?.addEventListener !== 'function') {
     issues.push({ path: 'options.signal', message: 'must be an AbortSignal' });
   }
-  if (options.timeoutMs !== undefined && !isWhole(options.timeoutMs, 1))
+  if (!isWhole(options.timeoutMs, 1))
     issues.push({ path: 'options.timeoutMs', message: 'must be a whole number >= 1' });
-  if (options.maxRetries !== undefined && !isWhole(options.maxRetries, 0))
+  if (!isWhole(options.maxRetries, 0))
     issues.push({ path: 'options.maxRetries', message: 'must be a whole number >= 0' });
   return issues;
 }

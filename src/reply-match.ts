@@ -48,20 +48,26 @@ export const earliestMatchTime = (criteria: ReplyCriteria): number =>
   timeOf(criteria.since) - (criteria.clockSkewMs ?? DEFAULT_CLOCK_SKEW_MS);
 
 /** Whether one entry is the reply `criteria` describes (author, message kind, time, text: see the rules above). */
-export function isReply(entry: TimelineEntry, criteria: ReplyCriteria): boolean {
-  if (entry.author.kind !== criteria.author.kind || entry.author.id !== criteria.author.id) return false;
-  const at = Date.parse(entry.timestamp);
-  if (!(at >= earliestMatchTime(criteria))) return false;
-  const wanted = normaliseText(criteria.textContent);
-  const content = entry.entry;
-  // A long email's text comes cut short: its beginning must be the reply's beginning.
-  if (content.kind === 'email' && content.truncated && content.text !== null) {
-    const start = normaliseText(content.text);
-    if (start !== '' && wanted.startsWith(start)) return true;
-  }
-  return textsOf(content).some((text) => normaliseText(text) === wanted);
-}
+export const isReply = (entry: TimelineEntry, criteria: ReplyCriteria): boolean => matcherFor(criteria)(entry);
 
 /** The first entry (in the order given) that is the reply, or undefined. */
 export const findReplyIn = (entries: readonly TimelineEntry[], criteria: ReplyCriteria): TimelineEntry | undefined =>
-  entries.find((entry) => isReply(entry, criteria));
+  entries.find(matcherFor(criteria));
+
+/** The test of one entry against `criteria`, whose text and earliest time are worked out once for every entry. */
+function matcherFor(criteria: ReplyCriteria): (entry: TimelineEntry) => boolean {
+  const { author } = criteria;
+  const earliest = earliestMatchTime(criteria);
+  const wanted = normaliseText(criteria.textContent);
+  return (entry) => {
+    if (entry.author.kind !== author.kind || entry.author.id !== author.id) return false;
+    if (!(Date.parse(entry.timestamp) >= earliest)) return false;
+    const content = entry.entry;
+    // A long email's text comes cut short: its beginning must be the reply's beginning.
+    if (content.kind === 'email' && content.truncated && content.text !== null) {
+      const start = normaliseText(content.text);
+      if (start !== '' && wanted.startsWith(start)) return true;
+    }
+    return textsOf(content).some((text) => normaliseText(text) === wanted);
+  };
+}

@@ -91,15 +91,27 @@ export async function replyToThread(
     if ('issues' in read) return { ok: false, error: invalidInput(read.issues) };
     request = { ...request, confirm: read.settings, confirmOption: undefined };
   }
-  // 0. Files to upload first: src/operations/reply-with-files.ts checks them all, uploads them, then comes back here
-  // with their ids in attachmentIds. Loaded only for a reply that carries files.
+  // 0. Files to upload first: src/operations/reply-with-files.ts checks them all with the reply's input, uploads them,
+  // then comes back to replyChecked with their ids in attachmentIds. Loaded only for a reply that carries files.
   if (carriesFiles(request.input))
-    return (await import('./operations/reply-with-files.js')).replyWithFiles(sender, threads, request, replyToThread);
-  const { policy } = request;
+    return (await import('./operations/reply-with-files.js')).replyWithFiles(sender, threads, request, replyChecked);
   // 1. Validate: nothing is sent for input Plain would refuse.
   const parsed = await parseInput(ReplyToThreadInput, request.input);
   if (!parsed.ok) return { ok: false, error: invalidInput(parsed.issues) };
-  const reply = parsed.data;
+  return replyChecked(sender, threads, { ...request, reply: parsed.data });
+}
+
+/** A validated reply, and how to send it: the caller's `thread`, the call's policy and its confirm settings. */
+export interface CheckedReply {
+  reply: z.output<typeof ReplyToThreadInput>;
+  thread: KnownThread | undefined;
+  policy: Policy;
+  confirm?: ConfirmSettings | undefined;
+}
+
+/** Replies with input already validated: know the channel → check it → send → map Plain's answer. Never rejects. */
+async function replyChecked(sender: Sender, threads: ThreadCache, request: CheckedReply): Promise<ReplyToThreadResult> {
+  const { policy, reply } = request;
   const { threadId } = reply;
 
   // 2. Know the channel: given by the caller, cached, or looked up.

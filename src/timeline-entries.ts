@@ -232,7 +232,7 @@ function contentOf(entry: unknown): TimelineEntryContent | undefined {
 }
 
 /** A typed entry from a `TimelineEntry` node as `GetTimeline` selects it, or undefined when it lacks what it needs. */
-export function timelineEntryOf(node: unknown): TimelineEntry | undefined {
+function timelineEntryOf(node: unknown): TimelineEntry | undefined {
   if (!isObject(node)) return undefined;
   const id = str(node.id);
   const timestamp = isObject(node.timestamp) ? str(node.timestamp.iso8601) : undefined;

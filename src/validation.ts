@@ -13,8 +13,8 @@ const MAX_SHORT_TEXT_LENGTH = 1_000;
 const MAX_EMAIL_LENGTH = 254;
 const MAX_LOCAL_PART_LENGTH = 64;
 const MAX_LABEL_LENGTH = 63;
-/** Plain takes at most 100 attachments per message. */
-const MAX_ATTACHMENTS = 100;
+/** Plain attaches at most this many files to one message (src/attachment-rules.ts names it with the other rules). */
+export const MAX_ATTACHMENTS_PER_MESSAGE = 100;
 /** Cc and Bcc together. */
 const MAX_RECIPIENTS = 100;
 
@@ -103,6 +103,8 @@ const stringOfAtMost = (max: number) =>
     );
 const nonBlank = (max: number) => stringOfAtMost(max).check(z.refine(isNonBlankString, 'must not be empty'));
 const id = nonBlank(MAX_SHORT_TEXT_LENGTH);
+/** A reply's text: not blank, at most 100,000 characters (the length checked first). findReply's `textContent` too. */
+export const replyText = nonBlank(MAX_CONTENT_LENGTH);
 const emailAddress = stringOfAtMost(MAX_EMAIL_LENGTH).check(
   z.refine(isDeliverableEmail, 'must be a valid email address'),
 );
@@ -189,9 +191,9 @@ export const EmailChannelOptions = z
 export const ReplyToThreadInput = z.object(
   {
     threadId: id,
-    textContent: nonBlank(MAX_CONTENT_LENGTH),
+    textContent: replyText,
     markdownContent: z.nullish(stringOfAtMost(MAX_CONTENT_LENGTH)),
-    attachmentIds: z.nullish(listOf(id, MAX_ATTACHMENTS, 'ids')),
+    attachmentIds: z.nullish(listOf(id, MAX_ATTACHMENTS_PER_MESSAGE, 'ids')),
     impersonation: z.nullish(
       z.object({ asCustomer: z.object({ customerIdentifier: CustomerIdentifier }, anObject) }, anObject),
     ),

@@ -4,7 +4,7 @@ import { DEFAULT_CLOCK_SKEW_MS, earliestMatchTime, findReplyIn, type ReplyCriter
 import type { Result } from '../result.js';
 import type { Sender } from '../send.js';
 import type { TimelineAuthor } from '../timeline-entries.js';
-import { parseInput, typeError } from '../validation.js';
+import { parseInput, replyText, typeError } from '../validation.js';
 import { anObject, nonBlank, positiveWhole } from './fields.js';
 import { getMyMachineUser } from './machine-user.js';
 import { type Call, failed, type Meta } from './pipeline.js';
@@ -40,9 +40,9 @@ export type ReplyLookup =
 export type FindReplyResult = Result<ReplyLookup>;
 
 /** Entries per page read. */
-export const FIND_REPLY_PAGE_SIZE = 50;
+const FIND_REPLY_PAGE_SIZE = 50;
 /** Pages read by default, and at most. */
-export const FIND_REPLY_DEFAULT_PAGES = 5;
+const FIND_REPLY_DEFAULT_PAGES = 5;
 const MAX_PAGES = 20;
 /** The largest clock skew allowed: five minutes. */
 const MAX_CLOCK_SKEW_MS = 300_000;
@@ -51,46 +51,34 @@ const isTime = (value: unknown) =>
   (value instanceof Date || typeof value === 'string' || typeof value === 'number') &&
   Number.isFinite(timeOf(value as Date | string | number));
 
-const Input = z
-  .object(
-    {
-      threadId: nonBlank(),
-      textContent: nonBlank(),
-      since: z.custom<Date | string | number>(isTime, { error: typeError('a Date, an ISO 8601 time or epoch ms') }),
-      author: z.nullish(
-        z.object({ machineUserId: z.nullish(nonBlank()), customerId: z.nullish(nonBlank()) }, anObject).check(
-          z.check(({ value: author, issues }) => {
-            if ((author.machineUserId == null) === (author.customerId == null))
-              issues.push({
-                code: 'custom',
-                input: author,
-                message: 'give exactly one of machineUserId or customerId',
-              });
-          }),
-        ),
-      ),
-      maxPages: z.nullish(
-        positiveWhole('pages').check(z.refine((n: number) => n <= MAX_PAGES, `must be at most ${MAX_PAGES}`)),
-      ),
-      clockSkewMs: z.nullish(
-        z.custom<number>((n) => typeof n === 'number' && Number.isInteger(n) && n >= 0 && n <= MAX_CLOCK_SKEW_MS, {
-          error: typeError(`a whole number of milliseconds from 0 to ${MAX_CLOCK_SKEW_MS}`),
+const Input = z.object(
+  {
+    threadId: nonBlank(),
+    textContent: replyText,
+    since: z.custom<Date | string | number>(isTime, { error: typeError('a Date, an ISO 8601 time or epoch ms') }),
+    author: z.nullish(
+      z.object({ machineUserId: z.nullish(nonBlank()), customerId: z.nullish(nonBlank()) }, anObject).check(
+        z.check(({ value: author, issues }) => {
+          if ((author.machineUserId == null) === (author.customerId == null))
+            issues.push({
+              code: 'custom',
+              input: author,
+              message: 'give exactly one of machineUserId or customerId',
+            });
         }),
       ),
-    },
-    anObject,
-  )
-  .check(
-    z.check(({ value: input, issues }) => {
-      if (input.textContent.length > 100_000)
-        issues.push({
-          code: 'custom',
-          input: input.textContent,
-          path: ['textContent'],
-          message: 'must be at most 100,000 characters',
-        });
-    }),
-  ) as unknown as z.ZodMiniType<FindReplyInput>;
+    ),
+    maxPages: z.nullish(
+      positiveWhole('pages').check(z.refine((n: number) => n <= MAX_PAGES, `must be at most ${MAX_PAGES}`)),
+    ),
+    clockSkewMs: z.nullish(
+      z.custom<number>((n) => typeof n === 'number' && Number.isInteger(n) && n >= 0 && n <= MAX_CLOCK_SKEW_MS, {
+        error: typeError(`a whole number of milliseconds from 0 to ${MAX_CLOCK_SKEW_MS}`),
+      }),
+    ),
+  },
+  anObject,
+) as unknown as z.ZodMiniType<FindReplyInput>;
 
 /** The machine user each client's key acts as, once known: a key's machine user does not change. */
 const machineUsers = new WeakMap<Sender, string>();

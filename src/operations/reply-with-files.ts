@@ -1,6 +1,6 @@
 // replyToThread({ …, attachments: [{ file, fileName }] }): every check first (the reply's input, the number of files,
 // each file, the channel, the combined size on that channel), then the uploads (at most UPLOAD_CONCURRENCY at a time),
-// then the reply with their ids. Loaded only when a reply carries files.
+// then the reply with their ids, as validated here. Loaded only when a reply carries files.
 import {
   attachmentTypeForChannel,
   hasBannedExtension,
@@ -9,10 +9,10 @@ import {
 } from '../attachment-rules.js';
 import { abortedBeforeSending, type InputIssue, invalidInput, type PlainError } from '../errors.js';
 import type { ThreadChannel } from '../generated/graphql.js';
-import type { ReplyToThreadResult } from '../reply-to-thread.js';
-import type { Policy, Sender } from '../send.js';
+import type { CheckedReply, ReplyToThreadResult } from '../reply-to-thread.js';
+import type { Sender } from '../send.js';
 import type { ThreadCache } from '../thread-cache.js';
-import { channelRefusal, type KnownThread, parseInput, ReplyToThreadInput } from '../validation.js';
+import { channelRefusal, parseInput, ReplyToThreadInput } from '../validation.js';
 import {
   type CheckedFile,
   checkFile,
@@ -42,8 +42,8 @@ export interface ReplyFilesReport {
   uploaded?: UploadedReplyFile[];
 }
 
-type Request = { input: unknown; thread: KnownThread | undefined; policy: Policy };
-type Reply = (sender: Sender, threads: ThreadCache, request: Request) => Promise<ReplyToThreadResult>;
+type Request = Omit<CheckedReply, 'reply'> & { input: unknown };
+type Reply = (sender: Sender, threads: ThreadCache, request: CheckedReply) => Promise<ReplyToThreadResult>;
 
 const stoppedAt = (step: 'upload' | 'reply', uploaded: UploadedReplyFile[], error: PlainError, meta: object = {}) =>
   ({ ok: false as const, error, ...meta, step, uploaded }) as ReplyToThreadResult;
@@ -131,7 +131,7 @@ export async function replyWithFiles(
   if (banned) return stoppedAt('upload', none, rejectedLocally(banned, { reason: 'file_type_not_allowed' }));
   const { threadId } = parsed.data;
   if (files.length === 0) {
-    const result = await reply(sender, threads, { ...request, input: rest });
+    const result = await reply(sender, threads, { ...request, reply: parsed.data });
     return result.ok ? { ...result, uploaded: none } : { ...result, step: 'reply', uploaded: none };
   }
 
@@ -155,7 +155,7 @@ export async function replyWithFiles(
   // A channel Plain does not reply on (or options it does not take there): the reply refuses it, sending nothing.
   if (channelRefusal(known, parsed.data))
     return {
-      ...(await reply(sender, threads, { ...request, input: rest, thread: { id: threadId, channel: known } })),
+      ...(await reply(sender, threads, { ...request, reply: parsed.data, thread: { id: threadId, channel: known } })),
       step: 'upload',
       uploaded: none,
     };
@@ -191,7 +191,7 @@ export async function replyWithFiles(
   const attachmentIds = [...(parsed.data.attachmentIds ?? []), ...uploaded.map((u) => u.attachmentId)];
   const result = await reply(sender, threads, {
     ...request,
-    input: { ...rest, attachmentIds },
+    reply: { ...parsed.data, attachmentIds },
     thread: { id: threadId, channel: known },
   });
   return result.ok ? { ...result, uploaded } : { ...result, step: 'reply', uploaded };

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { type InputIssue, invalidInput, type PlainError } from '../errors.js';
+import { invalidInput, type PlainError } from '../errors.js';
 import { GetTimelineDocument, type ThreadTimelineEntriesFilter } from '../generated/timeline.js';
 import { operation } from '../operations.js';
 import type { Result } from '../result.js';
@@ -66,7 +66,7 @@ const Input = z
   ) as unknown as z.ZodMiniType<GetTimelineInput>;
 
 /** The variables for a valid input: one direction, its count (the default when none was given) and its cursor. */
-export function timelineVariables(input: GetTimelineInput): GetTimelineVariables {
+function timelineVariables(input: GetTimelineInput): GetTimelineVariables {
   const filters = input.messagesOnly ? { isMessage: true } : null;
   const vars: GetTimelineVariables = { threadId: input.threadId, filters };
   if (input.last != null || input.before != null) {
@@ -79,16 +79,9 @@ export function timelineVariables(input: GetTimelineInput): GetTimelineVariables
   return vars;
 }
 
-/** Checks a `getTimeline` input: the input as sent, or the issues that refuse it (nothing is sent then). */
-export function parseTimelineInput(
-  input: unknown,
-): Promise<{ ok: true; data: GetTimelineInput } | { ok: false; issues: InputIssue[] }> {
-  return parseInput(Input, input);
-}
-
 /** One page of a thread's timeline, newest first; no such thread is `thread_not_found`. */
 export async function getTimeline(call: Call, input: unknown): Promise<GetTimelineResult> {
-  const parsed = await parseTimelineInput(input);
+  const parsed = await parseInput(Input, input);
   if (!parsed.ok) return failed(invalidInput(parsed.issues));
   const { threadId } = parsed.data;
   const out = await send(call.sender, GET_TIMELINE, timelineVariables(parsed.data), call.policy);
@@ -125,7 +118,7 @@ export async function* timelinePages(
   getPage: (input: GetTimelineInput) => Promise<GetTimelineResult>,
   input: GetTimelineInput,
 ): AsyncGenerator<GetTimelineResult, void, undefined> {
-  const parsed = await parseTimelineInput(input);
+  const parsed = await parseInput(Input, input);
   if (!parsed.ok) {
     yield failed(invalidInput(parsed.issues));
     return;
