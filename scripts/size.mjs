@@ -17,7 +17,7 @@ import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 
 /**
- * The issues' budget is 15 KB (15,000 bytes). It is not met: the page loads 16,335 bytes at start (17,664 before a
+ * The issues' budget is 15 KB (15,000 bytes). It is not met: the page loads 16,344 bytes at start (17,664 before a
  * trimming pass; about 5 KB of it is zod/mini, the reply's input validation). This ceiling is a ratchet that stops it
  * growing while the 15 KB budget stays open (CHANGELOG, "Known gaps"); lower it as the page shrinks.
  */
